@@ -1,0 +1,66 @@
+// swift-tools-version:5.10
+// Swift 5 language mode: the engine's C callbacks reach instance state through context pointers,
+// which strict Swift 6 isolation checking cannot see through (TECHNICAL-NOTES.md).
+import PackageDescription
+
+let package = Package(
+    name: "loadgen",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "loadgen", targets: ["LoadGen"]),
+        .executable(name: "loadreport", targets: ["LoadReport"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", exact: "0.2.0"),
+    ],
+    targets: [
+        // MARK: - Targets
+        .target(
+            name: "CLibUV",
+            linkerSettings: [.linkedLibrary("uv"), .linkedLibrary("curl")]
+        ),
+        .target(
+            name: "LoadEngine",
+            dependencies: ["CLibUV", "LoadCore"]
+        ),
+        .target(
+            name: "LoadCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
+            name: "MockProvider",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+
+        // MARK: - Executables
+        .executableTarget(
+            name: "LoadGen",
+            dependencies: [
+                "LoadEngine", "LoadCore", "MockProvider",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "LoadReport",
+            dependencies: [
+                "LoadCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "LoadCoreTests", dependencies: ["LoadCore"]),
+        .testTarget(name: "MockProviderTests", dependencies: ["MockProvider"]),
+        .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "LoadCore", "MockProvider"]),
+    ]
+)

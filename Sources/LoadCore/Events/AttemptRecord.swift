@@ -1,0 +1,53 @@
+/// Everything measured about one HTTP attempt. Times are monotonic nanoseconds since the run's
+/// origin (the engine's clock at start), so records from one run compare directly.
+public struct AttemptRecord: Sendable, Equatable {
+    /// The request this attempt belongs to, numbered from 0 in order of intended start.
+    public var requestID: UInt64
+    /// 1 for the first attempt of a request.
+    public var attemptNumber: Int = 1
+    /// The closed-loop user that sent it, or nil in open loop.
+    public var userID: Int?
+    /// When the schedule wanted the request to start.
+    public var intendedStartNanos: UInt64
+    /// When the engine actually handed the request to libcurl.
+    public var startNanos: UInt64
+    /// TCP connect done, from libcurl's timers (nil when not reached or reused before).
+    public var connectNanos: UInt64?
+    /// TLS handshake done (nil for plain HTTP).
+    public var tlsNanos: UInt64?
+    /// The complete response header block arrived.
+    public var headersNanos: UInt64?
+    /// The first response body byte arrived.
+    public var firstByteNanos: UInt64?
+    /// The first content token was decoded (TTFT = firstTokenNanos - startNanos).
+    public var firstTokenNanos: UInt64?
+    /// The attempt ended (success or failure).
+    public var endNanos: UInt64
+    /// HTTP status, or 0 when no response arrived.
+    public var status: Int = 0
+    /// Nil on success.
+    public var errorClass: ErrorClass?
+    /// Human-readable detail for a failure (never contains credentials).
+    public var errorMessage: String?
+    /// Content tokens seen in the stream (one per token-bearing delta).
+    public var countedOutputTokens: Int = 0
+    /// Output tokens as reported by the provider's usage, when it reported them.
+    public var usageOutputTokens: Int?
+    /// Input tokens as reported by the provider's usage.
+    public var usageInputTokens: Int?
+    /// Arrival of each token, in microseconds after `startNanos` (bounded by the engine).
+    public var tokenOffsetsMicros: [UInt32] = []
+
+    public init(requestID: UInt64, intendedStartNanos: UInt64, startNanos: UInt64, endNanos: UInt64) {
+        self.requestID = requestID
+        self.intendedStartNanos = intendedStartNanos
+        self.startNanos = startNanos
+        self.endNanos = endNanos
+    }
+
+    /// True when the attempt finished with a 2xx status and no error.
+    public var succeeded: Bool { errorClass == nil && (200..<300).contains(status) }
+
+    /// Output tokens: the provider's count when reported, else the counted deltas.
+    public var outputTokens: Int { usageOutputTokens ?? countedOutputTokens }
+}

@@ -1,0 +1,2 @@
+import XCTest
+final class MockProviderTestsPlaceholder: XCTestCase { func testNothing() {} }
