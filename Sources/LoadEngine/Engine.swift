@@ -1,8 +1,274 @@
 internal import CLibUV
 import LoadCore
 
-/// libcurl and libuv versions.
+/// libcurl and libuv versions, for run metadata and `loadgen version`.
 public enum EngineVersions {
     public static var curl: String { String(cString: curl_version()) }
     public static var uv: String { String(cString: uv_version_string()) }
+}
+
+/// Runs one load plan on one libuv loop, on the calling thread, until the plan ends or is interrupted.
+///
+/// Every attempt ends in exactly one call of `onAttempt` (success, failure or cancellation), on the loop's
+/// thread, in completion order. State lives in this instance: one engine per thread, never shared.
+public final class Engine {
+    /// Receives each finished attempt.
+    public var onAttempt: (AttemptRecord) -> Void = { _ in }
+    /// Receives a progress snapshot every `tickIntervalMillis`.
+    public var onTick: ((RunProgress) -> Void)?
+    public var tickIntervalMillis: UInt64 = 500
+    /// Handle SIGINT/SIGTERM: the first stops new arrivals and lets requests in flight finish, the second
+    /// cancels them (recorded as `cancelled`).
+    public var handlesSignals = false
+
+    private let template: RequestTemplate
+    private let plan: LoadPlan
+    private let loop: UVLoop
+    private var multi: CurlMulti!
+    private var startTimer: PreciseTimer!
+    private var tickTimer: UVTimer!
+    private var finishTimer: UVTimer!
+    private var signalWatcher: SignalWatcher?
+
+    /// The monotonic time all record timestamps are relative to.
+    public private(set) var originNanos: UInt64 = 0
+
+    private struct PendingStart {
+        var userID: Int?
+        var intendedStartNanos: UInt64
+    }
+
+    private var nextArrivalNanos: UInt64?
+    private var waitingForSlot = FIFOQueue<PendingStart>()
+    private var thinking = FIFOQueue<PendingStart>()
+    private var idleTransfers: [Transfer] = []
+    private var activeTransfers: [ObjectIdentifier: Transfer] = [:]
+    private var requestsIssued = 0
+    private var outcome = RunOutcome()
+    private var arrivalsEnded = false
+    private var finishing = false
+    private var interruptions = 0
+
+    /// - Throws: `EngineError` when libuv or libcurl cannot be set up.
+    public init(template: RequestTemplate, plan: LoadPlan) throws {
+        precondition(!template.bodies.isEmpty, "a request template needs at least one body")
+        precondition(plan.maxInFlight > 0, "maxInFlight must be positive")
+        CurlGlobal.initializeOnce()
+        self.template = template
+        self.plan = plan
+        loop = try UVLoop()
+    }
+
+    /// Runs the plan to its end. Blocks the calling thread.
+    public func run() throws -> RunOutcome {
+        let peak: Int
+        switch plan.mode {
+        case .open: peak = plan.maxInFlight
+        case .closed(let users, _): peak = min(users, plan.maxInFlight)
+        }
+        multi = try CurlMulti(loop: loop, maxConnections: peak)
+        multi.onCompleted = { [unowned self] completed in self.handleCompleted(completed) }
+        startTimer = try PreciseTimer(loop: loop) { [unowned self] in self.startDueRequests() }
+        finishTimer = UVTimer(loop: loop) { [unowned self] in self.shutDown() }
+        tickTimer = UVTimer(loop: loop) { [unowned self] in self.reportProgress() }
+        if onTick != nil {
+            tickTimer.start(delayMillis: tickIntervalMillis, repeatMillis: tickIntervalMillis)
+        }
+        if handlesSignals {
+            signalWatcher = SignalWatcher(loop: loop, signals: [SIGINT, SIGTERM]) { [unowned self] signal in
+                self.interrupt(signal: signal)
+            }
+        }
+
+        originNanos = MonotonicClock.nowNanos()
+        switch plan.mode {
+        case .open(let nextArrival):
+            nextArrivalNanos = nextArrival()
+            startDueRequests()
+        case .closed(let users, _):
+            for user in 0..<users {
+                issue(PendingStart(userID: user, intendedStartNanos: 0))
+            }
+            if requestsIssued == 0 { endArrivals() }
+        }
+        finishIfDone()
+        loop.run()
+        outcome.loopCloseStatus = loop.close()
+        return outcome
+    }
+
+    // MARK: - Arrivals
+
+    /// Starts every request whose intended time has come, then sleeps until the next one.
+    private func startDueRequests() {
+        let now = MonotonicClock.nowNanos() - originNanos
+        if case .closed = plan.mode {
+            while let next = thinking.first, next.intendedStartNanos <= now {
+                _ = thinking.popFirst()
+                issue(next)
+            }
+        } else if case .open(let nextArrival) = plan.mode {
+            while !arrivalsEnded, let intended = nextArrivalNanos, intended <= now {
+                issue(PendingStart(userID: nil, intendedStartNanos: intended))
+                nextArrivalNanos = nextArrival()
+            }
+            if nextArrivalNanos == nil { endArrivals() }
+        }
+        armStartTimer()
+        finishIfDone()
+    }
+
+    private func armStartTimer() {
+        var due: UInt64?
+        if case .open = plan.mode, !arrivalsEnded { due = nextArrivalNanos }
+        if let thinker = thinking.first { due = min(due ?? .max, thinker.intendedStartNanos) }
+        if let due {
+            startTimer.arm(atMonotonicNanos: originNanos + due)
+        } else {
+            startTimer.disarm()
+        }
+    }
+
+    /// Admits one request: starts it when a slot is free, queues it otherwise.
+    private func issue(_ pending: PendingStart) {
+        guard !arrivalsEnded else { return }
+        if let limit = plan.maxRequests, requestsIssued >= limit {
+            endArrivals()
+            return
+        }
+        if let duration = plan.durationNanos, pending.intendedStartNanos >= duration {
+            endArrivals()
+            return
+        }
+        requestsIssued += 1
+        if activeTransfers.count < plan.maxInFlight {
+            start(pending)
+        } else {
+            waitingForSlot.append(pending)
+        }
+    }
+
+    private func start(_ pending: PendingStart) {
+        let requestID = UInt64(outcome.started)
+        do {
+            let transfer = try idleTransfers.popLast() ?? Transfer(template: template, originNanos: originNanos)
+            try transfer.prepare(requestID: requestID, userID: pending.userID, intendedStartNanos: pending.intendedStartNanos)
+            transfer.markStarted(atNanos: MonotonicClock.nowNanos())
+            try multi.add(transfer.easy)
+            activeTransfers[ObjectIdentifier(transfer)] = transfer
+            outcome.started += 1
+        } catch {
+            // libcurl refused the handle (out of memory): record the attempt as failed and go on.
+            let now = MonotonicClock.nowNanos() - originNanos
+            var record = AttemptRecord(
+                requestID: requestID, intendedStartNanos: pending.intendedStartNanos, startNanos: now, endNanos: now)
+            record.userID = pending.userID
+            record.errorClass = .connect
+            record.errorMessage = "\(error)"
+            outcome.started += 1
+            outcome.completed += 1
+            onAttempt(record)
+        }
+    }
+
+    private func endArrivals() {
+        guard !arrivalsEnded else { return }
+        arrivalsEnded = true
+        thinking.removeAll()
+        armStartTimer()
+    }
+
+    // MARK: - Completions
+
+    private func handleCompleted(_ completed: [(easy: UnsafeMutableRawPointer, result: CURLcode)]) {
+        let nowAbsolute = MonotonicClock.nowNanos()
+        for (easy, result) in completed {
+            var context: UnsafeMutableRawPointer?
+            CLibUV_easy_getinfo_ptr(easy, CURLINFO_PRIVATE, &context)
+            let finished = transfer(from: context)
+            activeTransfers[ObjectIdentifier(finished)] = nil
+            let record = finished.complete(result: result, atNanos: nowAbsolute)
+            idleTransfers.append(finished)
+            outcome.completed += 1
+            outcome.elapsedNanos = max(outcome.elapsedNanos, record.endNanos)
+            onAttempt(record)
+            if case .closed(_, let thinkTimeNanos) = plan.mode, let user = record.userID, !arrivalsEnded {
+                let readyNanos = nowAbsolute - originNanos + thinkTimeNanos
+                if thinkTimeNanos == 0 {
+                    issue(PendingStart(userID: user, intendedStartNanos: readyNanos))
+                } else {
+                    thinking.append(PendingStart(userID: user, intendedStartNanos: readyNanos))
+                }
+            }
+        }
+        while activeTransfers.count < plan.maxInFlight, let next = waitingForSlot.popFirst() {
+            start(next)
+        }
+        if case .closed = plan.mode { armStartTimer() }
+        finishIfDone()
+    }
+
+    // MARK: - Ending
+
+    private func finishIfDone() {
+        guard arrivalsEnded, activeTransfers.isEmpty, waitingForSlot.isEmpty, !finishing else { return }
+        finishing = true
+        // Shut down from a timer callback of our own, never from inside a curl callback chain.
+        finishTimer.start(delayMillis: 0)
+    }
+
+    private func shutDown() {
+        reportProgress()
+        startTimer.close()
+        tickTimer.close()
+        finishTimer.close()
+        signalWatcher?.close()
+        idleTransfers.removeAll()
+        multi.close()
+    }
+
+    private func interrupt(signal: Int32) {
+        interruptions += 1
+        outcome.interruptedBySignal = signal
+        if interruptions == 1 {
+            endArrivals()
+            outcome.neverStarted = waitingForSlot.count
+            waitingForSlot.removeAll()
+        } else {
+            let now = MonotonicClock.nowNanos()
+            for transfer in activeTransfers.values.sorted(by: { $0.record.requestID < $1.record.requestID }) {
+                multi.remove(transfer.easy)
+                let record = transfer.cancel(atNanos: now)
+                outcome.completed += 1
+                outcome.cancelled += 1
+                onAttempt(record)
+                idleTransfers.append(transfer)
+            }
+            activeTransfers.removeAll()
+        }
+        finishIfDone()
+    }
+
+    private func reportProgress() {
+        onTick?(
+            RunProgress(
+                elapsedNanos: MonotonicClock.nowNanos() - originNanos,
+                started: outcome.started,
+                completed: outcome.completed,
+                inFlight: activeTransfers.count,
+                queued: waitingForSlot.count,
+                stopping: arrivalsEnded))
+    }
+}
+
+/// curl_global_init must run once per process before any other libcurl call, and it is not thread-safe.
+enum CurlGlobal {
+    private static let initialized: Bool = {
+        curl_global_init(Int(CURL_GLOBAL_ALL))
+        return true
+    }()
+
+    static func initializeOnce() {
+        _ = initialized
+    }
 }

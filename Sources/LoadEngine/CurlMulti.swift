@@ -1,0 +1,169 @@
+internal import CLibUV
+
+/// libcurl's multi interface driven by a libuv loop (the pattern of curl's docs/examples/multi-uv.c):
+/// curl tells us which sockets to watch and when to wake it; uv_poll and a uv_timer do the watching,
+/// and we hand readiness back with `curl_multi_socket_action`.
+///
+/// Single-threaded: every method runs on the loop's thread.
+final class CurlMulti {
+    let handle: UnsafeMutableRawPointer
+    private let loop: UVLoop
+    private let timeoutTimer: UnsafeMutablePointer<uv_timer_t>
+    /// Called after every socket action with the transfers curl reported done (already removed from the multi).
+    var onCompleted: ([(easy: UnsafeMutableRawPointer, result: CURLcode)]) -> Void = { _ in }
+    private var completedScratch: [(easy: UnsafeMutableRawPointer, result: CURLcode)] = []
+    private var isClosed = false
+
+    init(loop: UVLoop, maxConnections: Int) throws {
+        guard let multi = curl_multi_init() else { throw EngineError("curl_multi_init failed") }
+        self.handle = multi
+        self.loop = loop
+        timeoutTimer = UnsafeMutablePointer<uv_timer_t>.allocate(capacity: 1)
+        uv_timer_init(loop.raw, timeoutTimer)
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        timeoutTimer.pointee.data = context
+        CLibUV_multi_setopt_socket_callback(multi, curlSocketCallback)
+        CLibUV_multi_setopt_ptr(multi, CURLMOPT_SOCKETDATA, context)
+        CLibUV_multi_setopt_timer_callback(multi, curlTimerCallback)
+        CLibUV_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, context)
+        // Keep every connection we opened: the default cache (4 x handles added) shrinks after bursts
+        // and forces new connections mid-run.
+        CLibUV_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(maxConnections, 16))
+    }
+
+    /// Adds a configured easy handle. curl answers with a 0 ms timeout, so the transfer starts on the
+    /// loop's next iteration; never from inside a completion callback (no recursion into curl).
+    func add(_ easy: UnsafeMutableRawPointer) throws {
+        let code = curl_multi_add_handle(handle, easy)
+        guard code == CURLM_OK else { throw EngineError("curl_multi_add_handle: \(Self.text(code))") }
+    }
+
+    /// Removes an easy handle (finished or cancelled).
+    func remove(_ easy: UnsafeMutableRawPointer) {
+        curl_multi_remove_handle(handle, easy)
+    }
+
+    /// Cleans up the multi handle (curl reports REMOVE for cached connections, which closes their polls)
+    /// and closes the timeout timer. Easy handles must have been removed before.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        curl_multi_cleanup(handle)
+        uv_timer_stop(timeoutTimer)
+        closeAndFree(timeoutTimer)
+    }
+
+    // MARK: - curl → libuv
+
+    fileprivate func watchSocket(_ fd: curl_socket_t, what: Int32, pollPointer: UnsafeMutableRawPointer?) {
+        if what == CURL_POLL_REMOVE {
+            if let pollPointer {
+                let poll = pollPointer.assumingMemoryBound(to: uv_poll_t.self)
+                uv_poll_stop(poll)
+                closeAndFree(poll)
+                curl_multi_assign(handle, fd, nil)
+            }
+            return
+        }
+        let poll: UnsafeMutablePointer<uv_poll_t>
+        if let pollPointer {
+            poll = pollPointer.assumingMemoryBound(to: uv_poll_t.self)
+        } else {
+            poll = UnsafeMutablePointer<uv_poll_t>.allocate(capacity: 1)
+            let status = uv_poll_init_socket(loop.raw, poll, fd)
+            guard status == 0 else {
+                // The fd cannot be watched (should not happen); curl will time the transfer out.
+                poll.deallocate()
+                return
+            }
+            poll.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+            curl_multi_assign(handle, fd, UnsafeMutableRawPointer(poll))
+        }
+        var events: Int32 = 0
+        if what == CURL_POLL_IN || what == CURL_POLL_INOUT { events |= Int32(UV_READABLE.rawValue) }
+        if what == CURL_POLL_OUT || what == CURL_POLL_INOUT { events |= Int32(UV_WRITABLE.rawValue) }
+        uv_poll_start(poll, events, uvPollCallback)
+    }
+
+    fileprivate func scheduleTimeout(milliseconds: Int) {
+        if milliseconds < 0 {
+            uv_timer_stop(timeoutTimer)
+        } else {
+            // 0 fires on the loop's next iteration: never call curl from inside curl's own callback.
+            uv_timer_start(timeoutTimer, uvTimeoutCallback, UInt64(milliseconds), 0)
+        }
+    }
+
+    // MARK: - libuv → curl
+
+    fileprivate func socketAction(_ fd: curl_socket_t, events: Int32) {
+        var running: Int32 = 0
+        curl_multi_socket_action(handle, fd, events, &running)
+        collectCompletions()
+    }
+
+    private func collectCompletions() {
+        var pending: Int32 = 0
+        completedScratch.removeAll(keepingCapacity: true)
+        // Read every message before removing handles: curl_multi_remove_handle invalidates them.
+        while let message = curl_multi_info_read(handle, &pending) {
+            if message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle {
+                completedScratch.append((easy, CLibUV_msg_result(message)))
+            }
+        }
+        guard !completedScratch.isEmpty else { return }
+        for item in completedScratch {
+            curl_multi_remove_handle(handle, item.easy)
+        }
+        let completed = completedScratch
+        onCompleted(completed)
+    }
+
+    static func text(_ code: CURLMcode) -> String {
+        String(cString: curl_multi_strerror(code))
+    }
+}
+
+/// CURL_SOCKET_TIMEOUT is a macro of a macro; Swift does not import it.
+let CURL_SOCKET_TIMEOUT_VALUE: curl_socket_t = -1
+
+private func multi(from context: UnsafeMutableRawPointer?) -> CurlMulti {
+    Unmanaged<CurlMulti>.fromOpaque(context!).takeUnretainedValue()
+}
+
+private let curlSocketCallback: @convention(c) (
+    UnsafeMutableRawPointer?, curl_socket_t, Int32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?
+) -> Int32 = { _, fd, what, userp, socketp in
+    multi(from: userp).watchSocket(fd, what: what, pollPointer: socketp)
+    return 0
+}
+
+private let curlTimerCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Int32 = {
+    _, milliseconds, userp in
+    multi(from: userp).scheduleTimeout(milliseconds: milliseconds)
+    return 0
+}
+
+private let uvPollCallback: @convention(c) (UnsafeMutablePointer<uv_poll_t>?, Int32, Int32) -> Void = {
+    poll, status, events in
+    guard let poll else { return }
+    var fd: uv_os_fd_t = -1
+    withUnsafeMutablePointer(to: &fd) { fdPointer in
+        _ = uv_fileno(UnsafeMutableRawPointer(poll).assumingMemoryBound(to: uv_handle_t.self), fdPointer)
+    }
+    var flags: Int32 = 0
+    if status < 0 {
+        flags = CURL_CSELECT_ERR
+    } else {
+        if events & Int32(UV_READABLE.rawValue) != 0 { flags |= CURL_CSELECT_IN }
+        if events & Int32(UV_WRITABLE.rawValue) != 0 { flags |= CURL_CSELECT_OUT }
+    }
+    // Do not touch `poll` after this call: curl may have removed (and we closed) it.
+    multi(from: poll.pointee.data).socketAction(fd, events: flags)
+}
+
+private let uvTimeoutCallback: @convention(c) (UnsafeMutablePointer<uv_timer_t>?) -> Void = { timer in
+    guard let timer else { return }
+    multi(from: timer.pointee.data).socketAction(CURL_SOCKET_TIMEOUT_VALUE, events: 0)
+}

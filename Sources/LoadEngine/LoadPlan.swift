@@ -1,0 +1,55 @@
+/// How the engine generates load.
+public struct LoadPlan {
+    public enum Mode {
+        /// Open loop: requests start at the intended times the closure returns, in nanoseconds after the
+        /// run's origin, in non-decreasing order; nil ends the schedule. Responses never slow arrivals.
+        case open(nextArrivalNanos: () -> UInt64?)
+        /// Closed loop: `users` each send a request, wait for its end plus `thinkTimeNanos`, and repeat.
+        case closed(users: Int, thinkTimeNanos: UInt64)
+    }
+
+    public var mode: Mode
+    /// No request starts at or after this offset from the origin (open loop: by intended start).
+    public var durationNanos: UInt64?
+    /// No more than this many requests in all.
+    public var maxRequests: Int?
+    /// Requests in flight at most; later starts wait in a FIFO queue and keep their intended start time.
+    public var maxInFlight: Int
+
+    public init(mode: Mode, durationNanos: UInt64? = nil, maxRequests: Int? = nil, maxInFlight: Int = 10_000) {
+        self.mode = mode
+        self.durationNanos = durationNanos
+        self.maxRequests = maxRequests
+        self.maxInFlight = maxInFlight
+    }
+}
+
+/// A snapshot of the run, reported on each tick.
+public struct RunProgress: Sendable {
+    public var elapsedNanos: UInt64
+    public var started: Int
+    public var completed: Int
+    public var inFlight: Int
+    /// Arrivals waiting for an in-flight slot.
+    public var queued: Int
+    /// True once the run stopped accepting new arrivals (schedule done, limit reached or interrupted).
+    public var stopping: Bool
+}
+
+/// How a run ended.
+public struct RunOutcome: Sendable {
+    /// Requests handed to libcurl.
+    public var started = 0
+    /// Attempts that ended with a response or an error (cancelled ones included).
+    public var completed = 0
+    /// Attempts cancelled by a second interrupt.
+    public var cancelled = 0
+    /// Arrivals that were queued for a slot and never started because the run was interrupted.
+    public var neverStarted = 0
+    /// The signal that interrupted the run (SIGINT 2, SIGTERM 15), or nil when it ran to its end.
+    public var interruptedBySignal: Int32?
+    /// Nanoseconds from the origin to the end of the last attempt.
+    public var elapsedNanos: UInt64 = 0
+    /// uv_loop_close's status: 0 when every handle was closed.
+    public var loopCloseStatus: Int32 = 0
+}

@@ -1,0 +1,36 @@
+/// What every attempt of a run sends. Bodies rotate: request N sends `bodies[N % bodies.count]`.
+public struct RequestTemplate: Sendable {
+    /// The full URL, e.g. `http://127.0.0.1:8080/v1/chat/completions`.
+    public var url: String
+    /// Header lines `Name: value`. They may carry credentials: the engine never prints them.
+    public var headers: [String]
+    /// Request bodies (JSON), used round-robin.
+    public var bodies: [[UInt8]]
+    /// Strings to blank out of any error text the engine records (API keys).
+    public var secrets: [String]
+    /// Limit for the TCP (and TLS) connect.
+    public var connectTimeoutNanos: UInt64 = 10_000_000_000
+    /// Limit for a whole attempt, from its start to its last byte.
+    public var totalTimeoutNanos: UInt64 = 120_000_000_000
+    /// Turns TLS certificate and host verification off. Only when the user asked for it.
+    public var insecure = false
+    /// Token arrival offsets kept per attempt; tokens beyond are counted but not timed individually.
+    public var maxTokenOffsets = 16_384
+
+    public init(url: String, headers: [String], bodies: [[UInt8]], secrets: [String] = []) {
+        self.url = url
+        self.headers = headers
+        self.bodies = bodies
+        self.secrets = secrets
+    }
+
+    /// True when the URL names a loopback host; such targets bypass proxies from the environment.
+    var targetsLoopback: Bool {
+        let lowered = url.lowercased()
+        for prefix in ["http://127.", "https://127.", "http://localhost", "https://localhost", "http://[::1]", "https://[::1]"]
+        where lowered.hasPrefix(prefix) {
+            return true
+        }
+        return false
+    }
+}

@@ -1,0 +1,321 @@
+internal import CLibUV
+import Foundation
+import LoadCore
+
+/// One libcurl easy handle and the state of the attempt it is carrying. Handles are reused across
+/// attempts (connections live in the multi handle's cache, not here).
+///
+/// libcurl calls the write and header callbacks synchronously from `curl_multi_socket_action`;
+/// they only touch this object's own state.
+final class Transfer {
+    let easy: UnsafeMutableRawPointer
+    private let template: RequestTemplate
+    private let originNanos: UInt64
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var loadedBodyIndex = -1
+
+    // MARK: Per-attempt state
+    private(set) var record = AttemptRecord(requestID: 0, intendedStartNanos: 0, startNanos: 0, endNanos: 0)
+    private var decoder = SSEDecoder()
+    private var parser = OpenAIStreamParser()
+    private var responseStatus = 0
+    private var isEventStream = false
+    private var headersComplete = false
+    private var body: [UInt8] = []
+    private var sawDone = false
+    private var failure: StreamFailure?
+    private var absoluteStartNanos: UInt64 = 0
+
+    /// Bodies kept for non-streamed successes and for error responses (the error text).
+    private static let maxBodyBytes = 1 << 20
+    private static let maxErrorExcerpt = 300
+
+    init(template: RequestTemplate, originNanos: UInt64) throws {
+        guard let easy = curl_easy_init() else { throw EngineError("curl_easy_init failed") }
+        self.easy = easy
+        self.template = template
+        self.originNanos = originNanos
+        errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        try configure()
+    }
+
+    deinit {
+        curl_easy_cleanup(easy)
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
+
+    private func configure() throws {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try check(template.url.withCString { CLibUV_easy_setopt_ptr(easy, CURLOPT_URL, $0) }, "CURLOPT_URL")
+        try check(CLibUV_easy_setopt_long(easy, CURLOPT_POST, 1), "CURLOPT_POST")
+        // "Expect:" stops curl from waiting for a 100-continue on larger bodies; the rest are ours.
+        for line in template.headers + ["Expect:"] {
+            guard let appended = line.withCString({ curl_slist_append(headerList, $0) }) else {
+                throw EngineError("curl_slist_append failed")
+            }
+            headerList = appended
+        }
+        try check(CLibUV_easy_setopt_ptr(easy, CURLOPT_HTTPHEADER, headerList), "CURLOPT_HTTPHEADER")
+        try check(CLibUV_easy_setopt_write_callback(easy, CURLOPT_WRITEFUNCTION, transferWriteCallback), "WRITEFUNCTION")
+        try check(CLibUV_easy_setopt_ptr(easy, CURLOPT_WRITEDATA, context), "CURLOPT_WRITEDATA")
+        try check(CLibUV_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, transferHeaderCallback), "HEADERFUNCTION")
+        try check(CLibUV_easy_setopt_ptr(easy, CURLOPT_HEADERDATA, context), "CURLOPT_HEADERDATA")
+        try check(CLibUV_easy_setopt_ptr(easy, CURLOPT_PRIVATE, context), "CURLOPT_PRIVATE")
+        try check(CLibUV_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
+        try check(CLibUV_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
+        try check(CLibUV_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1), "CURLOPT_TCP_NODELAY")
+        try check(CLibUV_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), "HTTP_VERSION")
+        try check(
+            CLibUV_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(template.connectTimeoutNanos / 1_000_000)),
+            "CONNECTTIMEOUT_MS")
+        try check(
+            CLibUV_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(template.totalTimeoutNanos / 1_000_000)),
+            "TIMEOUT_MS")
+        if template.targetsLoopback {
+            // Proxies from the environment are for real providers; loopback traffic stays local.
+            try check("*".withCString { CLibUV_easy_setopt_ptr(easy, CURLOPT_NOPROXY, $0) }, "CURLOPT_NOPROXY")
+        }
+        if template.insecure {
+            try check(CLibUV_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0), "SSL_VERIFYPEER")
+            try check(CLibUV_easy_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, 0), "SSL_VERIFYHOST")
+        }
+    }
+
+    private func check(_ code: CURLcode, _ what: String) throws {
+        guard code == CURLE_OK else {
+            throw EngineError("curl_easy_setopt(\(what)): \(String(cString: curl_easy_strerror(code)))")
+        }
+    }
+
+    /// Resets the attempt state and loads the body for `requestID`. Call before adding the handle.
+    func prepare(requestID: UInt64, userID: Int?, intendedStartNanos: UInt64) throws {
+        let bodyIndex = Int(requestID % UInt64(template.bodies.count))
+        if bodyIndex != loadedBodyIndex {
+            let bodyBytes = template.bodies[bodyIndex]
+            try check(CLibUV_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyBytes.count)), "POSTFIELDSIZE")
+            try check(bodyBytes.withUnsafeBytes { CLibUV_easy_setopt_ptr(easy, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }, "COPYPOSTFIELDS")
+            loadedBodyIndex = bodyIndex
+        }
+        record = AttemptRecord(requestID: requestID, intendedStartNanos: intendedStartNanos, startNanos: 0, endNanos: 0)
+        record.userID = userID
+        record.tokenOffsetsMicros.reserveCapacity(64)
+        decoder = SSEDecoder()
+        parser = OpenAIStreamParser()
+        responseStatus = 0
+        isEventStream = false
+        headersComplete = false
+        body.removeAll(keepingCapacity: false)
+        sawDone = false
+        failure = nil
+        errorBuffer[0] = 0
+    }
+
+    /// Marks the moment the attempt is handed to libcurl.
+    func markStarted(atNanos now: UInt64) {
+        absoluteStartNanos = now
+        record.startNanos = now - originNanos
+    }
+
+    // MARK: - Callbacks
+
+    fileprivate func receiveHeader(_ line: UnsafeRawBufferPointer) {
+        guard let first = line.first else { return }
+        if line.count >= 5, first == UInt8(ascii: "H"), line[1] == UInt8(ascii: "T"), line[4] == UInt8(ascii: "/") {
+            // A status line; a 1xx response is followed by another one, so everything resets.
+            responseStatus = Self.parseStatus(line)
+            isEventStream = false
+            headersComplete = false
+            return
+        }
+        if first == UInt8(ascii: "\r") || first == UInt8(ascii: "\n") {
+            if responseStatus >= 200 && !headersComplete {
+                headersComplete = true
+                record.headersNanos = MonotonicClock.nowNanos() - originNanos
+            }
+            return
+        }
+        if Self.hasPrefixIgnoringCase(line, "content-type:") {
+            isEventStream = Self.contains(line, "text/event-stream")
+        }
+    }
+
+    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) {
+        let now = MonotonicClock.nowNanos()
+        if record.firstByteNanos == nil {
+            record.firstByteNanos = now - originNanos
+        }
+        if isEventStream && (200..<300).contains(responseStatus) {
+            decoder.feed(bytes) { event in
+                self.handle(event, nowNanos: now)
+            }
+        } else if body.count < Self.maxBodyBytes {
+            body.append(contentsOf: bytes.prefix(Self.maxBodyBytes - body.count))
+        }
+    }
+
+    private func handle(_ event: SSEEvent, nowNanos now: UInt64) {
+        let update = parser.parse(event)
+        if update.tokens > 0 {
+            if record.firstTokenNanos == nil {
+                record.firstTokenNanos = now - originNanos
+            }
+            record.countedOutputTokens += update.tokens
+            if record.tokenOffsetsMicros.count < template.maxTokenOffsets {
+                let offset = (now - absoluteStartNanos) / 1_000
+                for _ in 0..<min(update.tokens, template.maxTokenOffsets - record.tokenOffsetsMicros.count) {
+                    record.tokenOffsetsMicros.append(UInt32(clamping: offset))
+                }
+            }
+        }
+        if let usage = update.usage {
+            record.usageInputTokens = usage.inputTokens ?? record.usageInputTokens
+            record.usageOutputTokens = usage.outputTokens ?? record.usageOutputTokens
+        }
+        if update.done {
+            sawDone = true
+        }
+        if failure == nil, let reported = update.failure {
+            failure = reported
+        }
+    }
+
+    // MARK: - Completion
+
+    /// Finishes the attempt after libcurl reported it done, and returns its record.
+    func complete(result: CURLcode, atNanos now: UInt64) -> AttemptRecord {
+        record.endNanos = now - originNanos
+        var statusCode = 0
+        CLibUV_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &statusCode)
+        record.status = statusCode
+        record.connectNanos = curlTime(CURLINFO_CONNECT_TIME_T)
+        record.tlsNanos = curlTime(CURLINFO_APPCONNECT_TIME_T)
+
+        if result != CURLE_OK {
+            record.errorClass = ErrorClassification.errorClass(for: result)
+            let detail = String(cString: errorBuffer)
+            let summary = String(cString: curl_easy_strerror(result))
+            record.errorMessage = redact(detail.isEmpty ? summary : "\(summary): \(detail)")
+        } else if !(200..<300).contains(statusCode) {
+            record.errorClass = ErrorClassification.errorClass(forStatus: statusCode)
+            record.errorMessage = redact("HTTP \(statusCode): \(excerpt(body))")
+        } else if isEventStream {
+            let droppedPartialEvent = decoder.finish()
+            if let failure {
+                record.errorClass = ErrorClassification.errorClass(for: failure)
+                record.errorMessage = redact(failure.message)
+            } else if !sawDone {
+                record.errorClass = .protocol
+                record.errorMessage = droppedPartialEvent
+                    ? "stream ended inside an event, before [DONE]" : "stream ended before [DONE]"
+            }
+        } else {
+            let update = OpenAIStreamParser.parseCompletion(body)
+            if let failure = update.failure {
+                record.errorClass = ErrorClassification.errorClass(for: failure)
+                record.errorMessage = redact(failure.message)
+            } else {
+                record.firstTokenNanos = record.firstByteNanos
+                record.countedOutputTokens = update.tokens
+                record.usageInputTokens = update.usage?.inputTokens
+                record.usageOutputTokens = update.usage?.outputTokens
+            }
+        }
+        body.removeAll(keepingCapacity: false)
+        return record
+    }
+
+    /// Ends an attempt that the run abandoned (it is removed from the multi by the caller).
+    func cancel(atNanos now: UInt64) -> AttemptRecord {
+        record.endNanos = now - originNanos
+        record.errorClass = .cancelled
+        record.errorMessage = "cancelled by a second interrupt"
+        return record
+    }
+
+    /// A libcurl phase time (µs after the transfer began) as nanoseconds on the run clock, or nil when
+    /// the phase did not happen for this attempt (e.g. no connect on a reused connection).
+    private func curlTime(_ info: CURLINFO) -> UInt64? {
+        var micros: curl_off_t = 0
+        guard CLibUV_easy_getinfo_off_t(easy, info, &micros) == CURLE_OK, micros > 0 else { return nil }
+        return record.startNanos + UInt64(micros) * 1_000
+    }
+
+    private func redact(_ text: String) -> String {
+        var result = text
+        for secret in template.secrets where !secret.isEmpty {
+            result = result.replacingOccurrences(of: secret, with: "[redacted]")
+        }
+        return result
+    }
+
+    private func excerpt(_ bytes: [UInt8]) -> String {
+        let text = String(decoding: bytes.prefix(Self.maxErrorExcerpt), as: UTF8.self)
+        let flattened = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ")
+        return bytes.count > Self.maxErrorExcerpt ? flattened + "…" : flattened
+    }
+
+    // MARK: - Header parsing helpers
+
+    private static func parseStatus(_ line: UnsafeRawBufferPointer) -> Int {
+        // "HTTP/1.1 200 OK" or "HTTP/2 200": the three digits after the first space.
+        guard let space = line.firstIndex(of: UInt8(ascii: " ")), space + 3 < line.count else { return 0 }
+        var status = 0
+        for index in (space + 1)...(space + 3) {
+            let digit = Int(line[index]) - 48
+            guard (0...9).contains(digit) else { return 0 }
+            status = status * 10 + digit
+        }
+        return status
+    }
+
+    private static func hasPrefixIgnoringCase(_ line: UnsafeRawBufferPointer, _ prefix: StaticString) -> Bool {
+        let count = prefix.utf8CodeUnitCount
+        guard line.count >= count else { return false }
+        let start = prefix.utf8Start
+        for index in 0..<count where lowercased(line[index]) != start[index] {
+            return false
+        }
+        return true
+    }
+
+    private static func contains(_ line: UnsafeRawBufferPointer, _ needle: StaticString) -> Bool {
+        let count = needle.utf8CodeUnitCount
+        guard line.count >= count else { return false }
+        let start = needle.utf8Start
+        outer: for offset in 0...(line.count - count) {
+            for index in 0..<count where lowercased(line[offset + index]) != start[index] {
+                continue outer
+            }
+            return true
+        }
+        return false
+    }
+
+    private static func lowercased(_ byte: UInt8) -> UInt8 {
+        (byte >= 65 && byte <= 90) ? byte + 32 : byte
+    }
+}
+
+/// Recovers the transfer from libcurl's opaque user pointer.
+func transfer(from context: UnsafeMutableRawPointer?) -> Transfer {
+    Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
+}
+
+private let transferWriteCallback: @convention(c) (
+    UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?
+) -> Int = { data, size, count, context in
+    let length = size * count
+    transfer(from: context).receiveBody(UnsafeRawBufferPointer(start: data, count: length))
+    return length
+}
+
+private let transferHeaderCallback: @convention(c) (
+    UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?
+) -> Int = { data, size, count, context in
+    let length = size * count
+    transfer(from: context).receiveHeader(UnsafeRawBufferPointer(start: data, count: length))
+    return length
+}
