@@ -1,0 +1,20 @@
+# Every target is a one-liner; the work lives in scripts/.
+.PHONY: deps build run test bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	swift build -c release
+
+run: build
+	.build/release/loadgen --profile profiles/ramp.yaml
+
+test: deps
+	swift test
+
+bench: deps
+	scripts/bench.sh
+
+clean:
+	rm -rf .build

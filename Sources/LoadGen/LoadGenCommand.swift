@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `loadgen`: drives LLM provider APIs with streaming requests and records what happens.
+@main
+struct LoadGenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "loadgen",
+        abstract: "Load-test LLM provider APIs: TTFT, inter-token latency, throughput, errors, 429s.",
+        discussion: """
+            Examples:
+              loadgen --profile profiles/ramp.yaml        run a profile (against the embedded mock by default)
+              loadgen validate profiles/ramp.yaml         check a profile and print its plan, sending nothing
+              loadgen mock --port 8080 --ttft 200ms       serve the mock provider on 127.0.0.1:8080
+              loadreport runs/<run>/                      summarize a run directory again
+            """,
+        version: LoadGenVersion.current,
+        subcommands: [RunCommand.self, ValidateCommand.self, MockCommand.self, VersionCommand.self],
+        defaultSubcommand: RunCommand.self
+    )
+}

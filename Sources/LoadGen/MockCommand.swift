@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import MockProvider
+
+/// `loadgen mock`: serves the mock provider as its own process (benchmarks, manual tests).
+struct MockCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock",
+        abstract: "Serve the mock OpenAI-compatible provider until interrupted.",
+        discussion: """
+            The mock answers POST /v1/chat/completions (streaming and not) with OpenAI-format chunks.
+            Port 0 picks a free port; the chosen one is printed on the first line of output.
+            Example: loadgen mock --port 0 --ttft 200ms --itl 10ms --tokens 32
+            """
+    )
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free port and prints it).")
+    var port = 8080
+
+    @Option(help: "Time to first token, e.g. 200ms.")
+    var ttft = DurationArgument(nanos: 0)
+
+    @Option(name: .customLong("itl"), help: "Delay between tokens, e.g. 10ms.")
+    var interTokenDelay = DurationArgument(nanos: 0)
+
+    @Option(help: "Output tokens per completion (a request's smaller max_tokens wins).")
+    var tokens = 16
+
+    @Option(help: "Fraction of requests (0 to 1) answered with --error-status.")
+    var errorRate = 0.0
+
+    @Option(help: "HTTP status of injected errors.")
+    var errorStatus = 500
+
+    @Option(help: "Event loop threads (0: one per core).")
+    var threads = 0
+
+    @Option(help: "Seed for the random draws.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("Please give a port from 0 to 65535.") }
+        guard tokens >= 0 else { throw ValidationError("Please give --tokens as 0 or more.") }
+        guard (0...1).contains(errorRate) else { throw ValidationError("Please give --error-rate between 0 and 1.") }
+        guard (100...599).contains(errorStatus) else {
+            throw ValidationError("Please give --error-status as an HTTP status from 100 to 599.")
+        }
+        guard threads >= 0 else { throw ValidationError("Please give --threads as 0 or more.") }
+    }
+
+    func run() throws {
+        var config = MockConfig()
+        config.ttft = .fixed(nanos: ttft.nanos)
+        config.interTokenDelayNanos = interTokenDelay.nanos
+        config.outputTokens = tokens
+        config.errorRate = errorRate
+        config.errorStatus = errorStatus
+        config.threads = threads
+        config.seed = seed
+
+        // Block the stop signals before the server's threads start, so that they inherit the mask
+        // and this thread alone receives them through sigwait.
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGINT)
+        sigaddset(&stopSignals, SIGTERM)
+        pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
+
+        let server = MockServer(config: config)
+        let boundPort = try server.start(host: host, port: port)
+        let displayHost = host.contains(":") ? "[\(host)]" : host
+        print("mock provider listening on http://\(displayHost):\(boundPort)/v1")
+        fflush(stdout)
+
+        var received: Int32 = 0
+        sigwait(&stopSignals, &received)
+        server.shutdown()
+    }
+}
