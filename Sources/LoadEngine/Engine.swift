@@ -157,6 +157,7 @@ public final class Engine {
             try multi.add(transfer.easy)
             activeTransfers[ObjectIdentifier(transfer)] = transfer
             outcome.started += 1
+            outcome.peakInFlight = max(outcome.peakInFlight, activeTransfers.count)
         } catch {
             // libcurl refused the handle (out of memory): record the attempt as failed and go on.
             let now = MonotonicClock.nowNanos() - originNanos

@@ -42,6 +42,8 @@ public struct RunOutcome: Sendable {
     public var started = 0
     /// Attempts that ended with a response or an error (cancelled ones included).
     public var completed = 0
+    /// The most attempts in flight at once.
+    public var peakInFlight = 0
     /// Attempts cancelled by a second interrupt.
     public var cancelled = 0
     /// Arrivals that were queued for a slot and never started because the run was interrupted.

@@ -1,0 +1,119 @@
+import Foundation
+import LoadCore
+import LoadEngine
+import XCTest
+
+/// Failed attempts are recorded with their class, and the run goes on.
+final class EngineErrorTests: XCTestCase {
+    func testInjected429sAreRecordedAsHTTP429() throws {
+        let mock = try MockHarness {
+            $0.errorRate = 1
+            $0.errorStatus = 429
+        }
+        let (records, outcome) = try mock.run(LoadPlan(mode: .closed(users: 4, thinkTimeNanos: 0), maxRequests: 40))
+        XCTAssertEqual(records.count, 40)
+        XCTAssertEqual(outcome.loopCloseStatus, 0)
+        for record in records {
+            XCTAssertEqual(record.status, 429)
+            XCTAssertEqual(record.errorClass, .http429)
+            XCTAssertNil(record.firstTokenNanos)
+        }
+    }
+
+    func testInjected500sAreRecordedAsHTTP5xxWithTheBodyExcerpt() throws {
+        let mock = try MockHarness {
+            $0.errorRate = 1
+            $0.errorStatus = 503
+        }
+        let (records, _) = try mock.run(LoadPlan(mode: .closed(users: 2, thinkTimeNanos: 0), maxRequests: 10))
+        XCTAssertEqual(records.count, 10)
+        XCTAssertTrue(records.allSatisfy { $0.errorClass == .http5xx && $0.status == 503 })
+        XCTAssertTrue(records[0].errorMessage?.hasPrefix("HTTP 503: ") ?? false, records[0].errorMessage ?? "nil")
+    }
+
+    /// Half the requests fail: the counts split around one half, every request is accounted for.
+    func testMixedErrorRateKeepsEveryRequest() throws {
+        let mock = try MockHarness {
+            $0.errorRate = 0.5
+            $0.errorStatus = 500
+            $0.outputTokens = 3
+        }
+        let (records, _) = try mock.run(LoadPlan(mode: .closed(users: 8, thinkTimeNanos: 0), maxRequests: 400))
+        XCTAssertEqual(records.count, 400)
+        let failures = records.filter { $0.errorClass == .http5xx }.count
+        let successes = records.filter(\.succeeded).count
+        XCTAssertEqual(failures + successes, 400)
+        XCTAssert((140...260).contains(failures), "\(failures) failures of 400 at rate 0.5")
+    }
+
+    /// Nothing listens on the port: every attempt is a connect error, quickly.
+    func testRefusedConnectionsAreConnectErrors() throws {
+        let port = try unusedLoopbackPort()
+        let template = RequestTemplate(
+            url: "http://127.0.0.1:\(port)/v1/chat/completions", headers: [], bodies: [MockHarness.body()])
+        let engine = try Engine(template: template, plan: LoadPlan(mode: .closed(users: 2, thinkTimeNanos: 0), maxRequests: 6))
+        var records: [AttemptRecord] = []
+        engine.onAttempt = { records.append($0) }
+        let outcome = try engine.run()
+        XCTAssertEqual(records.count, 6)
+        XCTAssertEqual(outcome.loopCloseStatus, 0)
+        XCTAssertTrue(records.allSatisfy { $0.errorClass == .connect && $0.status == 0 }, "\(records.map(\.errorClass))")
+    }
+
+    /// A non-streamed completion succeeds and takes its token counts from usage.
+    func testNonStreamedCompletionUsesUsage() throws {
+        let mock = try MockHarness { $0.outputTokens = 7 }
+        let (records, _) = try mock.run(
+            LoadPlan(mode: .closed(users: 2, thinkTimeNanos: 0), maxRequests: 4), template: mock.template(stream: false))
+        XCTAssertEqual(records.count, 4)
+        for record in records {
+            XCTAssertTrue(record.succeeded, record.errorMessage ?? "")
+            XCTAssertEqual(record.usageOutputTokens, 7)
+            XCTAssertEqual(record.outputTokens, 7)
+        }
+    }
+
+    /// max_tokens smaller than the mock's length caps the stream.
+    func testMaxTokensCapsTheStream() throws {
+        let mock = try MockHarness { $0.outputTokens = 50 }
+        let (records, _) = try mock.run(
+            LoadPlan(mode: .closed(users: 1, thinkTimeNanos: 0), maxRequests: 2), template: mock.template(maxTokens: 5))
+        XCTAssertEqual(records.map(\.countedOutputTokens), [5, 5])
+    }
+
+    /// A secret in the template never reaches a recorded error message.
+    func testSecretsAreRedactedFromErrorMessages() throws {
+        let port = try unusedLoopbackPort()
+        let secret = "127.0.0.1"
+        var template = RequestTemplate(
+            url: "http://127.0.0.1:\(port)/v1/chat/completions", headers: [], bodies: [MockHarness.body()])
+        template.secrets = [secret]
+        let engine = try Engine(template: template, plan: LoadPlan(mode: .closed(users: 1, thinkTimeNanos: 0), maxRequests: 1))
+        var records: [AttemptRecord] = []
+        engine.onAttempt = { records.append($0) }
+        _ = try engine.run()
+        let message = try XCTUnwrap(records.first?.errorMessage)
+        XCTAssertFalse(message.contains(secret), message)
+        XCTAssertTrue(message.contains("[redacted]"), message)
+    }
+}
+
+/// A loopback port with nothing listening: bound, read, closed.
+func unusedLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EIO) }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic -> Int32 in
+            guard bind(fd, generic, length) == 0 else { return -1 }
+            return getsockname(fd, generic, &length)
+        }
+    }
+    guard bound == 0 else { throw POSIXError(.EADDRINUSE) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

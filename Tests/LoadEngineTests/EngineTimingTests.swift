@@ -1,0 +1,90 @@
+import LoadCore
+import LoadEngine
+import XCTest
+
+/// The engine measured against the mock's known timing, through real libcurl over loopback.
+final class EngineTimingTests: XCTestCase {
+    /// 500 requests at 100 concurrent; the mock waits 200 ms for the first token, then 10 ms between
+    /// 32 tokens. Tolerances: TTFT p50 within [200, 203] ms and p99 within [200, 210] ms; inter-token
+    /// p50 within [10, 11] ms; exactly 32 tokens each.
+    func testClosedLoopMeasuresTheMockTiming() throws {
+        let mock = try MockHarness {
+            $0.ttft = .fixed(nanos: 200_000_000)
+            $0.interTokenDelayNanos = 10_000_000
+            $0.outputTokens = 32
+        }
+        let (records, outcome) = try mock.run(LoadPlan(mode: .closed(users: 100, thinkTimeNanos: 0), maxRequests: 500))
+
+        XCTAssertEqual(records.count, 500)
+        XCTAssertEqual(outcome.started, 500)
+        XCTAssertEqual(outcome.peakInFlight, 100)
+        XCTAssertEqual(outcome.loopCloseStatus, 0, "every libuv handle closed")
+        XCTAssertEqual(Set(records.map(\.requestID)).count, 500, "request ids are unique")
+        for record in records {
+            XCTAssertTrue(record.succeeded, "request \(record.requestID): \(record.errorClass as Any) \(record.errorMessage ?? "")")
+            XCTAssertEqual(record.countedOutputTokens, 32)
+            XCTAssertEqual(record.usageOutputTokens, 32)
+            XCTAssertEqual(record.tokenOffsetsMicros.count, 32)
+        }
+        let ttft = records.compactMap(\.ttftMillis)
+        XCTAssertEqual(ttft.count, 500)
+        let ttftP50 = exactPercentile(ttft, 50)
+        let ttftP99 = exactPercentile(ttft, 99)
+        XCTAssert((200...203).contains(ttftP50), "TTFT p50 \(ttftP50) ms")
+        XCTAssert((200...210).contains(ttftP99), "TTFT p99 \(ttftP99) ms")
+        let interToken = records.flatMap(\.interTokenMillis)
+        XCTAssertEqual(interToken.count, 500 * 31)
+        let itlP50 = exactPercentile(interToken, 50)
+        XCTAssert((10...11).contains(itlP50), "inter-token p50 \(itlP50) ms")
+        let totalP50 = exactPercentile(records.map(\.totalMillis), 50)
+        XCTAssert((510...520).contains(totalP50), "total p50 \(totalP50) ms (200 + 31 x 10 expected)")
+    }
+
+    /// Open loop at a constant 100/s for 1 s sends exactly 100 requests, each starting within a few
+    /// milliseconds of its intended time (10 ms apart).
+    func testOpenLoopStartsRequestsOnSchedule() throws {
+        let mock = try MockHarness { $0.outputTokens = 4 }
+        var next: UInt64 = 0
+        let plan = LoadPlan(
+            mode: .open(nextArrivalNanos: {
+                defer { next += 10_000_000 }
+                return next
+            }),
+            durationNanos: 1_000_000_000)
+        let (records, outcome) = try mock.run(plan)
+
+        XCTAssertEqual(records.count, 100)
+        XCTAssertEqual(outcome.started, 100)
+        XCTAssertEqual(outcome.loopCloseStatus, 0)
+        let intended = records.map(\.intendedStartNanos).sorted()
+        XCTAssertEqual(intended, (0..<100).map { UInt64($0) * 10_000_000 })
+        let lagMillis = records.map { Double($0.startNanos - $0.intendedStartNanos) / 1e6 }
+        XCTAssertLessThan(exactPercentile(lagMillis, 50), 1.0, "start lag p50 (ms)")
+        XCTAssertLessThan(lagMillis.max()!, 5.0, "start lag max (ms)")
+        XCTAssertTrue(records.allSatisfy(\.succeeded))
+    }
+
+    /// With a cap of 5 in flight, 20 users never have more than 5 requests open at once
+    /// (checked from the records' own timestamps), and all 60 requests still complete.
+    func testInFlightCapHoldsRequestsInAQueue() throws {
+        let mock = try MockHarness {
+            $0.ttft = .fixed(nanos: 20_000_000)
+            $0.outputTokens = 2
+        }
+        let (records, outcome) = try mock.run(
+            LoadPlan(mode: .closed(users: 20, thinkTimeNanos: 0), maxRequests: 60, maxInFlight: 5))
+
+        XCTAssertEqual(records.count, 60)
+        XCTAssertEqual(outcome.peakInFlight, 5)
+        var events: [(UInt64, Int)] = records.flatMap { [($0.startNanos, 1), ($0.endNanos, -1)] }
+        events.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        var open = 0
+        var peak = 0
+        for (_, delta) in events {
+            open += delta
+            peak = max(peak, open)
+        }
+        XCTAssertLessThanOrEqual(peak, 5)
+        XCTAssertTrue(records.allSatisfy(\.succeeded))
+    }
+}

@@ -1,2 +1,0 @@
-import XCTest
-final class LoadEngineTestsPlaceholder: XCTestCase { func testNothing() {} }

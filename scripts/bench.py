@@ -1,0 +1,194 @@
+#!/usr/bin/env python3
+"""loadgen benchmarks against the mock provider in its own process, on loopback only.
+
+Each scenario starts `loadgen mock` on 127.0.0.1 with a free port, runs a bounded load, reads the
+run's summary.json, and prints one line of figures. Every scenario repeats --repeat times and
+reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d] [--seconds S]
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOADGEN = os.path.join(ROOT, ".build", "release", "loadgen")
+BODY = ('{"model":"mock-small","messages":[{"role":"user","content":"Say hello"}],'
+        '"stream":true,"stream_options":{"include_usage":true},"max_tokens":%d}')
+
+
+class Mock:
+    """`loadgen mock` as a child process on 127.0.0.1, port chosen by the kernel."""
+
+    def __init__(self, *flags):
+        self.process = subprocess.Popen(
+            [LOADGEN, "mock", "--host", "127.0.0.1", "--port", "0", *flags],
+            stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/v1", line)
+        if not match:
+            self.stop()
+            sys.exit(f"bench: the mock did not start: {line!r}")
+        self.base_url = f"http://127.0.0.1:{match.group(1)}/v1"
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def run_loadgen(profile_text, workdir):
+    """Runs loadgen on a profile; returns (summary dict, client CPU seconds from rusage)."""
+    profile = os.path.join(workdir, "bench.yaml")
+    with open(profile, "w") as handle:
+        handle.write(profile_text)
+    output = os.path.join(workdir, "runs")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run([LOADGEN, "--profile", profile, "--output", output, "--quiet"],
+                            capture_output=True, text=True, timeout=600)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode != 0:
+        sys.exit(f"bench: loadgen failed ({result.returncode}):\n{result.stderr}")
+    runs = sorted(os.listdir(output))
+    with open(os.path.join(output, runs[-1], "summary.json")) as handle:
+        summary = json.load(handle)
+    shutil.rmtree(output)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return summary, cpu
+
+
+def target(base_url):
+    return f"target: {{provider: openai-compatible, model: mock-small, base_url: \"{base_url}\"}}\n"
+
+
+def scenario_a(workdir, seconds):
+    """64 closed-loop users, zero delays, 4 tokens: requests/s and client CPU per request."""
+    mock = Mock("--tokens", "4")
+    try:
+        summary, cpu = run_loadgen(
+            "name: bench-a\n" + target(mock.base_url) +
+            "request: {max_tokens: 4}\n"
+            f"load: {{mode: closed, users: 64, duration: {seconds}s}}\n"
+            "limits: {max_in_flight: 64}\n", workdir)
+    finally:
+        mock.stop()
+    requests = summary["successes"]
+    return {
+        "requests_per_s": summary["requests_per_s"],
+        "client_cpu_us_per_request": cpu / max(requests, 1) * 1e6,
+        "errors": summary["errors_total"],
+    }
+
+
+def scenario_b(workdir, seconds):
+    """10,000 concurrent slow streams: client RSS per stream and CPU per token event."""
+    streams = 10_000
+    ramp_seconds = 4
+    tokens = 40
+    itl_ms = 250
+    mock = Mock("--tokens", str(tokens), "--itl", f"{itl_ms}ms", "--ttft", f"{itl_ms}ms")
+    try:
+        summary, cpu = run_loadgen(
+            "name: bench-b\n" + target(mock.base_url) +
+            f"request: {{max_tokens: {tokens}}}\n"
+            f"load: {{mode: open, rate: {streams // ramp_seconds}, duration: {ramp_seconds}s}}\n"
+            f"limits: {{max_in_flight: {streams + 100}, timeout: 120s}}\n", workdir)
+    finally:
+        mock.stop()
+    token_events = max(summary["output_tokens"], 1)
+    peak = max(summary["peak_in_flight"], 1)
+    return {
+        "peak_in_flight": peak,
+        "rss_kb_per_stream": (summary["peak_rss_kb"] - summary["start_rss_kb"]) / peak,
+        "client_cpu_us_per_token_event": cpu / token_events * 1e6,
+        "errors": summary["errors_total"],
+    }
+
+
+def scenario_c(workdir, seconds):
+    """Open loop at 2,000 requests/s: lag between intended and actual start."""
+    mock = Mock("--tokens", "4")
+    try:
+        summary, cpu = run_loadgen(
+            "name: bench-c\n" + target(mock.base_url) +
+            "request: {max_tokens: 4}\n"
+            f"load: {{mode: open, rate: 2000, duration: {seconds}s}}\n", workdir)
+    finally:
+        mock.stop()
+    lag = summary["latency_ms"]["schedule_lag"]
+    return {
+        "lag_p50_ms": lag["p50"], "lag_p99_ms": lag["p99"], "lag_max_ms": lag["max"],
+        "requests_per_s": summary["requests_per_s"],
+        "client_cpu_fraction_of_core": cpu / summary["duration_s"],
+        "errors": summary["errors_total"],
+    }
+
+
+def scenario_d(workdir, seconds):
+    """loadgen and wrk side by side at 64 connections against the same mock: CPU per request."""
+    if not shutil.which("wrk"):
+        sys.exit("bench: wrk is not installed (scripts/install-deps.sh wrk)")
+    mock = Mock("--tokens", "4")
+    try:
+        summary, cpu = run_loadgen(
+            "name: bench-d\n" + target(mock.base_url) +
+            "request: {max_tokens: 4}\n"
+            f"load: {{mode: closed, users: 64, duration: {seconds}s}}\n"
+            "limits: {max_in_flight: 64}\n", workdir)
+        script = os.path.join(workdir, "post.lua")
+        with open(script, "w") as handle:
+            handle.write('wrk.method = "POST"\n'
+                         'wrk.headers["Content-Type"] = "application/json"\n'
+                         f"wrk.body = '{BODY % 4}'\n")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        wrk = subprocess.run(["wrk", "-t1", "-c64", f"-d{seconds}s", "-s", script,
+                              mock.base_url + "/chat/completions"],
+                             capture_output=True, text=True, timeout=seconds + 60)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    finally:
+        mock.stop()
+    match = re.search(r"(\d+) requests in", wrk.stdout)
+    if wrk.returncode != 0 or not match:
+        sys.exit(f"bench: wrk failed:\n{wrk.stdout}{wrk.stderr}")
+    wrk_requests = int(match.group(1))
+    wrk_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    loadgen_per_request = cpu / max(summary["successes"], 1) * 1e6
+    wrk_per_request = wrk_cpu / max(wrk_requests, 1) * 1e6
+    return {
+        "loadgen_cpu_us_per_request": loadgen_per_request,
+        "wrk_cpu_us_per_request": wrk_per_request,
+        "ratio": loadgen_per_request / wrk_per_request,
+        "loadgen_requests_per_s": summary["requests_per_s"],
+        "wrk_requests_per_s": wrk_requests / seconds,
+    }
+
+
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", default="a,b,c,d")
+    parser.add_argument("--seconds", type=int, default=10)
+    args = parser.parse_args()
+    print(f"# {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, {os.cpu_count()} cores, "
+          f"{subprocess.run([LOADGEN, 'version'], capture_output=True, text=True).stdout.strip()!r}")
+    for name in args.only.split(","):
+        runs = []
+        for _ in range(args.repeat):
+            with tempfile.TemporaryDirectory() as workdir:
+                runs.append(SCENARIOS[name](workdir, args.seconds))
+        medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+        figures = ", ".join(f"{key} {value:.3g}" if isinstance(value, float) else f"{key} {value}"
+                            for key, value in medians.items())
+        print(f"{name}: {SCENARIOS[name].__doc__.strip()}\n   median of {args.repeat}: {figures}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
