@@ -1,0 +1,84 @@
+import NIOCore
+import NIOHTTP1
+
+/// Everything decided about one completion when its request arrives: identity, size and timing.
+struct CompletionPlan {
+    /// Why the completion ends.
+    enum FinishReason {
+        /// All configured tokens were produced.
+        case stop
+        /// The request's max_tokens cut the completion short.
+        case length
+    }
+
+    /// N in `chatcmpl-mock-N`.
+    var requestNumber: UInt64
+    /// `created`, in seconds since the Unix epoch.
+    var createdSeconds: Int
+    /// The echoed model name, JSON-escaped.
+    var modelLiteral: [UInt8]
+    /// `usage.prompt_tokens`.
+    var promptTokens: Int
+    /// Content tokens to produce.
+    var completionTokens: Int
+    /// The final `finish_reason`.
+    var finishReason: FinishReason
+    /// Whether a streamed response ends with a usage event.
+    var includeUsage: Bool
+    /// When token 0 is due: arrival + TTFT.
+    var firstTokenDeadline: NIODeadline
+    /// Spacing of tokens: token k is due at `firstTokenDeadline + k * interTokenDelayNanos`.
+    var interTokenDelayNanos: UInt64
+    /// Whether the connection stays open after the response.
+    var keepAlive: Bool
+
+    /// Absolute due time of token `k` (0-based). Absolute times keep the schedule from drifting.
+    func tokenDeadline(_ k: Int) -> NIODeadline {
+        firstTokenDeadline + .nanoseconds(Int64(clamping: UInt64(k) &* interTokenDelayNanos))
+    }
+
+    /// Number of tokens due at `now` (0 before the first deadline, at most `completionTokens`).
+    func tokensDue(at now: NIODeadline) -> Int {
+        guard now >= firstTokenDeadline else { return 0 }
+        guard interTokenDelayNanos > 0 else { return completionTokens }
+        let elapsedNanos = UInt64(now.uptimeNanoseconds - firstTokenDeadline.uptimeNanoseconds)
+        let due = elapsedNanos / interTokenDelayNanos + 1
+        return due >= UInt64(completionTokens) ? completionTokens : Int(due)
+    }
+}
+
+/// Per-request overrides of the server's configuration, read from request headers.
+///
+/// - `x-mock-ttft-ms`: time to first token in milliseconds (fractions allowed), replaces the drawn TTFT.
+/// - `x-mock-itl-ms`: inter-token delay in milliseconds.
+/// - `x-mock-tokens`: output tokens (max_tokens still caps it).
+/// - `x-mock-status`: answer with this status; 200 forces success, anything else an error response.
+/// Malformed or negative values are ignored (NIO trims the values' surrounding whitespace).
+struct MockOverrides: Equatable {
+    var ttftNanos: UInt64?
+    var interTokenDelayNanos: UInt64?
+    var outputTokens: Int?
+    var status: Int?
+
+    init() {}
+
+    init(headers: HTTPHeaders) {
+        for (name, value) in headers {
+            // Cheap reject for the common case: none of the usual headers starts with "x-m".
+            let utf8 = name.utf8
+            guard utf8.count > 7, (utf8.first ?? 0) | 0x20 == UInt8(ascii: "x") else { continue }
+            switch name.lowercased() {
+            case "x-mock-ttft-ms": ttftNanos = Self.nanos(milliseconds: value)
+            case "x-mock-itl-ms": interTokenDelayNanos = Self.nanos(milliseconds: value)
+            case "x-mock-tokens": outputTokens = Int(value).flatMap { $0 >= 0 ? $0 : nil }
+            case "x-mock-status": status = Int(value).flatMap { (100...599).contains($0) ? $0 : nil }
+            default: break
+            }
+        }
+    }
+
+    private static func nanos(milliseconds text: String) -> UInt64? {
+        guard let ms = Double(text), ms.isFinite, ms >= 0, ms < 1e9 else { return nil }
+        return UInt64(ms * 1_000_000)
+    }
+}
