@@ -166,4 +166,17 @@ final class StreamingResponseTests: XCTestCase {
         XCTAssertEqual(status.status, 503)
         XCTAssertEqual((try status.json()["error"] as? [String: Any])?["type"] as? String, "server_error")
     }
+
+    func testExpectContinueGetsAnInterimResponse() throws {
+        let (_, port) = try startMockServer { $0.outputTokens = 1 }
+        let fd = try LoopbackClient.connect(port: port)
+        defer { close(fd) }
+        let body = LoopbackClient.chatBody(stream: false)
+        var request = LoopbackClient.requestBytes(headers: ["expect": "100-continue"], body: body)
+        request.removeLast(body.utf8.count)
+        try LoopbackClient.sendAll(fd, request)
+        XCTAssertEqual(try LoopbackClient.read(fd: fd, count: 1, timeoutMillis: 500)[0].status, 100)
+        try LoopbackClient.sendAll(fd, Array(body.utf8))
+        XCTAssertEqual(try LoopbackClient.read(fd: fd, count: 1)[0].status, 200)
+    }
 }
