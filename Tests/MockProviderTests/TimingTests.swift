@@ -55,6 +55,10 @@ final class TimingTests: XCTestCase {
                 gaps.append(millis(response.events[k].arrivalNanos, response.events[k + 1].arrivalNanos))
             }
         }
+        if ProcessInfo.processInfo.environment["MOCK_TIMING_DETAIL"] != nil {
+            let perToken = (0..<9).map { k in stride(from: k, to: gaps.count, by: 9).map { gaps[$0] }.reduce(0, +) / Double(gaps.count / 9) }
+            print("mean gap per token:", perToken.map { String(format: "%.3f", $0) })
+        }
         ttfts.sort()
         gaps.sort()
         let p50Gap = gaps[gaps.count / 2]
