@@ -66,8 +66,8 @@ final class TimingTests: XCTestCase {
         print("100 streams: TTFT min \(ttfts.first!) p50 \(p50TTFT) max \(ttfts.last!) ms; gap p50 \(p50Gap) ms; role max \(roleLatencies.max()!) ms")
         XCTAssertGreaterThanOrEqual(ttfts.first!, 200)
         // Debug builds spend a few ms reading 100 requests at once (the role chunk's latency shows it);
-        // the schedule itself is exact, so allow that processing time on top of 200 ms.
-        XCTAssertLessThanOrEqual(p50TTFT, 208)
+        // the schedule itself is exact, so allow that processing time on top of 200 ms (release: p50 ~201.6 ms).
+        XCTAssertLessThanOrEqual(p50TTFT, 210)
         XCTAssertLessThanOrEqual(ttfts.last!, 230)
         XCTAssertEqual(p50Gap, 10, accuracy: 1)
     }
