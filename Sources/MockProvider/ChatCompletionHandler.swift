@@ -10,7 +10,8 @@ import NIOHTTP1
 /// and injects errors. It writes raw HTTP/1.1 bytes (there is no response encoder in the pipeline).
 ///
 /// Routes: `POST /v1/chat/completions`, `GET /health` (200 `ok`); other paths 404, other methods 405.
-/// Pipelined requests are queued and answered in order. When the connection closes, the pending
+/// Pipelined requests are queued and answered in order. `expect: 100-continue` is answered with an
+/// interim 100 response when no other response is under way. When the connection closes, the pending
 /// scheduled write is cancelled and queued requests are dropped.
 ///
 /// Per-request overrides come from `x-mock-*` headers (see `MockOverrides`).
@@ -56,6 +57,15 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             receiving = ReceivedRequest(head: head, arrival: .now())
+            // curl sends `expect: 100-continue` before bodies over 1 KB and waits up to a second for
+            // this interim response. It can only go out between responses, never inside one.
+            if !isResponding, queued.isEmpty, !isClosing,
+                head.headers.first(name: "expect")?.lowercased() == "100-continue"
+            {
+                var buffer = context.channel.allocator.buffer(capacity: 25)
+                buffer.writeStaticString("HTTP/1.1 100 Continue\r\n\r\n")
+                context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+            }
         case .body(var chunk):
             guard receiving != nil, receiving?.bodyTooLarge == false else { return }
             if (receiving?.body?.readableBytes ?? 0) + chunk.readableBytes > Self.maxBodyBytes {

@@ -1,2 +1,0 @@
-import XCTest
-final class MockProviderTestsPlaceholder: XCTestCase { func testNothing() {} }
