@@ -11,13 +11,19 @@ struct ResourceUsage {
 
     static func now() -> ResourceUsage {
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF_WHO, &usage)
         return ResourceUsage(
             userCPUSeconds: seconds(usage.ru_utime),
             systemCPUSeconds: seconds(usage.ru_stime),
             peakRSSKiB: Int(usage.ru_maxrss),
             currentRSSKiB: currentRSS())
     }
+
+    #if os(Linux)
+    private static let RUSAGE_SELF_WHO = __rusage_who_t(RUSAGE_SELF.rawValue)
+    #else
+    private static let RUSAGE_SELF_WHO = RUSAGE_SELF
+    #endif
 
     var cpuSeconds: Double { userCPUSeconds + systemCPUSeconds }
 
@@ -29,7 +35,7 @@ struct ResourceUsage {
     private static func currentRSS() -> Int {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else {
             var usage = rusage()
-            getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF_WHO, &usage)
             return Int(usage.ru_maxrss)
         }
         for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
