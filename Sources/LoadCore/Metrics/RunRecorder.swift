@@ -76,7 +76,7 @@ public final class RunRecorder {
         if offsets.count > 1 {
             var histogram = histograms[.interToken] ?? Self.makeHistogram()
             for i in 1..<offsets.count {
-                let gap = offsets[i] >= offsets[i - 1] ? UInt64(offsets[i] - offsets[i - 1]) : 0
+                let gap = offsets[i] >= offsets[i - 1] ? UInt64(offsets[i] - offsets[i - 1]) : 0  // clamp out-of-order
                 _ = histogram.record(min(gap, Self.highestMicros))
             }
             histograms[.interToken] = histogram

@@ -49,7 +49,7 @@ public struct Summary: Sendable, Equatable, Codable {
             func ms(_ percentile: Double) -> Double { empty ? 0 : Double(h.valueAtPercentile(percentile)) / 1000 }
             return Row(metric: metric, count: h.totalCount, meanMillis: empty ? 0 : h.mean / 1000,
                        p50Millis: ms(50), p90Millis: ms(90), p99Millis: ms(99), p999Millis: ms(99.9),
-                       maxMillis: empty ? 0 : Double(h.max) / 1000)
+                       maxMillis: empty ? 0 : Double(h.maxRecorded) / 1000)
         }
         attempts = recorder.attempts
         successes = recorder.successes
