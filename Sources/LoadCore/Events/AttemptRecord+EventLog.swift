@@ -1,0 +1,87 @@
+import Foundation
+
+/// The `{"type":"attempt"}` line of the event log. Timestamps are microseconds since the run origin
+/// with one decimal (`*_us`); optional fields are omitted when nil.
+///
+///     {"type":"attempt","request":7,"attempt":1,"user":3,"intended_us":1500.0,"start_us":1502.3,
+///      "connect_us":1710.0,"tls_us":..,"headers_us":..,"first_byte_us":..,"first_token_us":..,
+///      "end_us":..,"status":200,"error":"timeout","error_message":"..","tokens":32,
+///      "usage_output_tokens":32,"usage_input_tokens":12,"token_offsets_us":[201000,211000]}
+extension AttemptRecord {
+    func encode(into line: inout JSONLineBuffer) {
+        line.beginObject()
+        line.field("type", "attempt")
+        line.field("request", requestID)
+        line.field("attempt", attemptNumber)
+        if let userID { line.field("user", userID) }
+        line.field("intended_us", nanosAsMicros: intendedStartNanos)
+        line.field("start_us", nanosAsMicros: startNanos)
+        if let connectNanos { line.field("connect_us", nanosAsMicros: connectNanos) }
+        if let tlsNanos { line.field("tls_us", nanosAsMicros: tlsNanos) }
+        if let headersNanos { line.field("headers_us", nanosAsMicros: headersNanos) }
+        if let firstByteNanos { line.field("first_byte_us", nanosAsMicros: firstByteNanos) }
+        if let firstTokenNanos { line.field("first_token_us", nanosAsMicros: firstTokenNanos) }
+        line.field("end_us", nanosAsMicros: endNanos)
+        line.field("status", status)
+        if let errorClass { line.field("error", errorClass.rawValue) }
+        if let errorMessage { line.field("error_message", errorMessage) }
+        line.field("tokens", countedOutputTokens)
+        if let usageOutputTokens { line.field("usage_output_tokens", usageOutputTokens) }
+        if let usageInputTokens { line.field("usage_input_tokens", usageInputTokens) }
+        line.field("token_offsets_us", tokenOffsetsMicros)
+        line.endLine()
+    }
+
+    /// Decodes an attempt line's JSON object. - Throws: a reason string on a missing or bad field.
+    init(eventObject object: [String: Any]) throws {
+        func nanos(_ key: String) throws -> UInt64? {
+            guard let value = object[key], !(value is NSNull) else { return nil }
+            guard let number = value as? NSNumber, number.doubleValue >= 0 else {
+                throw EventDecodingProblem("\(key) must be a non-negative number")
+            }
+            return UInt64((number.doubleValue * 1000).rounded())
+        }
+        func required(_ key: String) throws -> UInt64 {
+            guard let value = try nanos(key) else { throw EventDecodingProblem("missing \(key)") }
+            return value
+        }
+        func int(_ key: String) throws -> Int? {
+            guard let value = object[key], !(value is NSNull) else { return nil }
+            guard let number = value as? NSNumber else { throw EventDecodingProblem("\(key) must be an integer") }
+            return number.intValue
+        }
+        guard let request = try int("request"), request >= 0 else { throw EventDecodingProblem("missing request") }
+        self.init(requestID: UInt64(request), intendedStartNanos: try required("intended_us"),
+                  startNanos: try required("start_us"), endNanos: try required("end_us"))
+        attemptNumber = try int("attempt") ?? 1
+        userID = try int("user")
+        connectNanos = try nanos("connect_us")
+        tlsNanos = try nanos("tls_us")
+        headersNanos = try nanos("headers_us")
+        firstByteNanos = try nanos("first_byte_us")
+        firstTokenNanos = try nanos("first_token_us")
+        status = try int("status") ?? 0
+        if let raw = object["error"] as? String {
+            guard let errorClass = ErrorClass(rawValue: raw) else {
+                throw EventDecodingProblem("unknown error class \"\(raw)\"")
+            }
+            self.errorClass = errorClass
+        }
+        errorMessage = object["error_message"] as? String
+        countedOutputTokens = try int("tokens") ?? 0
+        usageOutputTokens = try int("usage_output_tokens")
+        usageInputTokens = try int("usage_input_tokens")
+        if let offsets = object["token_offsets_us"] {
+            guard let numbers = offsets as? [NSNumber] else {
+                throw EventDecodingProblem("token_offsets_us must be an array of integers")
+            }
+            tokenOffsetsMicros = numbers.map { UInt32(truncatingIfNeeded: $0.int64Value) }
+        }
+    }
+}
+
+/// A field-level decoding problem; the reader adds file and line.
+struct EventDecodingProblem: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}

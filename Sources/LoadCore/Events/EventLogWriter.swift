@@ -1,0 +1,111 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Appends the run's events to an NDJSON file (`events.ndjson`): the run header first, one line
+/// per attempt, and an end line. Lines are encoded by hand into an in-memory buffer that is
+/// written with POSIX `write` whenever it exceeds ``flushThresholdBytes``, and on ``flush()`` and
+/// ``close()``. Single-threaded, like the recorder.
+///
+/// A killed run leaves whole lines plus at most one torn line, which ``EventLogReader`` skips.
+public final class EventLogWriter {
+    /// Buffered bytes above which `append` writes to the file.
+    public static let flushThresholdBytes = 256 * 1024
+
+    /// The file being written.
+    public let path: String
+    private var fd: Int32
+    private var line = JSONLineBuffer(capacity: EventLogWriter.flushThresholdBytes + 64 * 1024)
+    /// Attempt lines appended so far.
+    public private(set) var attempts = 0
+    /// Of which succeeded.
+    public private(set) var successes = 0
+
+    /// Creates (or truncates) the file and writes the header line.
+    /// - Throws: ``EventLogError/cannotOpen(path:reason:)``.
+    public init(path: String, header: RunHeader) throws {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw EventLogError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        line.beginObject()
+        line.field("type", "run")
+        line.field("schema", header.schema)
+        line.field("profile", header.profile)
+        line.field("started_at", RunHeader.formatDate(header.startedAt))
+        line.field("loadgen_version", header.loadgenVersion)
+        if let curl = header.curlVersion { line.field("curl_version", curl) }
+        if let uv = header.uvVersion { line.field("uv_version", uv) }
+        line.field("seed", header.seed)
+        line.field("command", header.command)
+        if let mode = header.mode { line.field("mode", mode) }
+        line.endLine()
+    }
+
+    deinit {
+        if fd >= 0 {
+            try? flush()
+            _ = closeDescriptor(fd)
+        }
+    }
+
+    /// Buffers one attempt line; writes the buffer when it is large.
+    /// - Throws: ``EventLogError/io(path:reason:)`` when a write fails.
+    public func append(_ attempt: AttemptRecord) throws {
+        attempt.encode(into: &line)
+        attempts += 1
+        if attempt.succeeded { successes += 1 }
+        if line.bytes.count > Self.flushThresholdBytes { try flush() }
+    }
+
+    /// Buffers the end line `{"type":"end",...}` with the counts so far.
+    /// - Parameter endNanos: the run's end, nanoseconds since the origin.
+    public func appendEnd(endNanos: UInt64?) throws {
+        line.beginObject()
+        line.field("type", "end")
+        line.field("attempts", attempts)
+        line.field("successes", successes)
+        if let endNanos { line.field("end_us", nanosAsMicros: endNanos) }
+        line.endLine()
+        if line.bytes.count > Self.flushThresholdBytes { try flush() }
+    }
+
+    /// Writes the buffered bytes to the file.
+    public func flush() throws {
+        guard fd >= 0, !line.bytes.isEmpty else { return }
+        var offset = 0
+        let total = line.bytes.count
+        let failure: String? = line.bytes.withUnsafeBytes { raw -> String? in
+            while offset < total {
+                let written = write(fd, raw.baseAddress! + offset, total - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return String(cString: strerror(errno))
+                }
+                offset += written
+            }
+            return nil
+        }
+        line.bytes.removeAll(keepingCapacity: true)
+        if let failure { throw EventLogError.io(path: path, reason: "write failed: \(failure)") }
+    }
+
+    /// Flushes and closes the file. Further appends are buffered and lost; call it once.
+    public func close() throws {
+        guard fd >= 0 else { return }
+        defer {
+            _ = closeDescriptor(fd)
+            fd = -1
+        }
+        try flush()
+    }
+}
+
+/// POSIX `close`, which the `close()` method shadows inside the class.
+private func closeDescriptor(_ fd: Int32) -> Int32 {
+    close(fd)
+}

@@ -1,0 +1,16 @@
+/// The last line of a complete event log: `{"type":"end","attempts":N,"successes":S,"end_us":T}`.
+/// A log without it comes from a run that was killed; its attempts are still valid.
+public struct RunEnd: Sendable, Equatable {
+    /// Attempt lines written.
+    public var attempts: Int
+    /// Of which succeeded.
+    public var successes: Int
+    /// The run's end, nanoseconds since the run origin (microsecond resolution in the log).
+    public var endNanos: UInt64?
+
+    public init(attempts: Int, successes: Int, endNanos: UInt64?) {
+        self.attempts = attempts
+        self.successes = successes
+        self.endNanos = endNanos
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// The first line of an event log: `{"type":"run","schema":1,...}`. Describes the run that wrote it.
+public struct RunHeader: Sendable, Equatable {
+    /// The event-log schema this build writes. Readers refuse a larger major version.
+    public static let currentSchema = 1
+
+    /// Schema version of the log (``currentSchema`` when writing).
+    public var schema: Int = RunHeader.currentSchema
+    /// The profile's name.
+    public var profile: String
+    /// Wall-clock time of the run origin (whole seconds in the log, ISO 8601 UTC).
+    public var startedAt: Date
+    /// Version of loadgen that wrote the log.
+    public var loadgenVersion: String
+    /// libcurl version string, if known.
+    public var curlVersion: String?
+    /// libuv version string, if known.
+    public var uvVersion: String?
+    /// The profile's seed.
+    public var seed: UInt64
+    /// The command line, one element per argument.
+    public var command: [String]
+    /// `open` or `closed`, when known.
+    public var mode: String?
+
+    public init(profile: String, startedAt: Date, loadgenVersion: String, curlVersion: String? = nil,
+                uvVersion: String? = nil, seed: UInt64, command: [String], mode: String? = nil) {
+        self.profile = profile
+        self.startedAt = startedAt
+        self.loadgenVersion = loadgenVersion
+        self.curlVersion = curlVersion
+        self.uvVersion = uvVersion
+        self.seed = seed
+        self.command = command
+        self.mode = mode
+    }
+
+    static func formatDate(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+
+    static func parseDate(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// The numbers of a run's end-of-run summary, computed from a ``RunRecorder``. A pure value:
+/// `loadgen` and `loadreport` build it from the same recorder state and print the same table.
+public struct Summary: Sendable, Equatable, Codable {
+    /// One latency distribution, in milliseconds.
+    public struct Row: Sendable, Equatable, Codable {
+        public var metric: LatencyMetric
+        public var count: UInt64
+        public var meanMillis: Double
+        public var p50Millis: Double
+        public var p90Millis: Double
+        public var p99Millis: Double
+        public var p999Millis: Double
+        public var maxMillis: Double
+    }
+
+    /// Latency rows, in display order.
+    public var rows: [Row]
+    public var attempts: Int
+    public var successes: Int
+    /// Failed attempts per error class raw value, e.g. `"http_429": 12`.
+    public var errorsByClass: [String: Int]
+    /// First start to last end, seconds.
+    public var elapsedSeconds: Double
+    /// Attempts per second over the elapsed time.
+    public var requestsPerSecond: Double
+    /// Successful attempts per second.
+    public var successesPerSecond: Double
+    /// Output tokens of successful attempts per second.
+    public var outputTokensPerSecond: Double
+    public var outputTokens: Int
+
+    /// Schedule lag p99 above which the intended-start rows are shown in closed loop, in ms.
+    public static let lagThresholdMillis = 1.0
+
+    /// Computes the summary.
+    /// - Parameter recorder: the aggregated run(s).
+    public init(recorder: RunRecorder) {
+        let lag = recorder.histogram(.scheduleLag)
+        let lagP99Millis = lag.totalCount > 0 ? Double(lag.valueAtPercentile(99)) / 1000 : 0
+        var metrics: [LatencyMetric] = [.ttft, .interToken, .total]
+        if recorder.openLoopAttempts > 0 || lagP99Millis > Self.lagThresholdMillis {
+            metrics += [.ttftFromIntended, .totalFromIntended, .scheduleLag]
+        }
+        rows = metrics.map { metric in
+            let h = recorder.histogram(metric)
+            let empty = h.totalCount == 0
+            func ms(_ percentile: Double) -> Double { empty ? 0 : Double(h.valueAtPercentile(percentile)) / 1000 }
+            return Row(metric: metric, count: h.totalCount, meanMillis: empty ? 0 : h.mean / 1000,
+                       p50Millis: ms(50), p90Millis: ms(90), p99Millis: ms(99), p999Millis: ms(99.9),
+                       maxMillis: empty ? 0 : Double(h.maxRecorded) / 1000)
+        }
+        attempts = recorder.attempts
+        successes = recorder.successes
+        errorsByClass = Dictionary(uniqueKeysWithValues: recorder.errorsByClass.map { ($0.key.rawValue, $0.value) })
+        outputTokens = recorder.outputTokens
+        elapsedSeconds = Double(recorder.elapsedNanos) / 1e9
+        let seconds = elapsedSeconds
+        requestsPerSecond = seconds > 0 ? Double(attempts) / seconds : 0
+        successesPerSecond = seconds > 0 ? Double(successes) / seconds : 0
+        outputTokensPerSecond = seconds > 0 ? Double(outputTokens) / seconds : 0
+    }
+
+    /// The row of one metric, if shown.
+    public func row(_ metric: LatencyMetric) -> Row? { rows.first { $0.metric == metric } }
+}
