@@ -14,7 +14,7 @@ struct LoadGenCommand: ParsableCommand {
               loadreport runs/<run>/                      summarize a run directory again
             """,
         version: LoadGenVersion.current,
-        subcommands: [MockCommand.self, VersionCommand.self],
-        defaultSubcommand: VersionCommand.self
+        subcommands: [RunCommand.self, ValidateCommand.self, MockCommand.self, VersionCommand.self],
+        defaultSubcommand: RunCommand.self
     )
 }

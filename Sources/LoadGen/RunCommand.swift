@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import LoadCore
+import LoadEngine
+import MockProvider
+
+/// `loadgen run` (the default command): runs a profile and writes a run directory.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a load profile and record every attempt (the default command).",
+        discussion: """
+            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, summary.json, summary.txt,
+            profile.resolved.yaml and one .hgrm histogram per latency metric.
+            The first Ctrl-C stops new requests and lets those in flight finish; a second cancels them.
+            Exit codes: 0 done, 1 error, 2 bad profile or arguments, 130 interrupted.
+            """
+    )
+
+    @Option(name: .shortAndLong, help: "The profile (YAML) to run.", completion: .file(extensions: ["yaml", "yml"]))
+    var profile: String
+
+    @Option(help: "Directory that receives the run directory.")
+    var output = "runs"
+
+    @Flag(help: "Print nothing while running; the summary still prints at the end.")
+    var quiet = false
+
+    @Flag(help: "Turn TLS certificate verification off (only for servers you trust).")
+    var insecure = false
+
+    func run() throws {
+        do {
+            try execute()
+        } catch let error as CLIError {
+            printError("loadgen: " + error.description)
+            throw ExitCode(error.exitCode)
+        }
+    }
+
+    private func execute() throws {
+        let loaded = try ProfileLoader.load(path: profile)
+        let plan = try PlanFactory.plan(loaded)
+        let apiKey = try RequestFactory.apiKey(for: loaded.target, environment: ProcessInfo.processInfo.environment)
+
+        var mockServer: MockServer?
+        defer { mockServer?.shutdown() }
+        let baseURL: String
+        if loaded.target.provider == .mock {
+            let started = try EmbeddedMock.start(loaded.target.mock ?? Profile.MockSettings(), seed: loaded.seed)
+            mockServer = started.server
+            baseURL = started.baseURL
+        } else {
+            baseURL = loaded.target.baseURL ?? Profile.Target.openAIBaseURL
+        }
+        let template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+
+        let startedAt = Date()
+        let directory = try RunDirectory.create(parent: output, profileName: loaded.name, startedAt: startedAt)
+        try directory.write("profile.resolved.yaml", loaded.resolvedYAML())
+        let header = RunHeader(
+            profile: loaded.name, startedAt: startedAt, loadgenVersion: LoadGenVersion.current,
+            curlVersion: EngineVersions.curl, uvVersion: EngineVersions.uv, seed: loaded.seed,
+            command: CommandLine.arguments, mode: loaded.load.mode.rawValue)
+        let eventLog = try EventLogWriter(path: directory.file("events.ndjson"), header: header)
+        let recorder = RunRecorder()
+        var eventLogFailure: Error?
+
+        let engine = try Engine(template: template, plan: plan)
+        engine.handlesSignals = true
+        engine.onAttempt = { attempt in
+            recorder.record(attempt)
+            guard eventLogFailure == nil else { return }
+            do { try eventLog.append(attempt) } catch { eventLogFailure = error }
+        }
+        let progress = ProgressPrinter(plannedSeconds: loaded.load.totalDurationNanos.map { Double($0) / 1e9 })
+        if !quiet {
+            engine.tickIntervalMillis = progress.tickIntervalMillis
+            engine.onTick = { progress.report($0, recorder: recorder) }
+            printError("loadgen: running \(loaded.name) against \(loaded.target.provider == .mock ? "the embedded mock (\(baseURL))" : baseURL)")
+        }
+
+        let usageBefore = ResourceUsage.now()
+        let outcome = try engine.run()
+        let usageAfter = ResourceUsage.now()
+        progress.finish()
+
+        try eventLog.appendEnd(endNanos: outcome.elapsedNanos)
+        try eventLog.close()
+        if let eventLogFailure {
+            throw CLIError("writing \(directory.file("events.ndjson")) failed: \(eventLogFailure)")
+        }
+        let summary = Summary(recorder: recorder)
+        let table = SummaryTable.render(summary)
+        try directory.write("summary.txt", table)
+        try directory.write(
+            "summary.json",
+            SummaryJSON.render(
+                summary: summary, outcome: outcome, recorder: recorder, profileName: loaded.name,
+                cpuSeconds: usageAfter.cpuSeconds - usageBefore.cpuSeconds,
+                startRSSKiB: usageBefore.currentRSSKiB, peakRSSKiB: usageAfter.peakRSSKiB))
+        for (name, text) in recorder.hgrmFiles() {
+            try directory.write(name, text)
+        }
+
+        print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
+        let cpuPerRequest = (usageAfter.cpuSeconds - usageBefore.cpuSeconds) / Double(max(outcome.completed, 1)) * 1e6
+        print(String(format: "client CPU: %.2f s (%.0f µs per request), peak RSS %d KiB",
+                     usageAfter.cpuSeconds - usageBefore.cpuSeconds, cpuPerRequest, usageAfter.peakRSSKiB))
+        if outcome.loopCloseStatus != 0 {
+            printError("loadgen: warning: the event loop closed with handles still open (\(outcome.loopCloseStatus))")
+        }
+        print("run directory: \(directory.path)")
+        print("report again:  loadreport \(directory.path)")
+        if let signal = outcome.interruptedBySignal {
+            print("interrupted by signal \(signal): \(outcome.cancelled) cancelled, \(outcome.neverStarted) never started")
+            throw ExitCode(130)
+        }
+    }
+}
+
+/// Loads a profile, turning validation problems into exit code 2 with every problem listed.
+enum ProfileLoader {
+    static func load(path: String) throws -> Profile {
+        do {
+            return try Profile.load(path: path)
+        } catch let error as ProfileError {
+            throw CLIError("invalid profile:\n" + error.description, exitCode: 2)
+        } catch {
+            throw CLIError("cannot read profile \(path): \(error)", exitCode: 2)
+        }
+    }
+}
+
+/// Writes a line to stderr.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
