@@ -87,7 +87,11 @@ public struct Profile: Sendable, Equatable {
         var parser = ProfileParser(file: file)
         let profile = parser.parse(yaml: yaml)
         guard parser.problems.isEmpty, let profile else {
-            throw ProfileError(problems: parser.problems)
+            // In file order, as an editor would list them.
+            let ordered = parser.problems.enumerated().sorted {
+                ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+            }
+            throw ProfileError(problems: ordered.map(\.element))
         }
         return profile
     }
