@@ -14,7 +14,7 @@ struct LoadReportCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Run directories or events.ndjson files.")
+    @Argument(help: ArgumentHelp("Run directories or events.ndjson files.", valueName: "run-dir-or-events-file"))
     var runs: [String]
 
     func validate() throws {

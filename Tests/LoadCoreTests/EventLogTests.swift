@@ -102,8 +102,9 @@ final class EventLogTests: XCTestCase {
         handle.closeFile()
         let reader = try EventLogReader(path: path)
         XCTAssertEqual(try reader.readAll(into: RunRecorder()), records().count)
-        XCTAssertEqual(reader.warnings.count, 1)
+        XCTAssertEqual(reader.warnings.count, 2, "\(reader.warnings)")
         XCTAssertTrue(reader.warnings[0].contains("torn last line"), reader.warnings[0])
+        XCTAssertTrue(reader.warnings[1].contains("no end line"), reader.warnings[1])
     }
 
     func testMalformedMiddleLineIsAnError() throws {

@@ -25,6 +25,8 @@ public final class EventLogReader {
     private var scanned = 0
     private var atEOF = false
     private var lineNumber = 0
+    private var sawEnd = false
+    private var finished = false
     private static let chunkBytes = 256 * 1024
 
     /// Opens the log and reads its header.
@@ -58,17 +60,30 @@ public final class EventLogReader {
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
                 guard let object = Self.parseObject(bytes) else { throw EventDecodingProblem("not a JSON object") }
-                return try Self.decodeEntry(object)
+                let entry = try Self.decodeEntry(object)
+                if case .end = entry { sawEnd = true }
+                return entry
             } catch let problem as EventDecodingProblem {
                 if !terminated {
                     warnings.append("\(path):\(lineNumber): skipped a torn last line (\(bytes.count) bytes); "
                         + "the run was probably interrupted")
+                    finish()
                     return nil
                 }
                 throw EventLogError.malformedLine(path: path, line: lineNumber, reason: problem.reason)
             }
         }
+        finish()
         return nil
+    }
+
+    /// Notes, once, a log without its end line (a run that did not finish; its attempts are valid).
+    private func finish() {
+        guard !finished else { return }
+        finished = true
+        if !sawEnd {
+            warnings.append("\(path): no end line; the run did not finish, the attempts logged so far are used")
+        }
     }
 
     /// Feeds every attempt to `recorder`.

@@ -104,7 +104,9 @@ public final class RunRecorder {
     /// Failed attempts in total.
     public var errors: Int { attempts - successes }
 
-    /// Wall time from the first start to the last end, in nanoseconds (0 when empty).
+    /// Wall time from the first start to the last end, in nanoseconds (0 when empty). Merged
+    /// recorders are assumed to share a run origin (shards started together); throughput over
+    /// runs with unrelated origins is only indicative.
     public var elapsedNanos: UInt64 {
         guard let start = firstStartNanos, let end = lastEndNanos, end > start else { return 0 }
         return end - start

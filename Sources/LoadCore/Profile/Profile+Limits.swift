@@ -1,0 +1,21 @@
+extension Profile {
+    /// `limits:` — bounds that stop or throttle a run.
+    public struct Limits: Sendable, Equatable {
+        /// Stop after this many requests (also set by `load.requests`).
+        public var maxRequests: Int?
+        /// Requests in flight at most; arrivals beyond it wait (default 10 000).
+        public var maxInFlight: Int
+        /// Whole-request timeout (default 120 s).
+        public var timeoutNanos: UInt64
+        /// TCP + TLS connect timeout (default 10 s).
+        public var connectTimeoutNanos: UInt64
+
+        public init(maxRequests: Int? = nil, maxInFlight: Int = 10_000, timeoutNanos: UInt64 = 120_000_000_000,
+                    connectTimeoutNanos: UInt64 = 10_000_000_000) {
+            self.maxRequests = maxRequests
+            self.maxInFlight = maxInFlight
+            self.timeoutNanos = timeoutNanos
+            self.connectTimeoutNanos = connectTimeoutNanos
+        }
+    }
+}

@@ -1,0 +1,86 @@
+extension Profile {
+    /// The fully resolved profile as YAML, every default filled in, for `profile.resolved.yaml` in
+    /// the run directory. Parsing it again yields an equal profile.
+    public func resolvedYAML() -> String {
+        var lines: [String] = ["# Resolved by loadgen: every default filled in.", "name: \(Self.quote(name))", "target:"]
+        lines.append("  provider: \(target.provider.rawValue)")
+        lines.append("  model: \(Self.quote(target.model))")
+        if let baseURL = target.baseURL { lines.append("  base_url: \(Self.quote(baseURL))") }
+        if let apiKeyEnv = target.apiKeyEnv { lines.append("  api_key_env: \(Self.quote(apiKeyEnv))") }
+        if let mock = target.mock {
+            lines.append("  mock:")
+            lines.append("    ttft: \(Self.yaml(mock.ttft))")
+            lines.append("    inter_token: \(DurationFormat.format(nanos: mock.interTokenNanos))")
+            lines.append("    output_tokens: \(mock.outputTokens)")
+            lines.append("    error_rate: \(Self.number(mock.errorRate))")
+            lines.append("    error_status: \(mock.errorStatus)")
+        }
+        lines.append("prompts:")
+        for prompt in prompts {
+            let messages = prompt.map { "{role: \($0.role.rawValue), content: \(Self.quote($0.content))}" }
+            lines.append("  - [" + messages.joined(separator: ", ") + "]")
+        }
+        lines.append("request:")
+        if let maxTokens = request.maxTokens { lines.append("  max_tokens: \(maxTokens)") }
+        if let temperature = request.temperature { lines.append("  temperature: \(Self.number(temperature))") }
+        lines.append("  stream: \(request.stream)")
+        lines.append("load:")
+        lines.append("  mode: \(load.mode.rawValue)")
+        lines.append("  stages:")
+        let levelKey = load.mode == .open ? "rate" : "users"
+        for stage in load.stages {
+            var fields: [String] = []
+            if let duration = stage.durationNanos { fields.append("duration: \(DurationFormat.format(nanos: duration))") }
+            switch stage.level {
+            case .constant(let value): fields.append("\(levelKey): \(Self.number(value))")
+            case let .ramp(from, to): fields.append("\(levelKey): \"\(Self.number(from))..\(Self.number(to))\"")
+            }
+            lines.append("    - {" + fields.joined(separator: ", ") + "}")
+        }
+        lines.append("limits:")
+        if let maxRequests = limits.maxRequests { lines.append("  max_requests: \(maxRequests)") }
+        lines.append("  max_in_flight: \(limits.maxInFlight)")
+        lines.append("  timeout: \(DurationFormat.format(nanos: limits.timeoutNanos))")
+        lines.append("  connect_timeout: \(DurationFormat.format(nanos: limits.connectTimeoutNanos))")
+        lines.append("seed: \(seed)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func yaml(_ delay: DelaySpec) -> String {
+        let f = DurationFormat.format(nanos:)
+        switch delay {
+        case .fixed(let nanos): return f(nanos)
+        case let .uniform(minNanos, maxNanos): return "{uniform: [\(f(minNanos)), \(f(maxNanos))]}"
+        case let .normal(meanNanos, stddevNanos): return "{normal: {mean: \(f(meanNanos)), stddev: \(f(stddevNanos))}}"
+        case .exponential(let meanNanos): return "{exponential: \(f(meanNanos))}"
+        }
+    }
+
+    /// Integral values without a fraction ("5"), others in Swift's shortest round-trip form.
+    private static func number(_ value: Double) -> String {
+        if value.rounded() == value, abs(value) < 1e15 { return String(Int64(value)) }
+        return "\(value)"
+    }
+
+    /// A YAML double-quoted scalar (JSON escapes are valid YAML escapes).
+    private static func quote(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                if scalar.value < 0x20 || scalar.value == 0x7F {
+                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                        + String(scalar.value, radix: 16)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+
+/// A load profile: what to call, with which prompts, at what load, within which limits.
+///
+/// Written by the user in YAML (every field below is documented where its type is declared):
+///
+///     name: ramp                       # default: the file name without extension
+///     target:
+///       provider: mock                 # mock | openai | openai-compatible
+///       model: mock-small              # required for openai and openai-compatible
+///       base_url: http://127.0.0.1:8000/v1   # required for openai-compatible;
+///                                      # default https://api.openai.com/v1 for openai; ignored for mock
+///       api_key_env: OPENAI_API_KEY    # the NAME of an environment variable; default OPENAI_API_KEY for openai
+///       mock:                          # provider mock only: the embedded mock's behaviour
+///         ttft: 200ms                  # a duration, or {uniform: [100ms, 300ms]},
+///                                      # {normal: {mean: 200ms, stddev: 20ms}}, {exponential: 200ms}
+///         inter_token: 10ms
+///         output_tokens: 32
+///         error_rate: 0.0              # 0...1
+///         error_status: 500
+///     prompts:                         # chat message lists, used round-robin
+///       - [{role: user, content: "Say hello"}]
+///     request: { max_tokens: 128, temperature: 0, stream: true }   # stream defaults to true
+///     load:
+///       mode: open                     # open (rate = arrivals per second) | closed (users)
+///       stages:
+///         - { duration: 10s, rate: 5 }
+///         - { duration: 20s, rate: 5..50 }   # a linear ramp
+///       # closed: stages: [{ duration: 30s, users: 64 }]  (users may ramp too: "1..64")
+///       # shorthands: {mode: open, rate: 200, duration: 10s}
+///       #             {mode: closed, users: 100, requests: 500}   (requests sets limits.max_requests)
+///     limits: { max_requests: 10000, max_in_flight: 2000, timeout: 120s, connect_timeout: 10s }
+///     seed: 1
+///
+/// Durations carry a unit: `500ms`, `30s`, `2m`, `1h`, `1.5s` (also `us`, `ns`).
+public struct Profile: Sendable, Equatable {
+    /// Names the run directory (`runs/<stamp>-<name>`): letters, digits, `-`, `_`, `.`.
+    public var name: String
+    /// The API under test.
+    public var target: Target
+    /// Chat message lists, sent round-robin (request i uses prompts[i % count]).
+    public var prompts: [[ChatMessage]]
+    /// Per-request parameters.
+    public var request: RequestSettings
+    /// The load shape.
+    public var load: LoadSettings
+    /// Safety limits.
+    public var limits: Limits
+    /// Seeds every random choice of the run (default 1).
+    public var seed: UInt64
+
+    /// The prompt used when a profile has no `prompts`.
+    public static let defaultPrompts: [[ChatMessage]] = [[ChatMessage(role: .user, content: "Say hello in one short sentence.")]]
+
+    public init(name: String, target: Target, prompts: [[ChatMessage]] = Profile.defaultPrompts,
+                request: RequestSettings = RequestSettings(), load: LoadSettings, limits: Limits = Limits(),
+                seed: UInt64 = 1) {
+        self.name = name
+        self.target = target
+        self.prompts = prompts
+        self.request = request
+        self.load = load
+        self.limits = limits
+        self.seed = seed
+    }
+
+    /// Reads and validates a profile file.
+    /// - Parameter path: the YAML file; errors name it as given.
+    /// - Throws: ``ProfileError`` listing every problem found.
+    public static func load(path: String) throws -> Profile {
+        let yaml: String
+        do {
+            yaml = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ProfileError(problems: [ProfileProblem(file: path, line: 0, column: 0, fieldPath: "",
+                                                         message: "cannot read the profile: \(error.localizedDescription)")])
+        }
+        return try parse(yaml: yaml, file: path)
+    }
+
+    /// Parses and validates profile text.
+    /// - Parameters:
+    ///   - yaml: the profile.
+    ///   - file: the name errors report, and the default profile name (without extension).
+    /// - Throws: ``ProfileError`` listing every problem found.
+    public static func parse(yaml: String, file: String) throws -> Profile {
+        var parser = ProfileParser(file: file)
+        let profile = parser.parse(yaml: yaml)
+        guard parser.problems.isEmpty, let profile else {
+            // In file order, as an editor would list them.
+            let ordered = parser.problems.enumerated().sorted {
+                ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+            }
+            throw ProfileError(problems: ordered.map(\.element))
+        }
+        return profile
+    }
+
+    /// Expected number of requests: for open loop the integral of the rate over the stages, capped
+    /// by `limits.maxRequests`; for closed loop `limits.maxRequests`. Nil when unbounded.
+    public func plannedRequests() -> Int? {
+        switch load.mode {
+        case .open:
+            let arrivals = OpenLoopSchedule(stages: load.stages).plannedArrivals
+            switch (arrivals, limits.maxRequests) {
+            case let (a?, m?): return min(a, m)
+            case let (a, m): return a ?? m
+            }
+        case .closed:
+            return limits.maxRequests
+        }
+    }
+}

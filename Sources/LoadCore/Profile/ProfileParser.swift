@@ -1,0 +1,542 @@
+import Foundation
+import Yams
+
+/// Walks the YAML node tree of a profile, validating as it goes and collecting every problem with
+/// its position, so that one run of `loadgen` reports all mistakes at once.
+struct ProfileParser {
+    let file: String
+    private(set) var problems: [ProfileProblem] = []
+
+    init(file: String) {
+        self.file = file
+    }
+
+    // MARK: - Document
+
+    mutating func parse(yaml: String) -> Profile? {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else {
+                report(nil, "", "the profile is empty; it needs at least target: and load:")
+                return nil
+            }
+            root = node
+        } catch let error as YamlError {
+            reportSyntax(error)
+            return nil
+        } catch {
+            report(nil, "", "cannot parse YAML: \(error)")
+            return nil
+        }
+        guard let fields = mapping(root, "", known: ["name", "target", "prompts", "request", "load", "limits", "seed"],
+                                   hints: ["retry": "retries are not supported yet; remove retry:",
+                                           "slo": "SLO checks are not supported yet; remove slo:"]) else {
+            return nil
+        }
+
+        let defaultName = ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        var name = defaultName.isEmpty ? "profile" : defaultName
+        if let node = fields["name"], let text = string(node, "name") {
+            if !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) {
+                name = text
+            } else {
+                report(node, "name", "expected letters, digits, \"-\", \"_\" or \".\" (it names the run directory), got \(describe(node))")
+            }
+        }
+        let target = parseTarget(fields["target"], parent: root)
+        let prompts = fields["prompts"].map { parsePrompts($0) } ?? Profile.defaultPrompts
+        let request = fields["request"].map { parseRequest($0) } ?? Profile.RequestSettings()
+        var limits = fields["limits"].map { parseLimits($0) } ?? Profile.Limits()
+        let load = parseLoad(fields["load"], parent: root, limits: &limits)
+        var seed: UInt64 = 1
+        if let node = fields["seed"] {
+            if let text = scalarText(node), let value = UInt64(text.replacingOccurrences(of: "_", with: "")) {
+                seed = value
+            } else {
+                report(node, "seed", "expected a non-negative whole number, got \(describe(node))")
+            }
+        }
+        guard let target, let load else { return nil }
+        return Profile(name: name, target: target, prompts: prompts, request: request, load: load, limits: limits,
+                       seed: seed)
+    }
+
+    // MARK: - Sections
+
+    private mutating func parseTarget(_ node: Node?, parent: Node) -> Profile.Target? {
+        guard let node else {
+            report(parent, "target", "missing required field; add e.g. target: {provider: mock, model: mock-small}")
+            return nil
+        }
+        guard let fields = mapping(node, "target", known: ["provider", "model", "base_url", "api_key_env", "mock"]) else {
+            return nil
+        }
+        let providers = Profile.Provider.allCases.map(\.rawValue).joined(separator: " | ")
+        guard let providerNode = fields["provider"] else {
+            report(node, "target.provider", "missing required field; expected \(providers)")
+            return nil
+        }
+        guard let text = string(providerNode, "target.provider") else { return nil }
+        guard let provider = Profile.Provider(rawValue: text) else {
+            report(providerNode, "target.provider", "expected \(providers), got \(describe(providerNode))")
+            return nil
+        }
+        var target = Profile.Target(provider: provider, model: "mock-small")
+        if let modelNode = fields["model"], let model = string(modelNode, "target.model") {
+            if model.isEmpty {
+                report(modelNode, "target.model", "expected a model name, got an empty string")
+            }
+            target.model = model
+        } else if fields["model"] == nil, provider != .mock {
+            report(node, "target.model", "missing required field for provider \(provider.rawValue); e.g. model: gpt-4o-mini")
+        }
+        if let urlNode = fields["base_url"], let url = string(urlNode, "target.base_url") {
+            if !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
+                report(urlNode, "target.base_url", "expected an http:// or https:// URL like http://127.0.0.1:8000/v1, got \(describe(urlNode))")
+            }
+            if provider != .mock { target.baseURL = url }
+        } else if fields["base_url"] == nil {
+            switch provider {
+            case .openai: target.baseURL = Profile.Target.openAIBaseURL
+            case .openaiCompatible:
+                report(node, "target.base_url", "missing required field for provider openai-compatible; "
+                    + "give the server's API root, e.g. base_url: http://127.0.0.1:8000/v1")
+            case .mock: break
+            }
+        }
+        if let keyNode = fields["api_key_env"], let name = string(keyNode, "target.api_key_env") {
+            if name.hasPrefix("sk-") {
+                report(keyNode, "target.api_key_env", "expected the NAME of an environment variable holding the key "
+                    + "(e.g. OPENAI_API_KEY), not the key itself; remove the key from this file")
+            } else if name.isEmpty || name.first?.isNumber == true
+                        || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+                report(keyNode, "target.api_key_env", "expected an environment variable name like OPENAI_API_KEY, got \(describe(keyNode))")
+            }
+            target.apiKeyEnv = name
+        } else if fields["api_key_env"] == nil, provider == .openai {
+            target.apiKeyEnv = Profile.Target.openAIKeyEnv
+        }
+        if let mockNode = fields["mock"] {
+            if provider == .mock {
+                target.mock = parseMock(mockNode)
+            } else {
+                report(mockNode, "target.mock", "mock settings apply only to provider mock; remove them or set provider: mock")
+            }
+        } else if provider == .mock {
+            target.mock = Profile.MockSettings()
+        }
+        return target
+    }
+
+    private mutating func parseMock(_ node: Node) -> Profile.MockSettings {
+        var mock = Profile.MockSettings()
+        guard let fields = mapping(node, "target.mock",
+                                   known: ["ttft", "inter_token", "output_tokens", "error_rate", "error_status"]) else {
+            return mock
+        }
+        if let n = fields["ttft"], let delay = delaySpec(n, "target.mock.ttft") { mock.ttft = delay }
+        if let n = fields["inter_token"], let nanos = duration(n, "target.mock.inter_token", allowZero: true) {
+            mock.interTokenNanos = nanos
+        }
+        if let n = fields["output_tokens"], let value = integer(n, "target.mock.output_tokens", minimum: 0) {
+            mock.outputTokens = value
+        }
+        if let n = fields["error_rate"] {
+            if let value = number(n), (0...1).contains(value) {
+                mock.errorRate = value
+            } else {
+                report(n, "target.mock.error_rate", "expected a fraction from 0 to 1 (0.05 = 5 %), got \(describe(n))")
+            }
+        }
+        if let n = fields["error_status"] {
+            if let text = scalarText(n), let value = Int(text), (400...599).contains(value) {
+                mock.errorStatus = value
+            } else {
+                report(n, "target.mock.error_status", "expected an HTTP error status from 400 to 599, got \(describe(n))")
+            }
+        }
+        return mock
+    }
+
+    private mutating func parsePrompts(_ node: Node) -> [[ChatMessage]] {
+        let example = "[[{role: user, content: \"Say hello\"}]]"
+        if scalarText(node) != nil {
+            report(node, "prompts", "prompt files are not supported yet; give a list of message lists like \(example)")
+            return Profile.defaultPrompts
+        }
+        guard let list = sequence(node, "prompts", expected: "a list of message lists like \(example)") else {
+            return Profile.defaultPrompts
+        }
+        if list.isEmpty {
+            report(node, "prompts", "expected at least one prompt, like \(example); or remove prompts: for the default")
+            return Profile.defaultPrompts
+        }
+        var prompts: [[ChatMessage]] = []
+        for (i, promptNode) in list.enumerated() {
+            let path = "prompts[\(i)]"
+            guard let messages = sequence(promptNode, path, expected: "a list of messages like [{role: user, content: \"Say hello\"}]") else {
+                continue
+            }
+            if messages.isEmpty { report(promptNode, path, "expected at least one message") }
+            var prompt: [ChatMessage] = []
+            for (j, messageNode) in messages.enumerated() {
+                let messagePath = "\(path)[\(j)]"
+                guard let fields = mapping(messageNode, messagePath, known: ["role", "content"]) else { continue }
+                let roles = ChatMessage.Role.allCases.map(\.rawValue).joined(separator: " | ")
+                var role = ChatMessage.Role.user
+                if let r = fields["role"] {
+                    if let text = scalarText(r), let value = ChatMessage.Role(rawValue: text) {
+                        role = value
+                    } else {
+                        report(r, messagePath + ".role", "expected \(roles), got \(describe(r))")
+                    }
+                } else {
+                    report(messageNode, messagePath + ".role", "missing required field; expected \(roles)")
+                }
+                var content = ""
+                if let c = fields["content"] {
+                    if let text = scalarText(c) { content = text } else {
+                        report(c, messagePath + ".content", "expected text, got \(describe(c))")
+                    }
+                } else {
+                    report(messageNode, messagePath + ".content", "missing required field; the message text")
+                }
+                prompt.append(ChatMessage(role: role, content: content))
+            }
+            prompts.append(prompt)
+        }
+        return prompts
+    }
+
+    private mutating func parseRequest(_ node: Node) -> Profile.RequestSettings {
+        var request = Profile.RequestSettings()
+        guard let fields = mapping(node, "request", known: ["max_tokens", "temperature", "stream"]) else { return request }
+        if let n = fields["max_tokens"] { request.maxTokens = integer(n, "request.max_tokens", minimum: 1) }
+        if let n = fields["temperature"] {
+            if let value = number(n), (0...2).contains(value) {
+                request.temperature = value
+            } else {
+                report(n, "request.temperature", "expected a number from 0 to 2, got \(describe(n))")
+            }
+        }
+        if let n = fields["stream"] {
+            switch scalarText(n)?.lowercased() {
+            case "true", "yes", "on": request.stream = true
+            case "false", "no", "off": request.stream = false
+            default: report(n, "request.stream", "expected true or false, got \(describe(n))")
+            }
+        }
+        return request
+    }
+
+    private mutating func parseLimits(_ node: Node) -> Profile.Limits {
+        var limits = Profile.Limits()
+        guard let fields = mapping(node, "limits", known: ["max_requests", "max_in_flight", "timeout", "connect_timeout"],
+                                   hints: ["max_cost_usd": "cost limits are not supported yet; remove max_cost_usd:",
+                                           "ttft_timeout": "a separate TTFT timeout is not supported yet; use timeout:"]) else {
+            return limits
+        }
+        if let n = fields["max_requests"] { limits.maxRequests = integer(n, "limits.max_requests", minimum: 1) }
+        if let n = fields["max_in_flight"], let value = integer(n, "limits.max_in_flight", minimum: 1) {
+            limits.maxInFlight = value
+        }
+        if let n = fields["timeout"], let value = duration(n, "limits.timeout") { limits.timeoutNanos = value }
+        if let n = fields["connect_timeout"], let value = duration(n, "limits.connect_timeout") {
+            limits.connectTimeoutNanos = value
+        }
+        return limits
+    }
+
+    private mutating func parseLoad(_ node: Node?, parent: Node, limits: inout Profile.Limits) -> Profile.LoadSettings? {
+        guard let node else {
+            report(parent, "load", "missing required field; add e.g. load: {mode: open, rate: 5, duration: 30s}")
+            return nil
+        }
+        guard let fields = mapping(node, "load", known: ["mode", "stages", "rate", "users", "duration", "requests"],
+                                   hints: ["max_in_flight": "max_in_flight belongs under limits:",
+                                           "arrival": "arrival processes other than constant pacing are not supported yet; remove arrival:"]) else {
+            return nil
+        }
+        let modes = LoadMode.allCases.map(\.rawValue).joined(separator: " | ")
+        guard let modeNode = fields["mode"] else {
+            report(node, "load.mode", "missing required field; expected \(modes)")
+            return nil
+        }
+        guard let modeText = scalarText(modeNode), let mode = LoadMode(rawValue: modeText) else {
+            report(modeNode, "load.mode", "expected \(modes), got \(describe(modeNode))")
+            return nil
+        }
+        let levelKey = mode == .open ? "rate" : "users"
+        let otherKey = mode == .open ? "users" : "rate"
+
+        if let n = fields["requests"], let requests = integer(n, "load.requests", minimum: 1) {
+            if let existing = limits.maxRequests, existing != requests {
+                report(n, "load.requests", "conflicts with limits.max_requests: \(existing); give one of them")
+            }
+            limits.maxRequests = requests
+        }
+        if let other = fields[otherKey] {
+            report(other, "load.\(otherKey)", "\(otherKey) is for \(mode == .open ? "closed" : "open") mode; "
+                + "with mode: \(mode.rawValue) use \(levelKey)")
+        }
+
+        var stages: [Stage] = []
+        if let stagesNode = fields["stages"] {
+            for key in [levelKey, "duration"] where fields[key] != nil {
+                report(fields[key], "load.\(key)", "give either stages: or the \(levelKey)/duration shorthand, not both")
+            }
+            guard let list = sequence(stagesNode, "load.stages",
+                                      expected: "a list of stages like [{duration: 30s, \(levelKey): \(mode == .open ? "5" : "10")}]") else {
+                return nil
+            }
+            if list.isEmpty {
+                report(stagesNode, "load.stages", "expected at least one stage, like {duration: 30s, \(levelKey): \(mode == .open ? "5" : "10")}")
+            }
+            for (i, stageNode) in list.enumerated() {
+                let path = "load.stages[\(i)]"
+                guard let stageFields = mapping(stageNode, path, known: ["duration", levelKey],
+                                                hints: [otherKey: "\(otherKey) is for \(mode == .open ? "closed" : "open") mode; with mode: \(mode.rawValue) use \(levelKey)"]) else {
+                    continue
+                }
+                let level: Stage.Level?
+                if let levelNode = stageFields[levelKey] {
+                    level = self.level(levelNode, "\(path).\(levelKey)", mode: mode)
+                } else {
+                    report(stageNode, "\(path).\(levelKey)", "missing required field; "
+                        + (mode == .open ? "arrivals per second, a number or a ramp like \"1..50\""
+                                         : "concurrent users, a number or a ramp like \"1..64\""))
+                    level = nil
+                }
+                var durationNanos: UInt64?
+                if let d = stageFields["duration"] {
+                    durationNanos = duration(d, "\(path).duration")
+                } else {
+                    let isLast = i == list.count - 1
+                    if !(mode == .closed && isLast && limits.maxRequests != nil) {
+                        report(stageNode, "\(path).duration", "missing required field; e.g. duration: 30s"
+                            + (mode == .closed && isLast ? " (the last closed-loop stage may omit it when requests: is set)" : ""))
+                    }
+                }
+                if let level { stages.append(Stage(durationNanos: durationNanos, level: level)) }
+            }
+        } else {
+            guard let levelNode = fields[levelKey] else {
+                report(node, "load.stages", "missing: give stages: [...] or the shorthand "
+                    + (mode == .open ? "rate: 5, duration: 30s" : "users: 10 with duration: 30s and/or requests: 500"))
+                return nil
+            }
+            let level = self.level(levelNode, "load.\(levelKey)", mode: mode)
+            var durationNanos: UInt64?
+            if let d = fields["duration"] {
+                durationNanos = duration(d, "load.duration")
+            } else if mode == .open {
+                report(node, "load.duration", "missing required field for open mode; e.g. duration: 30s")
+            } else if limits.maxRequests == nil {
+                report(node, "load.duration", "missing: closed mode needs duration: or requests: to know when to stop")
+            }
+            if let level { stages.append(Stage(durationNanos: durationNanos, level: level)) }
+        }
+        return Profile.LoadSettings(mode: mode, stages: stages)
+    }
+
+    // MARK: - Values
+
+    /// Rate (open) or users (closed): a positive number, or a ramp "a..b" with a ≥ 0 and b > 0.
+    private mutating func level(_ node: Node, _ path: String, mode: LoadMode) -> Stage.Level? {
+        let expected = mode == .open
+            ? "expected a positive number or a ramp like \"1..50\""
+            : "expected a positive whole number of users or a ramp like \"1..64\""
+        guard var text = scalarText(node)?.trimmingCharacters(in: .whitespaces) else {
+            report(node, path, "\(expected), got \(describe(node))")
+            return nil
+        }
+        if mode == .open, text.hasSuffix("/s") { text = String(text.dropLast(2)).trimmingCharacters(in: .whitespaces) }
+        func value(_ part: String) -> Double? {
+            guard let v = Double(part.trimmingCharacters(in: .whitespaces)), v.isFinite else { return nil }
+            if mode == .closed, v.rounded() != v { return nil }
+            return v
+        }
+        let parts = text.components(separatedBy: "..")
+        if parts.count == 2 {
+            guard let from = value(parts[0]), let to = value(parts[1]), from >= 0, to > 0 else {
+                report(node, path, "\(expected) (the start may be 0, the end must be positive), got \(describe(node))")
+                return nil
+            }
+            return .ramp(from: from, to: to)
+        }
+        guard parts.count == 1, let v = value(text), v > 0 else {
+            report(node, path, "\(expected), got \(describe(node))")
+            return nil
+        }
+        return .constant(v)
+    }
+
+    private mutating func duration(_ node: Node, _ path: String, allowZero: Bool = false) -> UInt64? {
+        let expected = "expected a duration with a unit like 500ms, 30s, 2m or 1h"
+        guard let text = scalarText(node) else {
+            report(node, path, "\(expected), got \(describe(node))")
+            return nil
+        }
+        if Double(text) != nil {
+            report(node, path, "\(expected), got the plain number \(text); add a unit, e.g. \(text)s or \(text)ms")
+            return nil
+        }
+        guard let nanos = DurationFormat.parseNanos(text) else {
+            report(node, path, "\(expected), got \(describe(node))")
+            return nil
+        }
+        if nanos == 0 && !allowZero {
+            report(node, path, "expected a positive duration, got \(describe(node))")
+            return nil
+        }
+        return nanos
+    }
+
+    private mutating func delaySpec(_ node: Node, _ path: String) -> DelaySpec? {
+        let expected = "expected a duration like 200ms, or {uniform: [100ms, 300ms]}, {normal: {mean: 200ms, stddev: 20ms}} or {exponential: 200ms}"
+        if scalarText(node) != nil {
+            return duration(node, path, allowZero: true).map { .fixed(nanos: $0) }
+        }
+        guard let fields = mapping(node, path, known: ["uniform", "normal", "exponential"]) else { return nil }
+        guard fields.count == 1, let (kind, value) = fields.first else {
+            report(node, path, "\(expected); give exactly one distribution")
+            return nil
+        }
+        switch kind {
+        case "uniform":
+            guard let bounds = sequence(value, "\(path).uniform", expected: "[min, max] like [100ms, 300ms]") else { return nil }
+            guard bounds.count == 2 else {
+                report(value, "\(path).uniform", "expected [min, max] like [100ms, 300ms], got \(bounds.count) values")
+                return nil
+            }
+            guard let low = duration(bounds[0], "\(path).uniform[0]", allowZero: true),
+                  let high = duration(bounds[1], "\(path).uniform[1]", allowZero: true) else { return nil }
+            guard low <= high else {
+                report(value, "\(path).uniform", "expected min <= max, got [\(DurationFormat.format(nanos: low)), \(DurationFormat.format(nanos: high))]")
+                return nil
+            }
+            return .uniform(minNanos: low, maxNanos: high)
+        case "normal":
+            guard let parts = mapping(value, "\(path).normal", known: ["mean", "stddev"]) else { return nil }
+            guard let meanNode = parts["mean"], let stddevNode = parts["stddev"] else {
+                report(value, "\(path).normal", "expected both mean and stddev, like {mean: 200ms, stddev: 20ms}")
+                return nil
+            }
+            guard let mean = duration(meanNode, "\(path).normal.mean", allowZero: true),
+                  let stddev = duration(stddevNode, "\(path).normal.stddev", allowZero: true) else { return nil }
+            return .normal(meanNanos: mean, stddevNanos: stddev)
+        default:
+            return duration(value, "\(path).exponential").map { .exponential(meanNanos: $0) }
+        }
+    }
+
+    private mutating func integer(_ node: Node, _ path: String, minimum: Int) -> Int? {
+        if let text = scalarText(node)?.replacingOccurrences(of: "_", with: ""), let value = Int(text), value >= minimum {
+            return value
+        }
+        let what = minimum == 1 ? "a positive whole number" : "a whole number >= \(minimum)"
+        report(node, path, "expected \(what), got \(describe(node))")
+        return nil
+    }
+
+    private func number(_ node: Node) -> Double? {
+        guard let text = scalarText(node), let value = Double(text), value.isFinite else { return nil }
+        return value
+    }
+
+    private mutating func string(_ node: Node, _ path: String) -> String? {
+        guard let text = scalarText(node) else {
+            report(node, path, "expected text, got \(describe(node))")
+            return nil
+        }
+        return text
+    }
+
+    // MARK: - Nodes
+
+    /// The text of a non-null scalar.
+    private func scalarText(_ node: Node) -> String? {
+        guard let scalar = node.scalar, !isNull(node) else { return nil }
+        return scalar.string
+    }
+
+    private func isNull(_ node: Node) -> Bool {
+        guard let scalar = node.scalar else { return false }
+        return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+    }
+
+    private func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case .scalar(let scalar):
+            if isNull(node) { return "nothing" }
+            let escaped = scalar.string.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\""
+        }
+    }
+
+    private mutating func sequence(_ node: Node, _ path: String, expected: String) -> [Node]? {
+        guard case .sequence(let list) = node else {
+            report(node, path, "expected \(expected), got \(describe(node))")
+            return nil
+        }
+        return Array(list)
+    }
+
+    /// The entries of a mapping by key, after checking the keys: unknown ones are reported with the
+    /// nearest known key as a suggestion, or with a dedicated hint.
+    private mutating func mapping(_ node: Node, _ path: String, known: [String],
+                                  hints: [String: String] = [:]) -> [String: Node]? {
+        guard case .mapping(let mapping) = node else {
+            report(node, path, "expected a mapping with keys \(known.joined(separator: ", ")), got \(describe(node))")
+            return nil
+        }
+        var fields: [String: Node] = [:]
+        for (keyNode, value) in mapping {
+            guard let key = scalarText(keyNode) else {
+                report(keyNode, path, "expected a text key, got \(describe(keyNode))")
+                continue
+            }
+            let keyPath = path.isEmpty ? key : "\(path).\(key)"
+            if known.contains(key) {
+                fields[key] = value
+            } else if let hint = hints[key] {
+                report(keyNode, keyPath, hint)
+            } else {
+                var message = "unknown key \"\(key)\""
+                if let suggestion = KeySuggestion.nearest(to: key, in: known) { message += "; did you mean \"\(suggestion)\"?" }
+                message += " Valid keys: \(known.joined(separator: ", "))"
+                report(keyNode, keyPath, message)
+            }
+        }
+        return fields
+    }
+
+    // MARK: - Problems
+
+    private mutating func report(_ node: Node?, _ path: String, _ message: String) {
+        let mark = node?.mark
+        problems.append(ProfileProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1,
+                                       fieldPath: path, message: message))
+    }
+
+    private mutating func reportSyntax(_ error: YamlError) {
+        func add(_ mark: Mark?, _ message: String) {
+            problems.append(ProfileProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, fieldPath: "",
+                                           message: "YAML syntax error: \(message)"))
+        }
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _),
+             let .composer(context, problem, mark, _):
+            add(mark, problem + (context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""))
+        case let .duplicatedKeysInMapping(duplicates, context):
+            add(context.mark, "duplicate key\(duplicates.count > 1 ? "s" : "") \(duplicates.sorted().joined(separator: ", ")) in a mapping")
+        case let .reader(problem, _, _, _):
+            add(nil, problem)
+        default:
+            add(nil, "\(error)")
+        }
+    }
+}
