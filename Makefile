@@ -11,7 +11,7 @@ run: build
 	.build/release/loadgen --profile profiles/ramp.yaml
 
 test: deps
-	swift test
+	swift test -c release -Xswiftc -enable-testing
 
 bench: deps
 	scripts/bench.sh

@@ -105,8 +105,9 @@ struct RunCommand: ParsableCommand {
 
         print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
         let cpuPerRequest = (usageAfter.cpuSeconds - usageBefore.cpuSeconds) / Double(max(outcome.completed, 1)) * 1e6
-        print(String(format: "client CPU: %.2f s (%.0f µs per request), peak RSS %d KiB",
-                     usageAfter.cpuSeconds - usageBefore.cpuSeconds, cpuPerRequest, usageAfter.peakRSSKiB))
+        let cpuLabel = mockServer == nil ? "client CPU" : "process CPU (client and embedded mock)"
+        print(String(format: "%@: %.2f s (%.0f µs per request), peak RSS %d KiB",
+                     cpuLabel, usageAfter.cpuSeconds - usageBefore.cpuSeconds, cpuPerRequest, usageAfter.peakRSSKiB))
         if outcome.loopCloseStatus != 0 {
             printError("loadgen: warning: the event loop closed with handles still open (\(outcome.loopCloseStatus))")
         }
