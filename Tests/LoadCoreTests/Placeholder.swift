@@ -1,2 +1,0 @@
-import XCTest
-final class LoadCoreTestsPlaceholder: XCTestCase { func testNothing() {} }
