@@ -19,6 +19,9 @@
 /// Cost: one pass over the bytes; a line that lies wholly inside one chunk is processed in place,
 /// only a line split across chunks is copied into a reusable buffer. Strings are created only for
 /// `event` (except "message") and `id` values.
+///
+/// Limitation: a line is buffered until its ending arrives, with no size cap; callers that must
+/// bound memory against a hostile server should bound the response size instead.
 public struct SSEDecoder {
     private static let lf: UInt8 = 0x0A
     private static let cr: UInt8 = 0x0D

@@ -179,11 +179,8 @@ struct JSONParser {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                if sawNonASCII {
-                    try decoded.withUnsafeBufferPointer { (buffer) throws(JSONParseError) in
-                        try validateUTF8(buffer, at: start)
-                    }
-                }
+                // Escapes are ASCII in the input, so validating the raw input gives exact offsets.
+                if sawNonASCII { try validateUTF8(UnsafeBufferPointer(rebasing: bytes[start..<index]), at: start) }
                 index += 1
                 return String(decoding: decoded, as: UTF8.self)
             }
