@@ -11,8 +11,12 @@ public final class RunRecorder {
     /// Highest trackable value of every histogram, in microseconds (one hour).
     public static let highestMicros: UInt64 = 3_600_000_000
 
-    /// The latency histograms, in microseconds.
-    public private(set) var histograms: [LatencyMetric: Histogram<UInt64>]
+    /// The latency histograms, in microseconds, indexed like `LatencyMetric.allCases`.
+    /// An array mutated in place: a histogram copied out of a dictionary and stored back would copy
+    /// its whole counts array on every record.
+    private var storage: [Histogram<UInt64>]
+    private static let metricIndex: [LatencyMetric: Int] = Dictionary(
+        uniqueKeysWithValues: LatencyMetric.allCases.enumerated().map { ($1, $0) })
     /// Attempts recorded.
     public private(set) var attempts = 0
     /// Attempts that succeeded (2xx, no error).
@@ -34,9 +38,7 @@ public final class RunRecorder {
 
     /// Creates an empty recorder.
     public init() {
-        var histograms: [LatencyMetric: Histogram<UInt64>] = [:]
-        for metric in LatencyMetric.allCases { histograms[metric] = Self.makeHistogram() }
-        self.histograms = histograms
+        storage = LatencyMetric.allCases.map { _ in Self.makeHistogram() }
     }
 
     /// A histogram with the recorder's layout (microseconds, 1 µs ... 1 h, 3 digits).
@@ -47,7 +49,7 @@ public final class RunRecorder {
 
     /// The histogram of one metric (microseconds).
     public func histogram(_ metric: LatencyMetric) -> Histogram<UInt64> {
-        histograms[metric] ?? Self.makeHistogram()
+        storage[Self.index(metric)]
     }
 
     /// Adds one attempt to the histograms and counters.
@@ -74,21 +76,18 @@ public final class RunRecorder {
         }
         let offsets = attempt.tokenOffsetsMicros
         if offsets.count > 1 {
-            var histogram = histograms[.interToken] ?? Self.makeHistogram()
+            let interToken = Self.index(.interToken)
             for i in 1..<offsets.count {
                 let gap = offsets[i] >= offsets[i - 1] ? UInt64(offsets[i] - offsets[i - 1]) : 0  // clamp out-of-order
-                _ = histogram.record(min(gap, Self.highestMicros))
+                _ = storage[interToken].record(min(gap, Self.highestMicros))
             }
-            histograms[.interToken] = histogram
         }
     }
 
     /// Adds another recorder's histograms and counters into this one (shards, runs).
     public func merge(_ other: RunRecorder) {
-        for metric in LatencyMetric.allCases {
-            var histogram = histogram(metric)
-            histogram.add(other.histogram(metric))
-            histograms[metric] = histogram
+        for index in storage.indices {
+            storage[index].add(other.storage[index])
         }
         attempts += other.attempts
         successes += other.successes
@@ -126,6 +125,10 @@ public final class RunRecorder {
 
     private func add(_ metric: LatencyMetric, from startNanos: UInt64, to endNanos: UInt64) {
         let micros = endNanos > startNanos ? (endNanos - startNanos + 500) / 1000 : 0
-        _ = histograms[metric]?.record(min(micros, Self.highestMicros))
+        _ = storage[Self.index(metric)].record(min(micros, Self.highestMicros))
+    }
+
+    private static func index(_ metric: LatencyMetric) -> Int {
+        metricIndex[metric] ?? 0
     }
 }
