@@ -1,5 +1,5 @@
 # Every target is a one-liner; the work lives in scripts/.
-.PHONY: deps build run test bench clean
+.PHONY: deps build run test bench leak-check clean
 
 deps:
 	@scripts/install-deps.sh
@@ -18,3 +18,6 @@ bench: deps
 
 clean:
 	rm -rf .build
+
+leak-check:
+	scripts/leak-check.sh

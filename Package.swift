@@ -62,5 +62,7 @@ let package = Package(
         .testTarget(name: "LoadCoreTests", dependencies: ["LoadCore"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider"]),
         .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "LoadCore", "MockProvider"]),
+        // Runs the built `loadgen` binary (swift test builds every product first).
+        .testTarget(name: "LoadGenCLITests", dependencies: ["LoadCore"]),
     ]
 )

@@ -26,10 +26,16 @@ final class Transfer {
     private var sawDone = false
     private var failure: StreamFailure?
     private var absoluteStartNanos: UInt64 = 0
+    /// Stream bytes received since the last complete SSE event; bounds the decoder's buffers.
+    private var bytesSinceLastEvent = 0
+    /// Set when the transfer was aborted from the write callback because the server broke the protocol.
+    private var abortReason: String?
 
     /// Bodies kept for non-streamed successes and for error responses (the error text).
     private static let maxBodyBytes = 1 << 20
     private static let maxErrorExcerpt = 300
+    /// A single SSE event larger than this is a broken server, not a completion.
+    private static let maxEventBytes = 1 << 20
 
     init(template: RequestTemplate, originNanos: UInt64) throws {
         guard let easy = curl_easy_init() else { throw EngineError("curl_easy_init failed") }
@@ -110,6 +116,8 @@ final class Transfer {
         body.removeAll(keepingCapacity: false)
         sawDone = false
         failure = nil
+        bytesSinceLastEvent = 0
+        abortReason = nil
         errorBuffer[0] = 0
     }
 
@@ -142,21 +150,29 @@ final class Transfer {
         }
     }
 
-    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) {
+    /// - Returns: false to abort the transfer (the server broke the protocol).
+    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let now = MonotonicClock.nowNanos()
         if record.firstByteNanos == nil {
             record.firstByteNanos = now - originNanos
         }
         if isEventStream && (200..<300).contains(responseStatus) {
+            bytesSinceLastEvent += bytes.count
             decoder.feed(bytes) { event in
                 self.handle(event, nowNanos: now)
+            }
+            if bytesSinceLastEvent > Self.maxEventBytes {
+                abortReason = "an SSE event exceeded \(Self.maxEventBytes) bytes without ending"
+                return false
             }
         } else if body.count < Self.maxBodyBytes {
             body.append(contentsOf: bytes.prefix(Self.maxBodyBytes - body.count))
         }
+        return true
     }
 
     private func handle(_ event: SSEEvent, nowNanos now: UInt64) {
+        bytesSinceLastEvent = 0
         let update = parser.parse(event)
         if update.tokens > 0 {
             if record.firstTokenNanos == nil {
@@ -193,7 +209,10 @@ final class Transfer {
         record.connectNanos = curlTime(CURLINFO_CONNECT_TIME_T)
         record.tlsNanos = curlTime(CURLINFO_APPCONNECT_TIME_T)
 
-        if result != CURLE_OK {
+        if let abortReason {
+            record.errorClass = .protocol
+            record.errorMessage = abortReason
+        } else if result != CURLE_OK {
             record.errorClass = ErrorClassification.errorClass(for: result)
             let detail = String(cString: errorBuffer)
             let summary = String(cString: curl_easy_strerror(result))
@@ -308,8 +327,8 @@ private let transferWriteCallback: @convention(c) (
     UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?
 ) -> Int = { data, size, count, context in
     let length = size * count
-    transfer(from: context).receiveBody(UnsafeRawBufferPointer(start: data, count: length))
-    return length
+    // Returning less than `length` makes libcurl abort the transfer.
+    return transfer(from: context).receiveBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
 }
 
 private let transferHeaderCallback: @convention(c) (

@@ -27,23 +27,14 @@ struct CompletionPlan {
     var includeUsage: Bool
     /// When token 0 is due: arrival + TTFT.
     var firstTokenDeadline: NIODeadline
-    /// Spacing of tokens: token k is due at `firstTokenDeadline + k * interTokenDelayNanos`.
+    /// Delay between consecutive tokens (see `StreamingCompletion` for how it is applied).
     var interTokenDelayNanos: UInt64
     /// Whether the connection stays open after the response.
     var keepAlive: Bool
 
-    /// Absolute due time of token `k` (0-based). Absolute times keep the schedule from drifting.
+    /// The earliest time token `k` (0-based) can be ready: when a non-streamed completion is answered.
     func tokenDeadline(_ k: Int) -> NIODeadline {
         firstTokenDeadline + .nanoseconds(Int64(clamping: UInt64(k) &* interTokenDelayNanos))
-    }
-
-    /// Number of tokens due at `now` (0 before the first deadline, at most `completionTokens`).
-    func tokensDue(at now: NIODeadline) -> Int {
-        guard now >= firstTokenDeadline else { return 0 }
-        guard interTokenDelayNanos > 0 else { return completionTokens }
-        let elapsedNanos = UInt64(now.uptimeNanoseconds - firstTokenDeadline.uptimeNanoseconds)
-        let due = elapsedNanos / interTokenDelayNanos + 1
-        return due >= UInt64(completionTokens) ? completionTokens : Int(due)
     }
 }
 

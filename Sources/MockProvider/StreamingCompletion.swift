@@ -2,9 +2,11 @@ import NIOCore
 
 /// The progress of one streamed completion: which events are out and when the next is due.
 ///
-/// Each call to `writeDue(at:into:)` appends every token that is due by then as one HTTP chunk, so a
-/// late wake-up catches up in a single write instead of drifting, and zero delays produce the whole
-/// body in the same write as the headers.
+/// The first token is due at arrival + TTFT (absolute, so TTFT never drifts). Each later token is
+/// due one inter-token delay after the previous token was actually written, as a model generating
+/// tokens one after another would send them: a gap is never shorter than the delay, and a server
+/// that falls behind stretches the stream instead of bunching tokens. With a zero delay every token
+/// goes out in one chunk, in the same write as the headers when the TTFT is zero too.
 struct StreamingCompletion {
     /// The plan being streamed.
     let plan: CompletionPlan
@@ -14,6 +16,8 @@ struct StreamingCompletion {
     private(set) var isFinished = false
 
     private let prefix: [UInt8]
+    /// When the last token was written (nil before the first).
+    private var lastTokenWrittenAt: NIODeadline?
 
     init(plan: CompletionPlan) {
         self.plan = plan
@@ -26,7 +30,9 @@ struct StreamingCompletion {
 
     /// When the next write is due, or nil once finished.
     var nextDeadline: NIODeadline? {
-        isFinished ? nil : plan.tokenDeadline(tokensSent)
+        guard !isFinished else { return nil }
+        guard let lastTokenWrittenAt else { return plan.firstTokenDeadline }
+        return lastTokenWrittenAt + .nanoseconds(Int64(clamping: plan.interTokenDelayNanos))
     }
 
     /// Writes the response head and the role-only first event (which is not a token).
@@ -43,8 +49,8 @@ struct StreamingCompletion {
     ///
     /// - Returns: whether anything was written.
     mutating func writeDue(at now: NIODeadline, into buffer: inout ByteBuffer) -> Bool {
-        guard !isFinished, now >= plan.firstTokenDeadline else { return false }
-        let due = plan.tokensDue(at: now)
+        guard !isFinished, let deadline = nextDeadline, now >= deadline else { return false }
+        let due = plan.interTokenDelayNanos == 0 ? plan.completionTokens : min(tokensSent + 1, plan.completionTokens)
         let finishing = due == plan.completionTokens
         let finishSuffix = plan.finishReason == .stop ? SSEChunks.stopSuffix : SSEChunks.lengthSuffix
         let usageSuffix =
@@ -82,6 +88,7 @@ struct StreamingCompletion {
         }
         tokensSent = due
         isFinished = finishing
+        lastTokenWrittenAt = now
         return true
     }
 }

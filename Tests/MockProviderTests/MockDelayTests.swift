@@ -37,23 +37,29 @@ final class MockDelayTests: XCTestCase {
             (0..<100).map { _ in delay.drawNanos(using: &a) }, (0..<100).map { _ in delay.drawNanos(using: &b) })
     }
 
-    func testTokensDueFollowAbsoluteSchedule() {
+    /// The first token is due at the absolute TTFT deadline; each later one a full delay after the
+    /// previous write, so a late wake-up stretches the stream instead of bunching tokens.
+    func testTokensAreSpacedFromThePreviousWrite() {
         let start = NIODeadline.uptimeNanoseconds(1_000_000)
         let plan = CompletionPlan(
-            requestNumber: 1, createdSeconds: 0, modelLiteral: [], promptTokens: 1, completionTokens: 5,
+            requestNumber: 1, createdSeconds: 0, modelLiteral: [], promptTokens: 1, completionTokens: 3,
             finishReason: .stop, includeUsage: false, firstTokenDeadline: start, interTokenDelayNanos: 10,
             keepAlive: true)
-        let cases: [(offsetNanos: Int64, due: Int)] = [
-            (-1, 0),  // before the first token
-            (0, 1),  // the first token exactly on time
-            (9, 1),  // just before the second
-            (10, 2),  // the second
-            (35, 4),  // a late wake-up catches up
-            (1_000, 5),  // capped at the completion's size
-        ]
-        for (offset, due) in cases {
-            XCTAssertEqual(plan.tokensDue(at: start + .nanoseconds(offset)), due, "offset \(offset)")
-        }
-        XCTAssertEqual(plan.tokenDeadline(3), start + .nanoseconds(30))
+        var stream = StreamingCompletion(plan: plan)
+        var buffer = ByteBufferAllocator().buffer(capacity: 1024)
+        XCTAssertEqual(stream.nextDeadline, start)
+        XCTAssertFalse(stream.writeDue(at: start - .nanoseconds(1), into: &buffer), "nothing before the TTFT")
+        XCTAssertTrue(stream.writeDue(at: start, into: &buffer))
+        XCTAssertEqual(stream.tokensSent, 1)
+        XCTAssertEqual(stream.nextDeadline, start + .nanoseconds(10))
+        // A wake-up 25 ns late writes one token, and the next is due a full delay after it.
+        XCTAssertTrue(stream.writeDue(at: start + .nanoseconds(35), into: &buffer))
+        XCTAssertEqual(stream.tokensSent, 2)
+        XCTAssertEqual(stream.nextDeadline, start + .nanoseconds(45))
+        XCTAssertFalse(stream.writeDue(at: start + .nanoseconds(44), into: &buffer))
+        XCTAssertTrue(stream.writeDue(at: start + .nanoseconds(45), into: &buffer))
+        XCTAssertTrue(stream.isFinished)
+        XCTAssertNil(stream.nextDeadline)
+        XCTAssertEqual(plan.tokenDeadline(2), start + .nanoseconds(20), "the non-streamed body waits TTFT + 2 delays")
     }
 }

@@ -1,0 +1,87 @@
+import Foundation
+import XCTest
+
+/// Runs the `loadgen` binary that `swift test` built next to the test bundle.
+struct BinaryRunner {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The products directory: the test bundle's folder, where SwiftPM puts the executables too.
+    static var productsDirectory: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    }
+
+    static func executable(_ name: String) throws -> URL {
+        var candidates = [productsDirectory.appendingPathComponent(name)]
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent(name))
+        }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw XCTSkip("the \(name) binary was not found next to the tests (\(candidates.map(\.path)))")
+        }
+        return found
+    }
+
+    /// Starts `loadgen` with `arguments`; the caller waits or signals it.
+    static func start(
+        _ arguments: [String], binary: String = "loadgen", environment: [String: String]? = nil,
+        currentDirectory: URL? = nil
+    ) throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
+        let process = Process()
+        process.executableURL = try executable(binary)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, stdout, stderr)
+    }
+
+    /// Runs `loadgen` to its end and returns its exit status and output.
+    static func run(
+        _ arguments: [String], binary: String = "loadgen", environment: [String: String]? = nil,
+        currentDirectory: URL? = nil
+    ) throws -> Result {
+        let (process, stdout, stderr) = try start(
+            arguments, binary: binary, environment: environment, currentDirectory: currentDirectory)
+        return finish(process, stdout, stderr)
+    }
+
+    /// Reads both pipes to their end (concurrently, so neither fills up) and waits for the exit.
+    static func finish(_ process: Process, _ stdout: Pipe, _ stderr: Pipe) -> Result {
+        var errorData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errorData = stderr.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: outputData, as: UTF8.self),
+            stderr: String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// A fresh temporary directory, removed when the test ends.
+    static func temporaryDirectory(_ test: XCTestCase) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        test.addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url
+    }
+
+    /// The repository root (for the shipped profiles).
+    static var repositoryRoot: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import XCTest
+
+/// Help, version and error texts, asserted by running the built binary.
+final class CLITextTests: XCTestCase {
+    func testVersionNamesLoadgenCurlAndUV() throws {
+        let result = try BinaryRunner.run(["version"])
+        XCTAssertEqual(result.status, 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.count, 3, result.stdout)
+        XCTAssertTrue(lines[0].hasPrefix("loadgen "), lines[0])
+        XCTAssertTrue(lines[1].hasPrefix("libcurl libcurl/"), lines[1])
+        XCTAssertTrue(lines[2].hasPrefix("libuv 1."), lines[2])
+    }
+
+    func testHelpShowsCommandsAndExamples() throws {
+        let result = try BinaryRunner.run(["--help"])
+        XCTAssertEqual(result.status, 0)
+        for expected in ["USAGE: loadgen <subcommand>", "run (default)", "validate", "mock", "version",
+                         "loadgen --profile profiles/ramp.yaml"] {
+            XCTAssertTrue(result.stdout.contains(expected), "help lacks \(expected):\n\(result.stdout)")
+        }
+        let run = try BinaryRunner.run(["run", "--help"])
+        XCTAssertTrue(run.stdout.contains("--profile"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("130 interrupted"), run.stdout)
+    }
+
+    func testMissingProfileFileExitsTwoAndNamesIt() throws {
+        let result = try BinaryRunner.run(["--profile", "/nonexistent/profile.yaml"])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("/nonexistent/profile.yaml"), result.stderr)
+        XCTAssertEqual(result.stdout, "")
+    }
+
+    /// Every problem is listed with file:line:column and field, exit code 2, nothing sent.
+    func testInvalidProfileListsEveryProblem() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = directory.appendingPathComponent("bad.yaml")
+        try """
+            name: bad
+            target: {provider: mock, model: m}
+            laod: {mode: open}
+            load:
+              mode: open
+              stages:
+                - {duration: 10s, rate: fifty}
+            """.write(to: profile, atomically: true, encoding: .utf8)
+        let result = try BinaryRunner.run(["validate", profile.path])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("bad.yaml:3:1: laod:"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("load"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("bad.yaml:7:29: load.stages[0].rate:"), result.stderr)
+
+        let run = try BinaryRunner.run(["--profile", profile.path, "--output", directory.appendingPathComponent("runs").path])
+        XCTAssertEqual(run.status, 2)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("runs").path),
+                       "nothing half-done: no run directory for an invalid profile")
+    }
+
+    func testEveryShippedProfileValidates() throws {
+        let profiles = BinaryRunner.repositoryRoot.appendingPathComponent("profiles")
+        let names = try FileManager.default.contentsOfDirectory(atPath: profiles.path).filter { $0.hasSuffix(".yaml") }
+        XCTAssertFalse(names.isEmpty)
+        for name in names {
+            let result = try BinaryRunner.run(["validate", profiles.appendingPathComponent(name).path])
+            XCTAssertEqual(result.status, 0, "\(name): \(result.stderr)")
+            XCTAssertTrue(result.stdout.contains("valid"), result.stdout)
+        }
+    }
+
+    func testMissingAPIKeyNamesTheVariable() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = directory.appendingPathComponent("openai.yaml")
+        try """
+            name: needs-key
+            target: {provider: openai-compatible, model: m, base_url: "http://127.0.0.1:9/v1", api_key_env: LOADGEN_TEST_UNSET_KEY}
+            load: {mode: closed, users: 1, requests: 1}
+            """.write(to: profile, atomically: true, encoding: .utf8)
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOADGEN_TEST_UNSET_KEY"] = nil
+        let result = try BinaryRunner.run(
+            ["--profile", profile.path, "--output", directory.path + "/runs"], environment: environment)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("LOADGEN_TEST_UNSET_KEY"), result.stderr)
+    }
+}

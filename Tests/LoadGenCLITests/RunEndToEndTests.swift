@@ -1,0 +1,162 @@
+import Foundation
+import XCTest
+
+/// Whole runs of the binary against the embedded mock: the run directory, the summary, interrupts.
+final class RunEndToEndTests: XCTestCase {
+    private func writeProfile(_ text: String, in directory: URL) throws -> URL {
+        let url = directory.appendingPathComponent("profile.yaml")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    private func onlyRunDirectory(in runs: URL) throws -> URL {
+        let entries = try FileManager.default.contentsOfDirectory(atPath: runs.path)
+        XCTAssertEqual(entries.count, 1, "\(entries)")
+        return runs.appendingPathComponent(try XCTUnwrap(entries.first))
+    }
+
+    /// Every line of events.ndjson parsed as a JSON object, in order.
+    private func events(in run: URL) throws -> [[String: Any]] {
+        let text = try String(contentsOf: run.appendingPathComponent("events.ndjson"), encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8))
+            return try XCTUnwrap(object as? [String: Any], String(line))
+        }
+    }
+
+    private func summary(in run: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: run.appendingPathComponent("summary.json"))
+        return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// 100 requests from 10 users against a mock with a 20 ms TTFT and 8 tokens: the table, the
+    /// run directory and the event log all agree.
+    func testClosedLoopRunWritesACompleteRunDirectory() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = try writeProfile("""
+            name: e2e
+            target: {provider: mock, model: mock-small, mock: {ttft: 20ms, inter_token: 2ms, output_tokens: 8}}
+            load: {mode: closed, users: 10, requests: 100}
+            """, in: directory)
+        let runs = directory.appendingPathComponent("runs")
+        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr, "", "--quiet prints nothing while running")
+        for expected in ["TTFT", "inter-token", "total time", "attempts: 100, successes: 100", "run directory:",
+                         "loadreport "] {
+            XCTAssertTrue(result.stdout.contains(expected), "output lacks \(expected):\n\(result.stdout)")
+        }
+
+        let run = try onlyRunDirectory(in: runs)
+        XCTAssertTrue(run.lastPathComponent.hasSuffix("Z-e2e"), run.lastPathComponent)
+        for file in ["events.ndjson", "summary.json", "summary.txt", "profile.resolved.yaml", "ttft.hgrm",
+                     "inter_token.hgrm", "total.hgrm"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), file)
+        }
+        let lines = try events(in: run)
+        XCTAssertEqual(lines.first?["type"] as? String, "run")
+        XCTAssertEqual(lines.last?["type"] as? String, "end")
+        let attempts = lines.filter { $0["type"] as? String == "attempt" }
+        XCTAssertEqual(attempts.count, 100)
+        XCTAssertEqual(Set(attempts.compactMap { $0["request"] as? Int }).count, 100)
+
+        let figures = try summary(in: run)
+        XCTAssertEqual(figures["successes"] as? Int, 100)
+        XCTAssertEqual(figures["output_tokens"] as? Int, 800)
+        let ttft = try XCTUnwrap((figures["latency_ms"] as? [String: Any])?["ttft"] as? [String: Any])
+        let ttftP50 = try XCTUnwrap(ttft["p50"] as? Double)
+        XCTAssert((20...25).contains(ttftP50), "TTFT p50 \(ttftP50) ms for a 20 ms mock")
+
+        let report = try BinaryRunner.run([run.path], binary: "loadreport")
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertTrue(report.stdout.contains("attempts: 100, successes: 100"), report.stdout)
+    }
+
+    /// Interrupted after 3 s: exit 130, the log parses completely, the summary exists, and every
+    /// started request has its record (it finished during the grace, as the first SIGINT allows).
+    func testFirstInterruptDrainsAndExits130() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = try writeProfile("""
+            name: interrupted
+            target: {provider: mock, model: mock-small, mock: {ttft: 300ms, inter_token: 10ms, output_tokens: 20}}
+            load: {mode: open, rate: 40, duration: 60s}
+            """, in: directory)
+        let runs = directory.appendingPathComponent("runs")
+        let (process, stdout, stderr) = try BinaryRunner.start(["--profile", profile.path, "--output", runs.path])
+        Thread.sleep(forTimeInterval: 3)
+        kill(process.processIdentifier, SIGINT)
+        let result = BinaryRunner.finish(process, stdout, stderr)
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssertTrue(result.stdout.contains("interrupted by signal 2"), result.stdout)
+
+        let run = try onlyRunDirectory(in: runs)
+        let lines = try events(in: run)
+        XCTAssertEqual(lines.last?["type"] as? String, "end")
+        let attempts = lines.filter { $0["type"] as? String == "attempt" }
+        let figures = try summary(in: run)
+        XCTAssertEqual(figures["interrupted"] as? Bool, true)
+        XCTAssertEqual(attempts.count, figures["started"] as? Int)
+        XCTAssert((100...140).contains(attempts.count), "about 3 s at 40/s: \(attempts.count)")
+        XCTAssertTrue(attempts.allSatisfy { $0["error"] == nil }, "the first interrupt lets requests finish")
+    }
+
+    /// A second interrupt cancels what is still in flight; each cancelled attempt is recorded.
+    func testSecondInterruptCancelsInFlightRequests() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = try writeProfile("""
+            name: cancelled
+            target: {provider: mock, model: mock-small, mock: {ttft: 5s, output_tokens: 2}}
+            load: {mode: open, rate: 20, duration: 60s}
+            """, in: directory)
+        let runs = directory.appendingPathComponent("runs")
+        let (process, stdout, stderr) = try BinaryRunner.start(["--profile", profile.path, "--output", runs.path])
+        Thread.sleep(forTimeInterval: 2)
+        kill(process.processIdentifier, SIGINT)
+        Thread.sleep(forTimeInterval: 0.5)
+        kill(process.processIdentifier, SIGINT)
+        let result = BinaryRunner.finish(process, stdout, stderr)
+        XCTAssertEqual(result.status, 130, result.stderr)
+
+        let run = try onlyRunDirectory(in: runs)
+        let lines = try events(in: run)
+        XCTAssertEqual(lines.last?["type"] as? String, "end")
+        let attempts = lines.filter { $0["type"] as? String == "attempt" }
+        let cancelled = attempts.filter { $0["error"] as? String == "cancelled" }
+        XCTAssertEqual(attempts.count, try summary(in: run)["started"] as? Int)
+        XCTAssert((30...50).contains(cancelled.count), "about 2 s at 20/s in flight: \(cancelled.count)")
+        XCTAssertEqual(cancelled.count, attempts.count, "a 5 s TTFT: nothing finished before the cancel")
+    }
+
+    /// A fake key in the environment reaches the server as a bearer token but appears in no file and
+    /// no output, even when the server fails every request.
+    func testAPIKeyAppearsNowhere() throws {
+        let mock = try BinaryRunner.start(["mock", "--port", "0", "--error-rate", "1", "--error-status", "401"])
+        defer {
+            kill(mock.process.processIdentifier, SIGTERM)
+            mock.process.waitUntilExit()
+        }
+        let firstLine = String(decoding: mock.stdout.fileHandleForReading.availableData, as: UTF8.self)
+        let baseURL = try XCTUnwrap(firstLine.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        XCTAssertTrue(baseURL.hasPrefix("http://127.0.0.1:"), firstLine)
+
+        let key = "sk-loadgen-test-\(UUID().uuidString)"
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = try writeProfile("""
+            name: secret
+            target: {provider: openai-compatible, model: m, base_url: "\(baseURL)", api_key_env: LOADGEN_TEST_KEY}
+            load: {mode: closed, users: 2, requests: 10}
+            """, in: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOADGEN_TEST_KEY"] = key
+        let runs = directory.appendingPathComponent("runs")
+        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path], environment: environment)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("http_4xx 10"), result.stdout)
+        XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key))
+        let run = try onlyRunDirectory(in: runs)
+        for file in try FileManager.default.contentsOfDirectory(atPath: run.path) {
+            let contents = try String(contentsOf: run.appendingPathComponent(file), encoding: .utf8)
+            XCTAssertFalse(contents.contains(key), "the key leaked into \(file)")
+        }
+    }
+}
