@@ -19,6 +19,14 @@ public struct OpenAIStreamParser {
     ///   except `error`, whose data is read as an error report.
     /// - Returns: tokens, usage, the end marker or a failure found in the event.
     public mutating func parse(_ event: SSEEvent) -> StreamUpdate {
+        // Ordinary chunks take the allocation-free scan; everything else (and anything the scan
+        // is unsure of) takes the tree path, which decides and words every failure.
+        if event.type == "message", let update = Self.scanChunk(event.data) { return update }
+        return parseWithTree(event)
+    }
+
+    /// `parse` by building the whole `JSONValue` tree: the reference the fast scan must match.
+    mutating func parseWithTree(_ event: SSEEvent) -> StreamUpdate {
         let isErrorEvent = event.type == "error"
         guard event.type == "message" || isErrorEvent else { return StreamUpdate() }
         if !isErrorEvent && Self.isDoneMarker(event.data) { return StreamUpdate(done: true) }
