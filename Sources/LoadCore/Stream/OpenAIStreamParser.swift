@@ -79,12 +79,13 @@ public struct OpenAIStreamParser {
 
     /// True when `data` is `[DONE]`, allowing surrounding whitespace.
     static func isDoneMarker(_ data: [UInt8]) -> Bool {
-        let marker: [UInt8] = Array("[DONE]".utf8)
+        let marker: StaticString = "[DONE]"
         var start = 0
         var end = data.count
         while start < end && isSpace(data[start]) { start += 1 }
         while end > start && isSpace(data[end - 1]) { end -= 1 }
-        return end - start == marker.count && data[start..<end].elementsEqual(marker)
+        guard end - start == marker.utf8CodeUnitCount else { return false }
+        return marker.withUTF8Buffer { data[start..<end].elementsEqual($0) }
     }
 
     /// Parses `data` and requires a JSON object.
