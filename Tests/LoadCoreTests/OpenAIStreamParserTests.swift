@@ -4,7 +4,7 @@ import XCTest
 
 final class OpenAIStreamParserTests: XCTestCase {
     /// A chunk in OpenAI's documented `chat.completion.chunk` shape with the given delta JSON.
-    private func chunk(delta: String, finishReason: String = "null", usage: String? = nil) -> String {
+    static func chunk(delta: String, finishReason: String = "null", usage: String? = nil) -> String {
         let usagePart = usage.map { #","usage":\#($0)"# } ?? ""
         return #"{"id":"chatcmpl-123","object":"chat.completion.chunk","created":1694268190,"model":"gpt-4o-mini","system_fingerprint":"fp_44709d6fcb","choices":[{"index":0,"delta":\#(delta),"logprobs":null,"finish_reason":\#(finishReason)}]\#(usagePart)}"#
     }
@@ -14,8 +14,17 @@ final class OpenAIStreamParserTests: XCTestCase {
         return parser.parse(SSEEvent(type: type, data: Array(data.utf8)))
     }
 
-    func testChunks() {
-        let cases: [(name: String, data: String, expected: StreamUpdate)] = [
+    private func chunk(delta: String, finishReason: String = "null", usage: String? = nil) -> String {
+        Self.chunk(delta: delta, finishReason: finishReason, usage: usage)
+    }
+
+    /// Message-event data and what it must yield; `OpenAIStreamParserFastPathTests` replays these
+    /// through both the fast scan and the tree path.
+    static let chunkCases: [(name: String, data: String, expected: StreamUpdate)] = {
+        func chunk(delta: String, finishReason: String = "null", usage: String? = nil) -> String {
+            OpenAIStreamParserTests.chunk(delta: delta, finishReason: finishReason, usage: usage)
+        }
+        return [
             // First chunk: role only, empty content: no token (TTFT must not come from it).
             ("role only", chunk(delta: #"{"role":"assistant","content":"","refusal":null}"#), StreamUpdate()),
             // Role without content key at all.
@@ -97,7 +106,10 @@ final class OpenAIStreamParserTests: XCTestCase {
             // Empty data (e.g. `data:` alone): malformed.
             ("empty data", "", StreamUpdate(failure: StreamFailure(kind: .malformed, message: "invalid JSON at byte 0: unexpected end of input, expected a value; data: "))),
         ]
-        for row in cases {
+    }()
+
+    func testChunks() {
+        for row in Self.chunkCases {
             XCTAssertEqual(parse(row.data), row.expected, row.name)
         }
     }

@@ -19,6 +19,14 @@ public struct OpenAIStreamParser {
     ///   except `error`, whose data is read as an error report.
     /// - Returns: tokens, usage, the end marker or a failure found in the event.
     public mutating func parse(_ event: SSEEvent) -> StreamUpdate {
+        // Ordinary chunks take the allocation-free scan; everything else (and anything the scan
+        // is unsure of) takes the tree path, which decides and words every failure.
+        if event.type == "message", let update = Self.scanChunk(event.data) { return update }
+        return parseWithTree(event)
+    }
+
+    /// `parse` by building the whole `JSONValue` tree: the reference the fast scan must match.
+    mutating func parseWithTree(_ event: SSEEvent) -> StreamUpdate {
         let isErrorEvent = event.type == "error"
         guard event.type == "message" || isErrorEvent else { return StreamUpdate() }
         if !isErrorEvent && Self.isDoneMarker(event.data) { return StreamUpdate(done: true) }
@@ -71,12 +79,13 @@ public struct OpenAIStreamParser {
 
     /// True when `data` is `[DONE]`, allowing surrounding whitespace.
     static func isDoneMarker(_ data: [UInt8]) -> Bool {
-        let marker: [UInt8] = Array("[DONE]".utf8)
+        let marker: StaticString = "[DONE]"
         var start = 0
         var end = data.count
         while start < end && isSpace(data[start]) { start += 1 }
         while end > start && isSpace(data[end - 1]) { end -= 1 }
-        return end - start == marker.count && data[start..<end].elementsEqual(marker)
+        guard end - start == marker.utf8CodeUnitCount else { return false }
+        return marker.withUTF8Buffer { data[start..<end].elementsEqual($0) }
     }
 
     /// Parses `data` and requires a JSON object.

@@ -252,6 +252,12 @@ struct JSONParser {
 
     /// Checks that `raw` is well-formed UTF-8 (no overlongs, surrogates or values past U+10FFFF).
     private func validateUTF8(_ raw: UnsafeBufferPointer<UInt8>, at offset: Int) throws(JSONParseError) {
+        if let bad = Self.invalidUTF8Offset(in: raw) { throw error("invalid UTF-8 in string", at: offset + bad) }
+    }
+
+    /// The offset of the first ill-formed UTF-8 sequence in `raw` (overlongs, surrogates and values
+    /// past U+10FFFF are ill-formed), or nil when it is all well-formed. Shared with `JSONCursor`.
+    static func invalidUTF8Offset(in raw: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         let count = raw.count
         while i < count {
@@ -271,16 +277,17 @@ struct JSONParser {
             case 0xF0: length = 4; lower = 0x90
             case 0xF1...0xF3: length = 4
             case 0xF4: length = 4; upper = 0x8F
-            default: throw error("invalid UTF-8 in string", at: offset + i)
+            default: return i
             }
-            guard count - i >= length else { throw error("invalid UTF-8 in string", at: offset + i) }
+            guard count - i >= length else { return i }
             let second = raw[i + 1]
-            guard second >= lower && second <= upper else { throw error("invalid UTF-8 in string", at: offset + i) }
+            guard second >= lower && second <= upper else { return i }
             for k in 2..<max(2, length) where raw[i + k] & 0xC0 != 0x80 {
-                throw error("invalid UTF-8 in string", at: offset + i)
+                return i
             }
             i += length
         }
+        return nil
     }
 
     // MARK: - Numbers
