@@ -48,6 +48,8 @@ public final class Engine {
     private var arrivalsEnded = false
     private var finishing = false
     private var interruptions = 0
+    /// Warm-up transfers still open; the run proper starts when this reaches 0.
+    private var warmupTransfers: [ObjectIdentifier: Transfer] = [:]
 
     /// - Throws: `EngineError` when libuv or libcurl cannot be set up.
     public init(template: RequestTemplate, plan: LoadPlan) throws {
@@ -66,7 +68,7 @@ public final class Engine {
         case .open: peak = plan.maxInFlight
         case .closed(let users, _): peak = min(users, plan.maxInFlight)
         }
-        multi = try CurlMulti(loop: loop, maxConnections: peak)
+        multi = try CurlMulti(loop: loop, maxConnections: max(peak, plan.warmupConnections))
         multi.onCompleted = { [unowned self] completed in self.handleCompleted(completed) }
         startTimer = try PreciseTimer(loop: loop) { [unowned self] in self.startDueRequests() }
         finishTimer = UVTimer(loop: loop) { [unowned self] in self.shutDown() }
@@ -80,6 +82,42 @@ public final class Engine {
             }
         }
 
+        if plan.warmupConnections > 0 {
+            try startWarmup()
+        } else {
+            beginArrivals()
+        }
+        loop.run()
+        outcome.loopCloseStatus = loop.close()
+        return outcome
+    }
+
+    // MARK: - Warm-up
+
+    /// Opens `warmupConnections` connections at once; `beginArrivals` runs when all have answered.
+    private func startWarmup() throws {
+        for _ in 0..<plan.warmupConnections {
+            let transfer = try Transfer(template: template, originNanos: MonotonicClock.nowNanos(), warmup: true)
+            try transfer.prepare(requestID: 0, userID: nil, intendedStartNanos: 0)
+            transfer.markStarted(atNanos: MonotonicClock.nowNanos())
+            try multi.add(transfer.easy)
+            warmupTransfers[ObjectIdentifier(transfer)] = transfer
+        }
+    }
+
+    private func finishWarmup(_ transfer: Transfer) {
+        warmupTransfers[ObjectIdentifier(transfer)] = nil
+        if warmupTransfers.isEmpty && !arrivalsEnded {
+            beginArrivals()
+        } else if warmupTransfers.isEmpty {
+            finishIfDone()
+        }
+    }
+
+    // MARK: - Arrivals
+
+    /// Sets the run's origin and admits the first requests.
+    private func beginArrivals() {
         originNanos = MonotonicClock.nowNanos()
         switch plan.mode {
         case .open(let nextArrival):
@@ -92,12 +130,7 @@ public final class Engine {
             if requestsIssued == 0 { endArrivals() }
         }
         finishIfDone()
-        loop.run()
-        outcome.loopCloseStatus = loop.close()
-        return outcome
     }
-
-    // MARK: - Arrivals
 
     /// Starts every request whose intended time has come, then sleeps until the next one.
     private func startDueRequests() {
@@ -187,6 +220,10 @@ public final class Engine {
             var context: UnsafeMutableRawPointer?
             CLibUV_easy_getinfo_ptr(easy, CURLINFO_PRIVATE, &context)
             let finished = transfer(from: context)
+            if warmupTransfers[ObjectIdentifier(finished)] != nil {
+                finishWarmup(finished)
+                continue
+            }
             activeTransfers[ObjectIdentifier(finished)] = nil
             let record = finished.complete(result: result, atNanos: nowAbsolute)
             idleTransfers.append(finished)
@@ -212,7 +249,8 @@ public final class Engine {
     // MARK: - Ending
 
     private func finishIfDone() {
-        guard arrivalsEnded, activeTransfers.isEmpty, waitingForSlot.isEmpty, !finishing else { return }
+        guard arrivalsEnded, activeTransfers.isEmpty, waitingForSlot.isEmpty, warmupTransfers.isEmpty, !finishing
+        else { return }
         finishing = true
         // Shut down from a timer callback of our own, never from inside a curl callback chain.
         finishTimer.start(delayMillis: 0)

@@ -16,11 +16,19 @@ public struct LoadPlan {
     /// Requests in flight at most; later starts wait in a FIFO queue and keep their intended start time.
     public var maxInFlight: Int
 
-    public init(mode: Mode, durationNanos: UInt64? = nil, maxRequests: Int? = nil, maxInFlight: Int = 10_000) {
+    /// Connections to open before the run starts (a GET to the target URL each, answer ignored), so
+    /// that the first requests do not pay for connection setup. 0: measure cold starts too.
+    public var warmupConnections: Int
+
+    public init(
+        mode: Mode, durationNanos: UInt64? = nil, maxRequests: Int? = nil, maxInFlight: Int = 10_000,
+        warmupConnections: Int = 0
+    ) {
         self.mode = mode
         self.durationNanos = durationNanos
         self.maxRequests = maxRequests
         self.maxInFlight = maxInFlight
+        self.warmupConnections = warmupConnections
     }
 }
 

@@ -37,7 +37,8 @@ final class Transfer {
     /// A single SSE event larger than this is a broken server, not a completion.
     private static let maxEventBytes = 1 << 20
 
-    init(template: RequestTemplate, originNanos: UInt64) throws {
+    /// - Parameter warmup: send a GET to the same URL instead (opens a connection; the answer is ignored).
+    init(template: RequestTemplate, originNanos: UInt64, warmup: Bool = false) throws {
         guard let easy = curl_easy_init() else { throw EngineError("curl_easy_init failed") }
         self.easy = easy
         self.template = template
@@ -45,6 +46,9 @@ final class Transfer {
         errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         try configure()
+        if warmup {
+            try check(CLibUV_easy_setopt_long(easy, CURLOPT_HTTPGET, 1), "CURLOPT_HTTPGET")
+        }
     }
 
     deinit {

@@ -29,6 +29,13 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Turn TLS certificate verification off (only for servers you trust).")
     var insecure = false
 
+    @Option(help: "Open this many connections (a GET to the target URL each) before the run, so the first requests do not pay for connection setup.")
+    var warmupConnections = 0
+
+    func validate() throws {
+        guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
+    }
+
     func run() throws {
         do {
             try execute()
@@ -40,7 +47,8 @@ struct RunCommand: ParsableCommand {
 
     private func execute() throws {
         let loaded = try ProfileLoader.load(path: profile)
-        let plan = try PlanFactory.plan(loaded)
+        var plan = try PlanFactory.plan(loaded)
+        plan.warmupConnections = warmupConnections
         let apiKey = try RequestFactory.apiKey(for: loaded.target, environment: ProcessInfo.processInfo.environment)
 
         var mockServer: MockServer?
