@@ -9,6 +9,8 @@ import LoadCore
 /// they only touch this object's own state.
 final class Transfer {
     let easy: UnsafeMutableRawPointer
+    /// The multi handle this transfer always runs in (its connections live in that handle's cache).
+    unowned let multi: CurlMulti
     private let template: RequestTemplate
     private let originNanos: UInt64
     private var headerList: UnsafeMutablePointer<curl_slist>?
@@ -38,9 +40,10 @@ final class Transfer {
     private static let maxEventBytes = 1 << 20
 
     /// - Parameter warmup: send a GET to the same URL instead (opens a connection; the answer is ignored).
-    init(template: RequestTemplate, originNanos: UInt64, warmup: Bool = false) throws {
+    init(template: RequestTemplate, multi: CurlMulti, originNanos: UInt64, warmup: Bool = false) throws {
         guard let easy = curl_easy_init() else { throw EngineError("curl_easy_init failed") }
         self.easy = easy
+        self.multi = multi
         self.template = template
         self.originNanos = originNanos
         errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))

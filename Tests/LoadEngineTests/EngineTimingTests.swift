@@ -1,3 +1,4 @@
+import Foundation
 import LoadCore
 import LoadEngine
 import XCTest
@@ -117,5 +118,41 @@ final class EngineTimingTests: XCTestCase {
         }
         XCTAssertLessThanOrEqual(peak, 5)
         XCTAssertTrue(records.allSatisfy(\.succeeded))
+    }
+}
+
+/// Above 1,024 connections the engine spreads transfers over several curl multi handles on the one
+/// loop; every request must still be measured and accounted for.
+final class EngineScaleTests: XCTestCase {
+    func testTwoThousandConcurrentStreamsAcrossMultiHandles() throws {
+        var limit = rlimit()
+        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        let needed: rlim_t = 2 * 2_000 + 200  // client and in-process mock sockets
+        if limit.rlim_cur < needed {
+            guard limit.rlim_max >= needed else { throw XCTSkip("open-files limit \(limit.rlim_max) < \(needed)") }
+            limit.rlim_cur = needed
+            setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        }
+        let mock = try MockHarness {
+            $0.ttft = .fixed(nanos: 300_000_000)
+            $0.interTokenDelayNanos = 20_000_000
+            $0.outputTokens = 5
+        }
+        // 2,000 arrivals within 0.4 s, each streaming for about 0.4 s: all in flight together.
+        var next: UInt64 = 0
+        let plan = LoadPlan(
+            mode: .open(nextArrivalNanos: {
+                defer { next += 200_000 }
+                return next
+            }),
+            durationNanos: 400_000_000)
+        let (records, outcome) = try mock.run(plan)
+        XCTAssertEqual(records.count, 2_000)
+        XCTAssertGreaterThan(outcome.peakInFlight, 1_500)
+        XCTAssertEqual(outcome.loopCloseStatus, 0)
+        XCTAssertEqual(records.filter(\.succeeded).count, 2_000, "\(Set(records.compactMap(\.errorMessage)))")
+        XCTAssertTrue(records.allSatisfy { $0.countedOutputTokens == 5 })
+        let ttft = records.compactMap(\.ttftMillis)
+        XCTAssert((300...330).contains(exactPercentile(ttft, 50)), "TTFT p50 \(exactPercentile(ttft, 50)) ms")
     }
 }
