@@ -42,8 +42,10 @@ class Mock:
         self.process.wait(timeout=30)
 
 
-def run_loadgen(profile_text, workdir):
-    """Runs loadgen on a profile; returns (summary dict, client CPU seconds from rusage)."""
+def run_loadgen(profile_text, workdir, split=None):
+    """Runs loadgen on a profile; returns (summary dict, client CPU seconds from rusage).
+
+    When `split` is a dict, it receives the user and system CPU seconds separately."""
     profile = os.path.join(workdir, "bench.yaml")
     with open(profile, "w") as handle:
         handle.write(profile_text)
@@ -59,6 +61,9 @@ def run_loadgen(profile_text, workdir):
         summary = json.load(handle)
     shutil.rmtree(output)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    if split is not None:
+        split["user"] = after.ru_utime - before.ru_utime
+        split["sys"] = after.ru_stime - before.ru_stime
     return summary, cpu
 
 
@@ -134,12 +139,13 @@ def scenario_d(workdir, seconds):
     if not shutil.which("wrk"):
         sys.exit("bench: wrk is not installed (scripts/install-deps.sh wrk)")
     mock = Mock("--tokens", "4")
+    split = {}
     try:
         summary, cpu = run_loadgen(
             "name: bench-d\n" + target(mock.base_url) +
             "request: {max_tokens: 4}\n"
             f"load: {{mode: closed, users: 64, duration: {seconds}s}}\n"
-            "limits: {max_in_flight: 64}\n", workdir)
+            "limits: {max_in_flight: 64}\n", workdir, split)
         script = os.path.join(workdir, "post.lua")
         with open(script, "w") as handle:
             handle.write('wrk.method = "POST"\n'
@@ -159,7 +165,12 @@ def scenario_d(workdir, seconds):
     wrk_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     loadgen_per_request = cpu / max(summary["successes"], 1) * 1e6
     wrk_per_request = wrk_cpu / max(wrk_requests, 1) * 1e6
+    loadgen_requests = max(summary["successes"], 1)
     return {
+        "loadgen_user_us_per_request": split["user"] / loadgen_requests * 1e6,
+        "loadgen_sys_us_per_request": split["sys"] / loadgen_requests * 1e6,
+        "wrk_user_us_per_request": (after.ru_utime - before.ru_utime) / max(wrk_requests, 1) * 1e6,
+        "wrk_sys_us_per_request": (after.ru_stime - before.ru_stime) / max(wrk_requests, 1) * 1e6,
         "loadgen_cpu_us_per_request": loadgen_per_request,
         "wrk_cpu_us_per_request": wrk_per_request,
         "ratio": loadgen_per_request / wrk_per_request,

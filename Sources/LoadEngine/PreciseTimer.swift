@@ -9,6 +9,9 @@ final class PreciseTimer {
     private var fallback: UVTimer?
     private let action: () -> Void
     private var isClosed = false
+    /// The time the timer is armed for, nil when disarmed: re-arming for the same time or disarming
+    /// twice costs no system call.
+    private var armedAtNanos: UInt64?
 
     init(loop: UVLoop, action: @escaping () -> Void) throws {
         self.action = action
@@ -24,13 +27,17 @@ final class PreciseTimer {
             poll.pointee.data = Unmanaged.passUnretained(self).toOpaque()
             self.poll = poll
         } else {
-            fallback = UVTimer(loop: loop, action: action)
+            fallback = UVTimer(loop: loop) { [unowned self] in
+                self.armedAtNanos = nil
+                self.action()
+            }
         }
     }
 
     /// Fires once at `monotonicNanos` (MonotonicClock time), replacing any earlier setting.
     func arm(atMonotonicNanos monotonicNanos: UInt64) {
-        guard !isClosed else { return }
+        guard !isClosed, armedAtNanos != monotonicNanos else { return }
+        armedAtNanos = monotonicNanos
         if let poll {
             CLibUV_timerfd_arm_absolute(fd, monotonicNanos)
             uv_poll_start(poll, Int32(UV_READABLE.rawValue), preciseTimerFired)
@@ -43,7 +50,8 @@ final class PreciseTimer {
 
     /// Cancels a pending firing.
     func disarm() {
-        guard !isClosed else { return }
+        guard !isClosed, armedAtNanos != nil else { return }
+        armedAtNanos = nil
         if let poll {
             CLibUV_timerfd_arm_absolute(fd, UInt64.max / 2)
             uv_poll_stop(poll)
@@ -65,6 +73,7 @@ final class PreciseTimer {
     }
 
     fileprivate func fire() {
+        armedAtNanos = nil
         CLibUV_timerfd_drain(fd)
         uv_poll_stop(poll)
         action()
