@@ -16,6 +16,8 @@ struct DurationArgument: ExpressibleByArgument, Equatable {
 
     static var defaultCompletionKind: CompletionKind { .default }
 
+    var defaultValueDescription: String { DurationFormat.format(nanos: nanos) }
+
     /// Parses durations exactly as profiles do (`DurationFormat`).
     static func parse(_ text: String) -> UInt64? {
         DurationFormat.parseNanos(text)

@@ -20,8 +20,11 @@ struct MockCommand: ParsableCommand {
     @Option(help: "Port to listen on (0 picks a free port and prints it).")
     var port = 8080
 
-    @Option(help: "Time to first token, e.g. 200ms.")
-    var ttft = DurationArgument(nanos: 0)
+    @Option(help: ArgumentHelp(
+        "Time to first token, drawn per request.",
+        discussion: "200ms (fixed), uniform:100ms..300ms, normal:200ms,20ms (mean, deviation) or exponential:200ms (mean).",
+        valueName: "delay"))
+    var ttft = DelayArgument(.fixed(nanos: 0))
 
     @Option(name: .customLong("itl"), help: "Delay between tokens, e.g. 10ms.")
     var interTokenDelay = DurationArgument(nanos: 0)
@@ -53,7 +56,7 @@ struct MockCommand: ParsableCommand {
 
     func run() throws {
         var config = MockConfig()
-        config.ttft = .fixed(nanos: ttft.nanos)
+        config.ttft = ttft.delay
         config.interTokenDelayNanos = interTokenDelay.nanos
         config.outputTokens = tokens
         config.errorRate = errorRate
@@ -69,6 +72,7 @@ struct MockCommand: ParsableCommand {
         sigaddset(&stopSignals, SIGTERM)
         pthread_sigmask(SIG_BLOCK, &stopSignals, nil)
 
+        signal(SIGPIPE, SIG_IGN)
         let server = MockServer(config: config)
         let boundPort = try server.start(host: host, port: port)
         let displayHost = host.contains(":") ? "[\(host)]" : host

@@ -46,6 +46,8 @@ struct RunCommand: ParsableCommand {
     }
 
     private func execute() throws {
+        // A peer closing a socket must be an error result, never a signal that kills the run.
+        signal(SIGPIPE, SIG_IGN)
         let loaded = try ProfileLoader.load(path: profile)
         var plan = try PlanFactory.plan(loaded)
         plan.warmupConnections = warmupConnections
@@ -63,6 +65,8 @@ struct RunCommand: ParsableCommand {
         }
         let template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
 
+        // Everything that can fail before the first request fails before the run directory exists.
+        let engine = try Engine(template: template, plan: plan)
         let startedAt = Date()
         let directory = try RunDirectory.create(parent: output, profileName: loaded.name, startedAt: startedAt)
         try directory.write("profile.resolved.yaml", loaded.resolvedYAML())
@@ -74,7 +78,6 @@ struct RunCommand: ParsableCommand {
         let recorder = RunRecorder()
         var eventLogFailure: Error?
 
-        let engine = try Engine(template: template, plan: plan)
         engine.handlesSignals = true
         engine.onAttempt = { attempt in
             recorder.record(attempt)

@@ -83,4 +83,23 @@ final class CLITextTests: XCTestCase {
         XCTAssertEqual(result.status, 2)
         XCTAssertTrue(result.stderr.contains("LOADGEN_TEST_UNSET_KEY"), result.stderr)
     }
+
+    /// `loadgen mock` takes delay distributions and rejects what it cannot read.
+    func testMockCommandParsesDelaysAndRejectsGarbage() throws {
+        let bad = try BinaryRunner.run(["mock", "--port", "0", "--ttft", "uniform:300ms..100ms"])
+        XCTAssertEqual(bad.status, 64, "ArgumentParser's usage error")
+        XCTAssertTrue(bad.stderr.contains("The value 'uniform:300ms..100ms' is invalid for '--ttft <delay>'"), bad.stderr)
+        let range = try BinaryRunner.run(["mock", "--error-rate", "2"])
+        XCTAssertEqual(range.status, 64)
+        XCTAssertTrue(range.stderr.contains("Please give --error-rate between 0 and 1."), range.stderr)
+
+        for delay in ["200ms", "uniform:100ms..300ms", "normal:200ms,20ms", "exponential:50ms"] {
+            let server = try BinaryRunner.start(["mock", "--port", "0", "--ttft", delay])
+            let line = String(decoding: server.stdout.fileHandleForReading.availableData, as: UTF8.self)
+            kill(server.process.processIdentifier, SIGTERM)
+            server.process.waitUntilExit()
+            XCTAssertTrue(line.hasPrefix("mock provider listening on http://127.0.0.1:"), "\(delay): \(line)")
+            XCTAssertEqual(server.process.terminationStatus, 0, "SIGTERM stops the mock cleanly")
+        }
+    }
 }
