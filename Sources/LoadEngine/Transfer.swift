@@ -115,7 +115,7 @@ final class Transfer {
         record = AttemptRecord(requestID: requestID, intendedStartNanos: intendedStartNanos, startNanos: 0, endNanos: 0)
         record.userID = userID
         record.tokenOffsetsMicros.reserveCapacity(64)
-        decoder = SSEDecoder()
+        decoder.finish()  // resets it for a new stream, keeping its buffers
         parser = OpenAIStreamParser()
         responseStatus = 0
         isEventStream = false
