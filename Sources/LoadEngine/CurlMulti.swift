@@ -13,6 +13,8 @@ final class CurlMulti {
     var onCompleted: ([(easy: UnsafeMutableRawPointer, result: CURLcode)]) -> Void = { _ in }
     private var completedScratch: [(easy: UnsafeMutableRawPointer, result: CURLcode)] = []
     private var isClosed = false
+    /// curl's sockets in one epoll set of our own (Linux); nil: one uv_poll per socket.
+    private var epollSockets: EpollSocketSet?
 
     init(loop: UVLoop, maxConnections: Int) throws {
         guard let multi = curl_multi_init() else { throw EngineError("curl_multi_init failed") }
@@ -30,6 +32,21 @@ final class CurlMulti {
         // Keep every connection we opened: the default cache (4 x handles added) shrinks after bursts
         // and forces new connections mid-run.
         CLibUV_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(maxConnections, 16))
+        epollSockets = EpollSocketSet(loop: loop) { [unowned self] fd, flags in
+            self.socketAction(fd, events: flags)
+        }
+    }
+
+    /// Prepares an easy handle for this multi: curl tells us before it closes one of its sockets.
+    func adopt(_ easy: UnsafeMutableRawPointer) {
+        guard epollSockets != nil else { return }
+        CLibUV_easy_setopt_closesocket_callback(easy, curlCloseSocketCallback)
+        CLibUV_easy_setopt_ptr(easy, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(self).toOpaque())
+    }
+
+    fileprivate func closeSocket(_ fd: curl_socket_t) -> Int32 {
+        epollSockets?.closing(fd)
+        return CLibUV_close_socket(fd)
     }
 
     /// Adds a configured easy handle. curl answers with a 0 ms timeout, so the transfer starts on the
@@ -52,11 +69,16 @@ final class CurlMulti {
         curl_multi_cleanup(handle)
         uv_timer_stop(timeoutTimer)
         closeAndFree(timeoutTimer)
+        epollSockets?.close()
     }
 
     // MARK: - curl → libuv
 
     fileprivate func watchSocket(_ fd: curl_socket_t, what: Int32, pollPointer: UnsafeMutableRawPointer?) {
+        if let epollSockets {
+            epollSockets.want(fd, what: what)
+            return
+        }
         if what == CURL_POLL_REMOVE {
             if let pollPointer {
                 let poll = pollPointer.assumingMemoryBound(to: uv_poll_t.self)
@@ -161,6 +183,11 @@ private let uvPollCallback: @convention(c) (UnsafeMutablePointer<uv_poll_t>?, In
     }
     // Do not touch `poll` after this call: curl may have removed (and we closed) it.
     multi(from: poll.pointee.data).socketAction(fd, events: flags)
+}
+
+private let curlCloseSocketCallback: @convention(c) (UnsafeMutableRawPointer?, curl_socket_t) -> Int32 = {
+    context, fd in
+    multi(from: context).closeSocket(fd)
 }
 
 private let uvTimeoutCallback: @convention(c) (UnsafeMutablePointer<uv_timer_t>?) -> Void = { timer in
