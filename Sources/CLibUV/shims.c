@@ -1,7 +1,6 @@
 #include "CLibUV.h"
 
 #if defined(__linux__)
-#include <sys/epoll.h>
 #include <sys/timerfd.h>
 #endif
 #include <errno.h>
@@ -91,50 +90,6 @@ void CLibUV_timerfd_drain(int fd) {
 
 void CLibUV_close_fd(int fd) {
     close(fd);
-}
-
-int CLibUV_epoll_create(void) {
-#if defined(__linux__)
-    return epoll_create1(EPOLL_CLOEXEC);
-#else
-    return -1;
-#endif
-}
-
-int CLibUV_epoll_control(int epoll_fd, int op, int fd, unsigned events) {
-#if defined(__linux__)
-    struct epoll_event event = {0};
-    if (events & 1u) event.events |= EPOLLIN;
-    if (events & 2u) event.events |= EPOLLOUT;
-    event.data.fd = fd;
-    int operation = op == 0 ? EPOLL_CTL_ADD : (op == 1 ? EPOLL_CTL_MOD : EPOLL_CTL_DEL);
-    return epoll_ctl(epoll_fd, operation, fd, &event) == 0 ? 0 : -errno;
-#else
-    (void)epoll_fd; (void)op; (void)fd; (void)events;
-    return -1;
-#endif
-}
-
-int CLibUV_epoll_ready(int epoll_fd, int *fds, unsigned *events, int max) {
-#if defined(__linux__)
-    struct epoll_event ready[256];
-    if (max > 256) max = 256;
-    int count;
-    do { count = epoll_wait(epoll_fd, ready, max, 0); } while (count < 0 && errno == EINTR);
-    if (count < 0) return -errno;
-    for (int i = 0; i < count; i++) {
-        unsigned flags = 0;
-        if (ready[i].events & EPOLLIN) flags |= 1u;
-        if (ready[i].events & EPOLLOUT) flags |= 2u;
-        if (ready[i].events & (EPOLLERR | EPOLLHUP)) flags |= 4u;
-        fds[i] = ready[i].data.fd;
-        events[i] = flags;
-    }
-    return count;
-#else
-    (void)epoll_fd; (void)fds; (void)events; (void)max;
-    return -1;
-#endif
 }
 
 int CLibUV_close_socket(curl_socket_t fd) {

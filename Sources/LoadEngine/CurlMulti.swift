@@ -13,8 +13,8 @@ final class CurlMulti {
     var onCompleted: ([(easy: UnsafeMutableRawPointer, result: CURLcode)]) -> Void = { _ in }
     private var completedScratch: [(easy: UnsafeMutableRawPointer, result: CURLcode)] = []
     private var isClosed = false
-    /// curl's sockets in one epoll set of our own (Linux); nil: one uv_poll per socket.
-    private var epollSockets: EpollSocketSet?
+    /// One uv_poll per socket, kept while curl keeps the connection.
+    private var sockets: SocketPolls!
 
     init(loop: UVLoop, maxConnections: Int) throws {
         guard let multi = curl_multi_init() else { throw EngineError("curl_multi_init failed") }
@@ -32,20 +32,19 @@ final class CurlMulti {
         // Keep every connection we opened: the default cache (4 x handles added) shrinks after bursts
         // and forces new connections mid-run.
         CLibUV_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(maxConnections, 16))
-        epollSockets = EpollSocketSet(loop: loop) { [unowned self] fd, flags in
+        sockets = SocketPolls(loop: loop) { [unowned self] fd, flags in
             self.socketAction(fd, events: flags)
         }
     }
 
     /// Prepares an easy handle for this multi: curl tells us before it closes one of its sockets.
     func adopt(_ easy: UnsafeMutableRawPointer) {
-        guard epollSockets != nil else { return }
         CLibUV_easy_setopt_closesocket_callback(easy, curlCloseSocketCallback)
         CLibUV_easy_setopt_ptr(easy, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(self).toOpaque())
     }
 
     fileprivate func closeSocket(_ fd: curl_socket_t) -> Int32 {
-        epollSockets?.closing(fd)
+        sockets.closing(fd)
         return CLibUV_close_socket(fd)
     }
 
@@ -69,43 +68,13 @@ final class CurlMulti {
         curl_multi_cleanup(handle)
         uv_timer_stop(timeoutTimer)
         closeAndFree(timeoutTimer)
-        epollSockets?.close()
+        sockets.close()
     }
 
     // MARK: - curl → libuv
 
-    fileprivate func watchSocket(_ fd: curl_socket_t, what: Int32, pollPointer: UnsafeMutableRawPointer?) {
-        if let epollSockets {
-            epollSockets.want(fd, what: what)
-            return
-        }
-        if what == CURL_POLL_REMOVE {
-            if let pollPointer {
-                let poll = pollPointer.assumingMemoryBound(to: uv_poll_t.self)
-                uv_poll_stop(poll)
-                closeAndFree(poll)
-                curl_multi_assign(handle, fd, nil)
-            }
-            return
-        }
-        let poll: UnsafeMutablePointer<uv_poll_t>
-        if let pollPointer {
-            poll = pollPointer.assumingMemoryBound(to: uv_poll_t.self)
-        } else {
-            poll = UnsafeMutablePointer<uv_poll_t>.allocate(capacity: 1)
-            let status = uv_poll_init_socket(loop.raw, poll, fd)
-            guard status == 0 else {
-                // The fd cannot be watched (should not happen); curl will time the transfer out.
-                poll.deallocate()
-                return
-            }
-            poll.pointee.data = Unmanaged.passUnretained(self).toOpaque()
-            curl_multi_assign(handle, fd, UnsafeMutableRawPointer(poll))
-        }
-        var events: Int32 = 0
-        if what == CURL_POLL_IN || what == CURL_POLL_INOUT { events |= Int32(UV_READABLE.rawValue) }
-        if what == CURL_POLL_OUT || what == CURL_POLL_INOUT { events |= Int32(UV_WRITABLE.rawValue) }
-        uv_poll_start(poll, events, uvPollCallback)
+    fileprivate func watchSocket(_ fd: curl_socket_t, what: Int32) {
+        sockets.want(fd, what: what)
     }
 
     fileprivate func scheduleTimeout(milliseconds: Int) {
@@ -156,8 +125,8 @@ private func multi(from context: UnsafeMutableRawPointer?) -> CurlMulti {
 
 private let curlSocketCallback: @convention(c) (
     UnsafeMutableRawPointer?, curl_socket_t, Int32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?
-) -> Int32 = { _, fd, what, userp, socketp in
-    multi(from: userp).watchSocket(fd, what: what, pollPointer: socketp)
+) -> Int32 = { _, fd, what, userp, _ in
+    multi(from: userp).watchSocket(fd, what: what)
     return 0
 }
 
@@ -165,24 +134,6 @@ private let curlTimerCallback: @convention(c) (UnsafeMutableRawPointer?, Int, Un
     _, milliseconds, userp in
     multi(from: userp).scheduleTimeout(milliseconds: milliseconds)
     return 0
-}
-
-private let uvPollCallback: @convention(c) (UnsafeMutablePointer<uv_poll_t>?, Int32, Int32) -> Void = {
-    poll, status, events in
-    guard let poll else { return }
-    var fd: uv_os_fd_t = -1
-    withUnsafeMutablePointer(to: &fd) { fdPointer in
-        _ = uv_fileno(UnsafeMutableRawPointer(poll).assumingMemoryBound(to: uv_handle_t.self), fdPointer)
-    }
-    var flags: Int32 = 0
-    if status < 0 {
-        flags = CURL_CSELECT_ERR
-    } else {
-        if events & Int32(UV_READABLE.rawValue) != 0 { flags |= CURL_CSELECT_IN }
-        if events & Int32(UV_WRITABLE.rawValue) != 0 { flags |= CURL_CSELECT_OUT }
-    }
-    // Do not touch `poll` after this call: curl may have removed (and we closed) it.
-    multi(from: poll.pointee.data).socketAction(fd, events: flags)
 }
 
 private let curlCloseSocketCallback: @convention(c) (UnsafeMutableRawPointer?, curl_socket_t) -> Int32 = {

@@ -69,18 +69,6 @@ public final class Engine {
 
     /// Runs the plan to its end. Blocks the calling thread.
     public func run() throws -> RunOutcome {
-        let peak: Int
-        switch plan.mode {
-        case .open: peak = plan.maxInFlight
-        case .closed(let users, _): peak = min(users, plan.maxInFlight)
-        }
-        let connections = max(peak, plan.warmupConnections)
-        let multiCount = max(1, (connections + Self.connectionsPerMulti - 1) / Self.connectionsPerMulti)
-        for _ in 0..<multiCount {
-            let multi = try CurlMulti(loop: loop, maxConnections: (connections + multiCount - 1) / multiCount)
-            multi.onCompleted = { [unowned self] completed in self.handleCompleted(completed) }
-            multis.append(multi)
-        }
         startTimer = try PreciseTimer(loop: loop) { [unowned self] in self.startDueRequests() }
         finishTimer = UVTimer(loop: loop) { [unowned self] in self.shutDown() }
         tickTimer = UVTimer(loop: loop) { [unowned self] in self.reportProgress() }
@@ -216,10 +204,17 @@ public final class Engine {
         }
     }
 
-    /// A new transfer, bound for life to one multi handle (round robin), so that it keeps reusing
-    /// the connections of that handle's cache.
+    /// A new transfer, bound for life to one multi handle so that it keeps reusing the connections
+    /// of that handle's cache. Handles fill up in turn, each with `connectionsPerMulti` transfers;
+    /// the next is created when the last is full.
     private func makeTransfer(warmup: Bool) throws -> Transfer {
-        let multi = multis[transfersCreated % multis.count]
+        let index = transfersCreated / Self.connectionsPerMulti
+        if index == multis.count {
+            let multi = try CurlMulti(loop: loop, maxConnections: Self.connectionsPerMulti)
+            multi.onCompleted = { [unowned self] completed in self.handleCompleted(completed) }
+            multis.append(multi)
+        }
+        let multi = multis[index]
         transfersCreated += 1
         return try Transfer(template: template, multi: multi, originNanos: originNanos, warmup: warmup)
     }

@@ -41,15 +41,7 @@ int CLibUV_timerfd_arm_absolute(int fd, uint64_t monotonic_nanos);
 void CLibUV_timerfd_drain(int fd);
 void CLibUV_close_fd(int fd);
 
-// A private epoll set for curl's sockets (Linux). libuv's uv_poll_start removes and re-adds the fd
-// in the kernel on every change of interest, several epoll_ctl calls per request; a set of our own,
-// watched by one uv_poll, changes only what curl changes. Returns -1 where epoll does not exist.
-int CLibUV_epoll_create(void);
-// op: 0 add, 1 modify, 2 delete; events: bit 0 readable, bit 1 writable. Returns 0 or -errno.
-int CLibUV_epoll_control(int epoll_fd, int op, int fd, unsigned events);
-// Non-blocking wait. Fills fds[i] and events[i] (bit 0 readable, bit 1 writable, bit 2 error or
-// hang-up) for up to max ready sockets; returns their count, or -errno.
-int CLibUV_epoll_ready(int epoll_fd, int *fds, unsigned *events, int max);
+// Closes a socket for CURLOPT_CLOSESOCKETFUNCTION.
 int CLibUV_close_socket(curl_socket_t fd);
 
 #endif
