@@ -41,7 +41,9 @@ enum RequestFactory {
     static func apiKey(for target: Profile.Target, environment: [String: String]) throws -> String? {
         guard target.provider != .mock, let variable = target.apiKeyEnv else { return nil }
         guard let key = environment[variable], !key.isEmpty else {
-            throw CLIError("the profile's API key variable \(variable) is not set; export it or drop api_key_env", exitCode: 2)
+            throw CLIError(
+                "the profile's API key variable \(variable) is not set; export it, put it in ./.env, or drop api_key_env",
+                exitCode: 2)
         }
         return key
     }

@@ -51,7 +51,7 @@ struct RunCommand: ParsableCommand {
         let loaded = try ProfileLoader.load(path: profile)
         var plan = try PlanFactory.plan(loaded)
         plan.warmupConnections = warmupConnections
-        let apiKey = try RequestFactory.apiKey(for: loaded.target, environment: ProcessInfo.processInfo.environment)
+        let apiKey = try RequestFactory.apiKey(for: loaded.target, environment: try environmentWithDotEnv())
 
         var mockServer: MockServer?
         defer { mockServer?.shutdown() }
@@ -128,6 +128,17 @@ struct RunCommand: ParsableCommand {
             print("interrupted by signal \(signal): \(outcome.cancelled) cancelled, \(outcome.neverStarted) never started")
             throw ExitCode(130)
         }
+    }
+}
+
+/// The process environment plus `./.env` (the environment wins; keys never get printed).
+func environmentWithDotEnv() throws -> [String: String] {
+    let path = ".env"
+    let contents = FileManager.default.fileExists(atPath: path) ? try? String(contentsOfFile: path, encoding: .utf8) : nil
+    do {
+        return try DotEnv.merged(environment: ProcessInfo.processInfo.environment, dotEnvPath: path, contents: contents)
+    } catch {
+        throw CLIError("\(error)", exitCode: 2)
     }
 }
 

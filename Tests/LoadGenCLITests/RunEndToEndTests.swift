@@ -159,4 +159,38 @@ final class RunEndToEndTests: XCTestCase {
             XCTAssertFalse(contents.contains(key), "the key leaked into \(file)")
         }
     }
+
+    /// The key may come from ./.env instead of the environment; it still appears nowhere.
+    func testAPIKeyFromDotEnvFile() throws {
+        let mock = try BinaryRunner.start(["mock", "--port", "0"])
+        defer {
+            kill(mock.process.processIdentifier, SIGTERM)
+            mock.process.waitUntilExit()
+        }
+        let firstLine = String(decoding: mock.stdout.fileHandleForReading.availableData, as: UTF8.self)
+        let baseURL = try XCTUnwrap(firstLine.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+
+        let key = "sk-dotenv-\(UUID().uuidString)"
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        try "# test key\nLOADGEN_TEST_DOTENV_KEY=\"\(key)\"\n".write(
+            to: directory.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
+        let profile = try writeProfile("""
+            name: dotenv
+            target: {provider: openai-compatible, model: m, base_url: "\(baseURL)", api_key_env: LOADGEN_TEST_DOTENV_KEY}
+            load: {mode: closed, users: 1, requests: 3}
+            """, in: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["LOADGEN_TEST_DOTENV_KEY"] = nil
+        let result = try BinaryRunner.run(
+            ["--profile", profile.path, "--output", "runs"], environment: environment, currentDirectory: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("attempts: 3, successes: 3"), result.stdout)
+        XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key))
+
+        try "not an assignment\n".write(to: directory.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
+        let broken = try BinaryRunner.run(
+            ["--profile", profile.path, "--output", "runs"], environment: environment, currentDirectory: directory)
+        XCTAssertEqual(broken.status, 2)
+        XCTAssertTrue(broken.stderr.contains(".env:1: not a NAME=value line"), broken.stderr)
+    }
 }
