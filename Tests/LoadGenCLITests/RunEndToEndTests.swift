@@ -100,7 +100,8 @@ final class RunEndToEndTests: XCTestCase {
         XCTAssertTrue(attempts.allSatisfy { $0["error"] == nil }, "the first interrupt lets requests finish")
     }
 
-    /// A second interrupt cancels what is still in flight; each cancelled attempt is recorded.
+    /// A second interrupt (here SIGTERM after SIGINT) cancels what is still in flight; each cancelled
+    /// attempt is recorded.
     func testSecondInterruptCancelsInFlightRequests() throws {
         let directory = try BinaryRunner.temporaryDirectory(self)
         let profile = try writeProfile("""
@@ -113,7 +114,7 @@ final class RunEndToEndTests: XCTestCase {
         Thread.sleep(forTimeInterval: 2)
         kill(process.processIdentifier, SIGINT)
         Thread.sleep(forTimeInterval: 0.5)
-        kill(process.processIdentifier, SIGINT)
+        kill(process.processIdentifier, SIGTERM)  // SIGTERM counts as the second interrupt too
         let result = BinaryRunner.finish(process, stdout, stderr)
         XCTAssertEqual(result.status, 130, result.stderr)
 
