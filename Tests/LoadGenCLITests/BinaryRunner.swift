@@ -1,6 +1,10 @@
 import Foundation
 import XCTest
 
+struct BinaryNotFound: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// Runs the `loadgen` binary that `swift test` built next to the test bundle.
 struct BinaryRunner {
     struct Result {
@@ -20,7 +24,8 @@ struct BinaryRunner {
             candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent(name))
         }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("the \(name) binary was not found next to the tests (\(candidates.map(\.path)))")
+            // A failure, not a skip: `swift test` builds every product, so a missing binary is a bug.
+            throw BinaryNotFound(description: "the \(name) binary was not found next to the tests (\(candidates.map(\.path)))")
         }
         return found
     }
