@@ -76,12 +76,8 @@ final class EngineTimingTests: XCTestCase {
     /// milliseconds of its intended time (10 ms apart).
     func testOpenLoopStartsRequestsOnSchedule() throws {
         let mock = try MockHarness { $0.outputTokens = 4 }
-        var next: UInt64 = 0
         let plan = LoadPlan(
-            mode: .open(nextArrivalNanos: {
-                defer { next += 10_000_000 }
-                return next
-            }),
+            mode: .open(nextArrivalNanos: constantArrivals(everyNanos: 10_000_000)),
             durationNanos: 1_000_000_000)
         let (records, outcome) = try mock.run(plan)
 
@@ -139,12 +135,8 @@ final class EngineScaleTests: XCTestCase {
             $0.outputTokens = 5
         }
         // 2,000 arrivals within 0.4 s, each streaming for about 0.4 s: all in flight together.
-        var next: UInt64 = 0
         let plan = LoadPlan(
-            mode: .open(nextArrivalNanos: {
-                defer { next += 200_000 }
-                return next
-            }),
+            mode: .open(nextArrivalNanos: constantArrivals(everyNanos: 200_000)),
             durationNanos: 400_000_000)
         let (records, outcome) = try mock.run(plan)
         XCTAssertEqual(records.count, 2_000)

@@ -47,6 +47,15 @@ final class MockHarness {
     }
 }
 
+/// Open-loop arrivals every `intervalNanos` from 0, for `LoadPlan.Mode.open`.
+func constantArrivals(everyNanos intervalNanos: UInt64) -> () -> UInt64? {
+    var next: UInt64 = 0
+    return {
+        defer { next += intervalNanos }
+        return next
+    }
+}
+
 /// The value at percentile `p` (0-100) of `values`, by sorting (nearest rank).
 func exactPercentile(_ values: [Double], _ p: Double) -> Double {
     let sorted = values.sorted()

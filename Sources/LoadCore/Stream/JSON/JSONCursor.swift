@@ -243,14 +243,7 @@ struct JSONCursor {
         guard bytes.count - index >= 4 else { throw Rejection() }
         var value: UInt16 = 0
         for _ in 0..<4 {
-            let byte = bytes[index]
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw Rejection()
-            }
+            guard let digit = JSONHexDigit.value(bytes[index]) else { throw Rejection() }
             value = value << 4 | UInt16(digit)
             index += 1
         }
