@@ -121,6 +121,20 @@ final class BadServerTests: XCTestCase {
         XCTAssertTrue(run.served.allSatisfy(\.clientWentAway), "the client hung up every stalled connection")
     }
 
+    /// An `event: error` whose data is plain text (not JSON) inside a 200 stream → `.streamError`
+    /// carrying that text.
+    func testPlainTextErrorEventIsStreamError() throws {
+        let stream = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n"
+            + ScriptedServer.roleChunk + "event: error\ndata: upstream connect error\n\n" + ScriptedServer.doneEvent
+        let run = try runAgainst(.raw(stream))
+        assertAccountedFor(run, requests: 10)
+        for record in run.records {
+            XCTAssertEqual(record.errorClass, .streamError)
+            XCTAssertEqual(record.status, 200)
+            XCTAssertEqual(record.errorMessage, "upstream connect error")
+        }
+    }
+
     // MARK: - Not HTTP at all
 
     /// `hello\r\n\r\n` instead of a status line: libcurl refuses it (HTTP/0.9 is off) → `.protocol`, status 0.
@@ -145,6 +159,18 @@ final class BadServerTests: XCTestCase {
             XCTAssertEqual(record.status, 0)
             XCTAssertNotNil(record.connectNanos, "the TCP connect succeeded")
             assertMessage(record, contains: "Empty reply")
+        }
+    }
+
+    /// The server reads the request and resets the connection before any answer → `.protocol`,
+    /// status 0. (The message is only checked to be non-empty: see `testResetMidStreamIsProtocolError`.)
+    func testResetBeforeResponseIsProtocolError() throws {
+        let run = try runAgainst(.resetBeforeResponse)
+        assertAccountedFor(run, requests: 10)
+        for record in run.records {
+            XCTAssertEqual(record.errorClass, .protocol)
+            XCTAssertEqual(record.status, 0)
+            XCTAssertNil(record.headersNanos)
         }
     }
 

@@ -42,6 +42,10 @@ final class ScriptedServer {
         case endlessLine
         /// A plain response with this status and a JSON body.
         case status(Int, body: String)
+        /// These exact bytes, then close (or, with `holdOpen`, silence until the client hangs up).
+        case raw(String, holdOpen: Bool = false)
+        /// Reads the request, then resets the connection (`SO_LINGER {1, 0}`) without a byte.
+        case resetBeforeResponse
     }
 
     /// What one connection saw and did.
@@ -258,10 +262,14 @@ final class ScriptedServer {
             connection.sendChunk(Self.contentChunk("tok0 "))
             connection.sendChunk(Self.contentChunk("tok1 "))
             usleep(50_000)  // let the client read the two tokens first: the reset comes mid-stream
-            var hardClose = linger(l_onoff: 1, l_linger: 0)
-            setsockopt(connection.fd, SOL_SOCKET, SO_LINGER, &hardClose, socklen_t(MemoryLayout<linger>.size))
-            close(connection.fd)
-            connection.closed = true
+            reset(&connection)
+
+        case .resetBeforeResponse:
+            reset(&connection)
+
+        case .raw(let text, let holdOpen):
+            connection.send(text)
+            if holdOpen { waitForHangUp(&connection) }
 
         case .malformedJSON:
             connection.send(Self.streamHead(chunked: true))
@@ -281,15 +289,7 @@ final class ScriptedServer {
         case .stallAfterHeaders:
             connection.send(Self.streamHead(chunked: true))
             connection.sendChunk(Self.roleChunk)
-            // Silence until the client hangs up (EOF or reset), or the server stops.
-            var scratch = [UInt8](repeating: 0, count: 1024)
-            while !isStopping {
-                guard waitReadable(connection.fd, millis: 20) else { continue }
-                if recv(connection.fd, &scratch, scratch.count, 0) <= 0 {
-                    connection.clientWentAway = true
-                    break
-                }
-            }
+            waitForHangUp(&connection)
 
         case .garbageInsteadOfHTTP:
             connection.send("hello\r\n\r\n")
@@ -312,6 +312,26 @@ final class ScriptedServer {
                 "HTTP/1.1 \(code) \(Self.reason(code))\r\nContent-Type: application/json\r\n"
                     + "Content-Length: \(bodyBytes.count)\r\nConnection: close\r\n\r\n" + body)
         }
+    }
+
+    /// Silence until the client hangs up (EOF or reset), or the server stops.
+    private func waitForHangUp(_ connection: inout Connection) {
+        var scratch = [UInt8](repeating: 0, count: 1024)
+        while !isStopping {
+            guard waitReadable(connection.fd, millis: 20) else { continue }
+            if recv(connection.fd, &scratch, scratch.count, 0) <= 0 {
+                connection.clientWentAway = true
+                return
+            }
+        }
+    }
+
+    /// Closes with `SO_LINGER {1, 0}`: the kernel sends RST instead of FIN.
+    private func reset(_ connection: inout Connection) {
+        var hardClose = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(connection.fd, SOL_SOCKET, SO_LINGER, &hardClose, socklen_t(MemoryLayout<linger>.size))
+        close(connection.fd)
+        connection.closed = true
     }
 
     // MARK: - Wire text
