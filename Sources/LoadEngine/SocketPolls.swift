@@ -70,13 +70,13 @@ final class SocketPolls {
             armed[Int(fd)] = 0
             return
         }
+        // On a socket error libuv gives an error status and no events. Hand curl the readiness it was
+        // waiting for, so that it does the read or write itself and reports the real cause ("Connection
+        // reset by peer"); a bare CURL_CSELECT_ERR makes libcurl 7.88 report a generic send failure.
+        let ready = status < 0 ? wanted[Int(fd)] : events
         var flags: Int32 = 0
-        if status < 0 {
-            flags = CURL_CSELECT_ERR
-        } else {
-            if events & Int32(UV_READABLE.rawValue) != 0 { flags |= CURL_CSELECT_IN }
-            if events & Int32(UV_WRITABLE.rawValue) != 0 { flags |= CURL_CSELECT_OUT }
-        }
+        if ready & Int32(UV_READABLE.rawValue) != 0 { flags |= CURL_CSELECT_IN }
+        if ready & Int32(UV_WRITABLE.rawValue) != 0 { flags |= CURL_CSELECT_OUT }
         // Do not touch `poll` after this call: curl may close the socket, and with it the poll.
         onReady(fd, flags)
     }

@@ -220,12 +220,20 @@ final class Transfer {
         if let abortReason {
             record.errorClass = .protocol
             record.errorMessage = abortReason
+        } else if headersComplete && !(200..<300).contains(statusCode) {
+            // A final non-2xx status is the result even when its body was then cut short: a 429 is a
+            // 429 whether or not its error text arrived whole.
+            record.errorClass = ErrorClassification.errorClass(forStatus: statusCode)
+            var message = "HTTP \(statusCode): \(excerpt(body))"
+            if result != CURLE_OK { message += " (body cut short: \(String(cString: curl_easy_strerror(result))))" }
+            record.errorMessage = redact(message)
         } else if result != CURLE_OK {
             record.errorClass = ErrorClassification.errorClass(for: result)
             let detail = String(cString: errorBuffer)
             let summary = String(cString: curl_easy_strerror(result))
             record.errorMessage = redact(detail.isEmpty ? summary : "\(summary): \(detail)")
         } else if !(200..<300).contains(statusCode) {
+            // Headers never completed (or a 1xx/3xx without a body we follow).
             record.errorClass = ErrorClassification.errorClass(forStatus: statusCode)
             record.errorMessage = redact("HTTP \(statusCode): \(excerpt(body))")
         } else if isEventStream {

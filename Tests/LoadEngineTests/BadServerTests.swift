@@ -47,13 +47,8 @@ final class BadServerTests: XCTestCase {
     }
 
     /// Two tokens, then a TCP reset → `.protocol`, with the two tokens kept (the server pauses
-    /// 50 ms before the reset, so they are read first).
-    ///
-    /// The message is deliberately not checked beyond being non-empty: today it reads "Failed
-    /// sending data to the peer: select/poll returned error" (CURLE_SEND_ERROR), not curl's
-    /// "Recv failure: Connection reset by peer". The engine turns libuv's poll error status
-    /// (UV_EBADF on EPOLLERR) into CURL_CSELECT_ERR, and libcurl 7.88 answers a bare
-    /// CURL_CSELECT_ERR with that generic send error. The class is right; the text misleads.
+    /// 50 ms before the reset, so they are read first), and curl's own words for the cause. (libuv
+    /// reports the reset as an error status; the engine lets curl read the socket and find out.)
     func testResetMidStreamIsProtocolError() throws {
         let run = try runAgainst(.resetMidStream)
         assertAccountedFor(run, requests: 10)
@@ -62,6 +57,7 @@ final class BadServerTests: XCTestCase {
             XCTAssertEqual(record.status, 200)
             XCTAssertEqual(record.countedOutputTokens, 2)
             XCTAssertNotNil(record.firstTokenNanos)
+            assertMessage(record, contains: "Connection reset by peer")
         }
     }
 
@@ -163,7 +159,7 @@ final class BadServerTests: XCTestCase {
     }
 
     /// The server reads the request and resets the connection before any answer → `.protocol`,
-    /// status 0. (The message is only checked to be non-empty: see `testResetMidStreamIsProtocolError`.)
+    /// status 0, with curl's words for the cause.
     func testResetBeforeResponseIsProtocolError() throws {
         let run = try runAgainst(.resetBeforeResponse)
         assertAccountedFor(run, requests: 10)
@@ -171,6 +167,22 @@ final class BadServerTests: XCTestCase {
             XCTAssertEqual(record.errorClass, .protocol)
             XCTAssertEqual(record.status, 0)
             XCTAssertNil(record.headersNanos)
+            assertMessage(record, contains: "Connection reset by peer")
+        }
+    }
+
+    /// A 429 whose body is cut short is still a 429 (the status is the result), and the message
+    /// says the body was cut.
+    func testTruncated429IsStillHTTP429() throws {
+        let run = try runAgainst(
+            .raw("HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: 200\r\n"
+                 + "Connection: close\r\n\r\n{\"error\":{\"message\":\"slow down"))
+        assertAccountedFor(run, requests: 10)
+        for record in run.records {
+            XCTAssertEqual(record.errorClass, .http429)
+            XCTAssertEqual(record.status, 429)
+            assertMessage(record, contains: "HTTP 429: {\"error\":{\"message\":\"slow down")
+            assertMessage(record, contains: "body cut short")
         }
     }
 
