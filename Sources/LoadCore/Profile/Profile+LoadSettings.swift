@@ -12,10 +12,25 @@ extension Profile {
         /// Non-empty. Levels are arrivals per second (open) or users (closed). Every stage has a
         /// duration, except possibly the last closed-loop stage when `limits.maxRequests` is set.
         public var stages: [Stage]
+        /// How open-loop arrivals are spaced (`load.arrival`, default constant). Always
+        /// `.constant` in closed mode, where users pace themselves.
+        public var arrival: ArrivalProcess
 
-        public init(mode: LoadMode, stages: [Stage]) {
+        public init(mode: LoadMode, stages: [Stage], arrival: ArrivalProcess = .constant) {
             self.mode = mode
             self.stages = stages
+            self.arrival = arrival
+        }
+
+        /// A fresh open-loop schedule of intended start times for these stages and ``arrival``.
+        ///
+        /// Call once per run; equal seeds give identical schedules.
+        /// - Parameter seed: the profile's `seed` (used by the poisson and gamma processes).
+        /// - Returns: an ``OpenLoopSchedule``, ``PoissonSchedule`` or ``GammaSchedule``.
+        /// - Precondition: `mode == .open` (closed-loop load uses ``ClosedLoopPlan``).
+        public func makeArrivalSchedule(seed: UInt64) -> any ArrivalSchedule {
+            precondition(mode == .open, "arrival schedules are for open mode; closed mode uses ClosedLoopPlan")
+            return arrival.makeSchedule(stages: stages, seed: seed)
         }
 
         /// Sum of the stage durations, or nil when the last stage has none.

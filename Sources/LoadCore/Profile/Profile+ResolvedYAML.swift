@@ -26,6 +26,10 @@ extension Profile {
         lines.append("  stream: \(request.stream)")
         lines.append("load:")
         lines.append("  mode: \(load.mode.rawValue)")
+        if load.mode == .open {
+            lines.append("  arrival: \(load.arrival.name)")
+            if case .gamma(let burstiness) = load.arrival { lines.append("  burstiness: \(Self.number(burstiness))") }
+        }
         lines.append("  stages:")
         let levelKey = load.mode == .open ? "rate" : "users"
         for stage in load.stages {

@@ -252,9 +252,9 @@ struct ProfileParser {
             report(parent, "load", "missing required field; add e.g. load: {mode: open, rate: 5, duration: 30s}")
             return nil
         }
-        guard let fields = mapping(node, "load", known: ["mode", "stages", "rate", "users", "duration", "requests"],
-                                   hints: ["max_in_flight": "max_in_flight belongs under limits:",
-                                           "arrival": "arrival processes other than constant pacing are not supported yet; remove arrival:"]) else {
+        guard let fields = mapping(node, "load", known: ["mode", "stages", "rate", "users", "duration", "requests",
+                                                         "arrival", "burstiness"],
+                                   hints: ["max_in_flight": "max_in_flight belongs under limits:"]) else {
             return nil
         }
         let modes = LoadMode.allCases.map(\.rawValue).joined(separator: " | ")
@@ -336,7 +336,53 @@ struct ProfileParser {
             }
             if let level { stages.append(Stage(durationNanos: durationNanos, level: level)) }
         }
-        return Profile.LoadSettings(mode: mode, stages: stages)
+        let arrival = parseArrival(fields, load: node, mode: mode)
+        return Profile.LoadSettings(mode: mode, stages: stages, arrival: arrival)
+    }
+
+    /// `load.arrival: constant | poisson | gamma` (open mode only) and `load.burstiness` (gamma only).
+    private mutating func parseArrival(_ fields: [String: Node], load: Node, mode: LoadMode) -> ArrivalProcess {
+        let arrivals = ArrivalProcess.names.joined(separator: " | ")
+        if mode == .closed {
+            for key in ["arrival", "burstiness"] {
+                if let n = fields[key] {
+                    report(n, "load.\(key)", "\(key) applies only to mode: open (closed-loop users pace themselves); "
+                        + "remove \(key): or set mode: open")
+                }
+            }
+            return .constant
+        }
+        var name = "constant"
+        if let n = fields["arrival"] {
+            guard let text = scalarText(n), ArrivalProcess.names.contains(text) else {
+                report(n, "load.arrival", "expected \(arrivals), got \(describe(n))")
+                return .constant
+            }
+            name = text
+        }
+        var burstiness: Double?
+        if let n = fields["burstiness"] {
+            if name != "gamma" {
+                report(n, "load.burstiness", "burstiness applies only to arrival: gamma; "
+                    + "remove burstiness: or set arrival: gamma (arrival is \(name))")
+            } else if let value = number(n), value > 0 {
+                burstiness = value
+            } else {
+                report(n, "load.burstiness", "expected a positive number (the gamma shape: 1 = Poisson, "
+                    + "0.5 = burstier, 4 = more regular), got \(describe(n))")
+            }
+        }
+        switch name {
+        case "poisson": return .poisson
+        case "gamma":
+            if let burstiness { return .gamma(burstiness: burstiness) }
+            if fields["burstiness"] == nil {
+                report(fields["arrival"] ?? load, "load.burstiness", "missing required field for arrival: gamma; "
+                    + "a positive number, e.g. burstiness: 0.5 (1 = Poisson, below 1 burstier, above 1 more regular)")
+            }
+            return .constant
+        default: return .constant
+        }
     }
 
     // MARK: - Values
