@@ -7,7 +7,7 @@ enum PlanFactory {
         let load = profile.load
         switch load.mode {
         case .open:
-            var schedule = OpenLoopSchedule(stages: load.stages)
+            var schedule = load.makeArrivalSchedule(seed: profile.seed)
             return LoadPlan(
                 mode: .open(nextArrivalNanos: { schedule.next() }),
                 durationNanos: load.totalDurationNanos,

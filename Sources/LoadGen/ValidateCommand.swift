@@ -23,11 +23,17 @@ struct ValidateCommand: ParsableCommand {
         }
         print("\(profile): valid")
         print("  mode: \(loaded.load.mode.rawValue), \(loaded.load.stages.count) stage(s)")
+        if loaded.load.mode == .open {
+            var arrival = loaded.load.arrival.name
+            if case .gamma(let burstiness) = loaded.load.arrival { arrival += ", burstiness \(burstiness)" }
+            print("  arrivals: \(arrival), seed \(loaded.seed)")
+        }
         if let duration = loaded.load.totalDurationNanos {
             print("  duration: \(DurationFormat.format(nanos: duration))")
         }
         if let planned = loaded.plannedRequests() {
-            print("  expected requests: \(planned)")
+            let estimate = loaded.load.mode == .open && loaded.load.arrival != .constant ? " (on average)" : ""
+            print("  expected requests: \(planned)\(estimate)")
         }
         if let limit = loaded.limits.maxRequests {
             print("  max requests: \(limit)")

@@ -1,4 +1,5 @@
 import Foundation
+import LoadCore
 import XCTest
 
 /// Whole runs of the binary against the embedded mock: the run directory, the summary, interrupts.
@@ -193,5 +194,33 @@ final class RunEndToEndTests: XCTestCase {
             ["--profile", profile.path, "--output", "runs"], environment: environment, currentDirectory: directory)
         XCTAssertEqual(broken.status, 2)
         XCTAssertTrue(broken.stderr.contains(".env:1: not a NAME=value line"), broken.stderr)
+    }
+
+    /// A seeded Poisson profile sends exactly the schedule LoadCore computes for that seed: the same
+    /// count and the same intended start times (the log keeps 0.1 µs).
+    func testPoissonRunFollowsItsSeededSchedule() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = try writeProfile("""
+            name: poisson
+            target: {provider: mock, model: mock-small, mock: {ttft: 5ms, output_tokens: 2}}
+            load: {mode: open, arrival: poisson, stages: [{duration: 2s, rate: 100}]}
+            seed: 11
+            """, in: directory)
+        let runs = directory.appendingPathComponent("runs")
+        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+
+        var schedule = PoissonSchedule(stages: [Stage(durationNanos: 2_000_000_000, level: .constant(100))], seed: 11)
+        var expected: [Double] = []
+        while let nanos = schedule.next() { expected.append(Double(nanos) / 1_000) }
+        let intended = try events(in: try onlyRunDirectory(in: runs))
+            .filter { $0["type"] as? String == "attempt" }
+            .compactMap { $0["intended_us"] as? Double }
+            .sorted()
+        XCTAssertEqual(intended.count, expected.count)
+        XCTAssert((150...250).contains(intended.count), "about 200 arrivals: \(intended.count)")
+        for (logged, scheduled) in zip(intended, expected) {
+            XCTAssertEqual(logged, scheduled, accuracy: 0.051)
+        }
     }
 }
