@@ -22,7 +22,7 @@ enum PlanFactory {
                     exitCode: 2)
             }
             return LoadPlan(
-                mode: .closed(users: users.maxUsers, thinkTimeNanos: 0),
+                mode: .closed(users: users.maxUsers, thinkTimeNanos: load.thinkTimeNanos),
                 durationNanos: users.endNanos,
                 maxRequests: profile.limits.maxRequests,
                 maxInFlight: profile.limits.maxInFlight)

@@ -27,6 +27,8 @@ struct ValidateCommand: ParsableCommand {
             var arrival = loaded.load.arrival.name
             if case .gamma(let burstiness) = loaded.load.arrival { arrival += ", burstiness \(burstiness)" }
             print("  arrivals: \(arrival), seed \(loaded.seed)")
+        } else {
+            print("  think time: \(DurationFormat.format(nanos: loaded.load.thinkTimeNanos))")
         }
         if let duration = loaded.load.totalDurationNanos {
             print("  duration: \(DurationFormat.format(nanos: duration))")

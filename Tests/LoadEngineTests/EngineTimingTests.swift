@@ -148,3 +148,46 @@ final class EngineScaleTests: XCTestCase {
         XCTAssert((300...330).contains(exactPercentile(ttft, 50)), "TTFT p50 \(exactPercentile(ttft, 50)) ms")
     }
 }
+
+/// Closed loop with think time: each user waits for its response, then the think time, then sends.
+final class EngineThinkTimeTests: XCTestCase {
+    /// 50 users, 100 ms think time, 200 requests against a 20 ms mock: never more than 50 in flight
+    /// (from the records' timestamps), and each user's next request starts 100 ms (+ at most 3 ms)
+    /// after its previous one ended, with the intended start exactly at end + think time.
+    func testUsersThinkBetweenRequests() throws {
+        let mock = try MockHarness {
+            $0.ttft = .fixed(nanos: 20_000_000)
+            $0.outputTokens = 2
+        }
+        let (records, outcome) = try mock.run(
+            LoadPlan(mode: .closed(users: 50, thinkTimeNanos: 100_000_000), maxRequests: 200))
+        XCTAssertEqual(records.count, 200)
+        XCTAssertEqual(outcome.loopCloseStatus, 0)
+        XCTAssertLessThanOrEqual(outcome.peakInFlight, 50)
+
+        var events: [(UInt64, Int)] = records.flatMap { [($0.startNanos, 1), ($0.endNanos, -1)] }
+        events.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+        var open = 0
+        var peak = 0
+        for (_, delta) in events {
+            open += delta
+            peak = max(peak, open)
+        }
+        XCTAssertLessThanOrEqual(peak, 50)
+
+        let byUser = Dictionary(grouping: records, by: { $0.userID ?? -1 })
+        XCTAssertEqual(byUser.count, 50)
+        var gaps = 0
+        for (_, attempts) in byUser {
+            let ordered = attempts.sorted { $0.startNanos < $1.startNanos }
+            for (previous, next) in zip(ordered, ordered.dropFirst()) {
+                let gapMillis = Double(next.startNanos - previous.endNanos) / 1e6
+                XCTAssert((100...103).contains(gapMillis), "think gap \(gapMillis) ms")
+                let intendedGapMillis = Double(next.intendedStartNanos) / 1e6 - Double(previous.endNanos) / 1e6
+                XCTAssertEqual(intendedGapMillis, 100, accuracy: 0.5)
+                gaps += 1
+            }
+        }
+        XCTAssertEqual(gaps, 150)
+    }
+}

@@ -15,11 +15,15 @@ extension Profile {
         /// How open-loop arrivals are spaced (`load.arrival`, default constant). Always
         /// `.constant` in closed mode, where users pace themselves.
         public var arrival: ArrivalProcess
+        /// Closed loop: each user's pause between the end of a response and its next request
+        /// (`load.think_time`, default 0). Always 0 in open mode.
+        public var thinkTimeNanos: UInt64
 
-        public init(mode: LoadMode, stages: [Stage], arrival: ArrivalProcess = .constant) {
+        public init(mode: LoadMode, stages: [Stage], arrival: ArrivalProcess = .constant, thinkTimeNanos: UInt64 = 0) {
             self.mode = mode
             self.stages = stages
             self.arrival = arrival
+            self.thinkTimeNanos = thinkTimeNanos
         }
 
         /// A fresh open-loop schedule of intended start times for these stages and ``arrival``.

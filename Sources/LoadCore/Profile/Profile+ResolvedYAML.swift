@@ -29,6 +29,8 @@ extension Profile {
         if load.mode == .open {
             lines.append("  arrival: \(load.arrival.name)")
             if case .gamma(let burstiness) = load.arrival { lines.append("  burstiness: \(Self.number(burstiness))") }
+        } else {
+            lines.append("  think_time: \(DurationFormat.format(nanos: load.thinkTimeNanos))")
         }
         lines.append("  stages:")
         let levelKey = load.mode == .open ? "rate" : "users"

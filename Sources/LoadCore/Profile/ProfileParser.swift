@@ -253,7 +253,7 @@ struct ProfileParser {
             return nil
         }
         guard let fields = mapping(node, "load", known: ["mode", "stages", "rate", "users", "duration", "requests",
-                                                         "arrival", "burstiness"],
+                                                         "arrival", "burstiness", "think_time"],
                                    hints: ["max_in_flight": "max_in_flight belongs under limits:"]) else {
             return nil
         }
@@ -337,7 +337,16 @@ struct ProfileParser {
             if let level { stages.append(Stage(durationNanos: durationNanos, level: level)) }
         }
         let arrival = parseArrival(fields, load: node, mode: mode)
-        return Profile.LoadSettings(mode: mode, stages: stages, arrival: arrival)
+        var thinkTimeNanos: UInt64 = 0
+        if let n = fields["think_time"] {
+            if mode == .open {
+                report(n, "load.think_time", "think_time applies only to mode: closed (open-loop arrivals do not "
+                    + "wait for responses); remove think_time: or set mode: closed")
+            } else if let nanos = duration(n, "load.think_time", allowZero: true) {
+                thinkTimeNanos = nanos
+            }
+        }
+        return Profile.LoadSettings(mode: mode, stages: stages, arrival: arrival, thinkTimeNanos: thinkTimeNanos)
     }
 
     /// `load.arrival: constant | poisson | gamma` (open mode only) and `load.burstiness` (gamma only).
