@@ -175,8 +175,11 @@ public final class Engine {
         requestsIssued += 1
         if activeTransfers.count < plan.maxInFlight {
             start(pending)
-        } else {
+        } else if waitingForSlot.count < plan.maxQueued || pending.userID != nil {
+            // Closed-loop users are never dropped: there are at most `users` of them.
             waitingForSlot.append(pending)
+        } else {
+            outcome.dropped += 1
         }
     }
 

@@ -15,6 +15,9 @@ public struct LoadPlan {
     public var maxRequests: Int?
     /// Requests in flight at most; later starts wait in a FIFO queue and keep their intended start time.
     public var maxInFlight: Int
+    /// Starts that may wait for a slot; an arrival that finds the queue full is dropped and counted
+    /// (`RunOutcome.dropped`), never sent late and never lost silently.
+    public var maxQueued: Int
 
     /// Connections to open before the run starts (a GET to the target URL each, answer ignored), so
     /// that the first requests do not pay for connection setup. 0: measure cold starts too.
@@ -22,12 +25,13 @@ public struct LoadPlan {
 
     public init(
         mode: Mode, durationNanos: UInt64? = nil, maxRequests: Int? = nil, maxInFlight: Int = 10_000,
-        warmupConnections: Int = 0
+        maxQueued: Int = 100_000, warmupConnections: Int = 0
     ) {
         self.mode = mode
         self.durationNanos = durationNanos
         self.maxRequests = maxRequests
         self.maxInFlight = maxInFlight
+        self.maxQueued = maxQueued
         self.warmupConnections = warmupConnections
     }
 }
@@ -56,6 +60,8 @@ public struct RunOutcome: Sendable {
     public var cancelled = 0
     /// Arrivals that were queued for a slot and never started because the run was interrupted.
     public var neverStarted = 0
+    /// Arrivals dropped because `maxInFlight` attempts were running and `maxQueued` were waiting.
+    public var dropped = 0
     /// The signal that interrupted the run (SIGINT 2, SIGTERM 15), or nil when it ran to its end.
     public var interruptedBySignal: Int32?
     /// Nanoseconds from the origin to the end of the last attempt.

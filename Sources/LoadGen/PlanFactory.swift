@@ -12,7 +12,8 @@ enum PlanFactory {
                 mode: .open(nextArrivalNanos: { schedule.next() }),
                 durationNanos: load.totalDurationNanos,
                 maxRequests: profile.limits.maxRequests,
-                maxInFlight: profile.limits.maxInFlight)
+                maxInFlight: profile.limits.maxInFlight,
+                maxQueued: profile.limits.maxQueued)
         case .closed:
             let users = ClosedLoopPlan(stages: load.stages, maxRequests: profile.limits.maxRequests)
             let levels = Set(load.stages.flatMap { [$0.level.start, $0.level.end] })
@@ -25,7 +26,8 @@ enum PlanFactory {
                 mode: .closed(users: users.maxUsers, thinkTimeNanos: load.thinkTimeNanos),
                 durationNanos: users.endNanos,
                 maxRequests: profile.limits.maxRequests,
-                maxInFlight: profile.limits.maxInFlight)
+                maxInFlight: profile.limits.maxInFlight,
+                maxQueued: profile.limits.maxQueued)
         }
     }
 }

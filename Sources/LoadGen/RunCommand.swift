@@ -115,6 +115,10 @@ struct RunCommand: ParsableCommand {
         }
 
         print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
+        if outcome.dropped > 0 {
+            print("dropped arrivals: \(outcome.dropped) (\(plan.maxInFlight) in flight and \(plan.maxQueued) waiting; "
+                + "raise limits.max_in_flight or limits.max_queue, or lower the rate)")
+        }
         let cpuPerRequest = (usageAfter.cpuSeconds - usageBefore.cpuSeconds) / Double(max(outcome.completed, 1)) * 1e6
         let cpuLabel = mockServer == nil ? "client CPU" : "process CPU (client and embedded mock)"
         print(String(format: "%@: %.2f s (%.0f µs per request), peak RSS %d KiB",

@@ -30,6 +30,7 @@ enum SummaryJSON {
             "started": outcome.started,
             "cancelled": outcome.cancelled,
             "never_started": outcome.neverStarted,
+            "dropped": outcome.dropped,
             "peak_in_flight": outcome.peakInFlight,
             "interrupted": outcome.interruptedBySignal != nil,
             "client_cpu_s": cpuSeconds,

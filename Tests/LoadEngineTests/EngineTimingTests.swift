@@ -191,3 +191,30 @@ final class EngineThinkTimeTests: XCTestCase {
         XCTAssertEqual(gaps, 150)
     }
 }
+
+/// Open-loop arrivals beyond `maxInFlight` wait in a bounded queue; beyond that they are dropped
+/// and counted, never sent late and never lost silently.
+final class EngineQueueTests: XCTestCase {
+    func testArrivalsBeyondTheQueueAreDroppedAndCounted() throws {
+        let mock = try MockHarness {
+            $0.ttft = .fixed(nanos: 200_000_000)
+            $0.outputTokens = 1
+        }
+        // 100 arrivals 0.1 ms apart; 5 may run and 3 may wait: 8 are sent, 92 dropped.
+        let plan = LoadPlan(
+            mode: .open(nextArrivalNanos: constantArrivals(everyNanos: 100_000)),
+            durationNanos: 10_000_000, maxInFlight: 5, maxQueued: 3)
+        let (records, outcome) = try mock.run(plan)
+        XCTAssertEqual(outcome.started, 8)
+        XCTAssertEqual(outcome.dropped, 92)
+        XCTAssertEqual(records.count, 8)
+        XCTAssertTrue(records.allSatisfy(\.succeeded))
+        // The three that waited started when the first wave ended (~200 ms late), and their
+        // latency from the intended start shows that wait.
+        let waited = records.filter { $0.startNanos - $0.intendedStartNanos > 150_000_000 }
+        XCTAssertEqual(waited.count, 3)
+        for record in waited {
+            XCTAssertGreaterThan(record.endNanos - record.intendedStartNanos, 380_000_000)
+        }
+    }
+}

@@ -5,15 +5,18 @@ extension Profile {
         public var maxRequests: Int?
         /// Requests in flight at most; arrivals beyond it wait (default 10 000).
         public var maxInFlight: Int
+        /// Arrivals that may wait for an in-flight slot; one more is dropped and counted (default 100 000).
+        public var maxQueued: Int
         /// Whole-request timeout (default 120 s).
         public var timeoutNanos: UInt64
         /// TCP + TLS connect timeout (default 10 s).
         public var connectTimeoutNanos: UInt64
 
-        public init(maxRequests: Int? = nil, maxInFlight: Int = 10_000, timeoutNanos: UInt64 = 120_000_000_000,
-                    connectTimeoutNanos: UInt64 = 10_000_000_000) {
+        public init(maxRequests: Int? = nil, maxInFlight: Int = 10_000, maxQueued: Int = 100_000,
+                    timeoutNanos: UInt64 = 120_000_000_000, connectTimeoutNanos: UInt64 = 10_000_000_000) {
             self.maxRequests = maxRequests
             self.maxInFlight = maxInFlight
+            self.maxQueued = maxQueued
             self.timeoutNanos = timeoutNanos
             self.connectTimeoutNanos = connectTimeoutNanos
         }

@@ -46,6 +46,7 @@ extension Profile {
         lines.append("limits:")
         if let maxRequests = limits.maxRequests { lines.append("  max_requests: \(maxRequests)") }
         lines.append("  max_in_flight: \(limits.maxInFlight)")
+        lines.append("  max_queue: \(limits.maxQueued)")
         lines.append("  timeout: \(DurationFormat.format(nanos: limits.timeoutNanos))")
         lines.append("  connect_timeout: \(DurationFormat.format(nanos: limits.connectTimeoutNanos))")
         lines.append("seed: \(seed)")

@@ -231,7 +231,8 @@ struct ProfileParser {
 
     private mutating func parseLimits(_ node: Node) -> Profile.Limits {
         var limits = Profile.Limits()
-        guard let fields = mapping(node, "limits", known: ["max_requests", "max_in_flight", "timeout", "connect_timeout"],
+        guard let fields = mapping(node, "limits", known: ["max_requests", "max_in_flight", "max_queue", "timeout",
+                                                           "connect_timeout"],
                                    hints: ["max_cost_usd": "cost limits are not supported yet; remove max_cost_usd:",
                                            "ttft_timeout": "a separate TTFT timeout is not supported yet; use timeout:"]) else {
             return limits
@@ -239,6 +240,9 @@ struct ProfileParser {
         if let n = fields["max_requests"] { limits.maxRequests = integer(n, "limits.max_requests", minimum: 1) }
         if let n = fields["max_in_flight"], let value = integer(n, "limits.max_in_flight", minimum: 1) {
             limits.maxInFlight = value
+        }
+        if let n = fields["max_queue"], let value = integer(n, "limits.max_queue", minimum: 0) {
+            limits.maxQueued = value
         }
         if let n = fields["timeout"], let value = duration(n, "limits.timeout") { limits.timeoutNanos = value }
         if let n = fields["connect_timeout"], let value = duration(n, "limits.connect_timeout") {
