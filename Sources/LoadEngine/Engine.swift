@@ -54,6 +54,12 @@ public final class Engine {
     private var arrivalsEnded = false
     private var finishing = false
     private var interruptions = 0
+    /// Closed loop: users sending or thinking, users to retire as their requests end, the next id.
+    private var liveUsers = 0
+    private var usersToRetire = 0
+    private var nextUserID = 0
+    /// Closed loop with a user target: follows it every 10 ms.
+    private var userTimer: UVTimer?
     /// Warm-up transfers still open; the run proper starts when this reaches 0.
     private var warmupTransfers: [ObjectIdentifier: Transfer] = [:]
 
@@ -123,12 +129,46 @@ public final class Engine {
             nextArrivalNanos = nextArrival()
             startDueRequests()
         case .closed(let users, _):
-            for user in 0..<users {
-                issue(PendingStart(userID: user, intendedStartNanos: 0))
+            addUsers(plan.userTarget?(0) ?? users, intendedStartNanos: 0)
+            if let target = plan.userTarget {
+                let timer = UVTimer(loop: loop) { [unowned self] in self.followUserTarget(target) }
+                timer.start(delayMillis: 10, repeatMillis: 10)
+                userTimer = timer
+            } else if requestsIssued == 0 {
+                endArrivals()
             }
-            if requestsIssued == 0 { endArrivals() }
         }
         finishIfDone()
+    }
+
+    // MARK: - Closed-loop users
+
+    private func addUsers(_ count: Int, intendedStartNanos: UInt64) {
+        for _ in 0..<max(count, 0) where !arrivalsEnded {
+            let user = nextUserID
+            nextUserID += 1
+            liveUsers += 1
+            issue(PendingStart(userID: user, intendedStartNanos: intendedStartNanos))
+        }
+    }
+
+    /// Adds users up to the target now, or marks the excess to retire when their requests end.
+    private func followUserTarget(_ target: (UInt64) -> Int) {
+        let now = MonotonicClock.nowNanos() - originNanos
+        if let duration = plan.durationNanos, now >= duration {
+            endArrivals()
+            finishIfDone()
+            return
+        }
+        let wanted = target(now)
+        let staying = liveUsers - usersToRetire
+        if wanted > staying {
+            let reprieved = min(usersToRetire, wanted - staying)
+            usersToRetire -= reprieved
+            addUsers(wanted - staying - reprieved, intendedStartNanos: now)
+        } else if wanted < staying {
+            usersToRetire += staying - wanted
+        }
     }
 
     /// Starts every request whose intended time has come, then sleeps until the next one.
@@ -226,6 +266,7 @@ public final class Engine {
         guard !arrivalsEnded else { return }
         arrivalsEnded = true
         thinking.removeAll()
+        userTimer?.stop()
         armStartTimer()
     }
 
@@ -247,7 +288,10 @@ public final class Engine {
             outcome.completed += 1
             outcome.elapsedNanos = max(outcome.elapsedNanos, record.endNanos)
             onAttempt(record)
-            if case .closed(_, let thinkTimeNanos) = plan.mode, let user = record.userID, !arrivalsEnded {
+            if case .closed = plan.mode, record.userID != nil, usersToRetire > 0 {
+                usersToRetire -= 1
+                liveUsers -= 1
+            } else if case .closed(_, let thinkTimeNanos) = plan.mode, let user = record.userID, !arrivalsEnded {
                 let readyNanos = nowAbsolute - originNanos + thinkTimeNanos
                 if thinkTimeNanos == 0 {
                     issue(PendingStart(userID: user, intendedStartNanos: readyNanos))
@@ -278,6 +322,7 @@ public final class Engine {
         startTimer.close()
         tickTimer.close()
         finishTimer.close()
+        userTimer?.close()
         signalWatcher?.close()
         idleTransfers.removeAll()
         for multi in multis { multi.close() }

@@ -19,6 +19,10 @@ public struct LoadPlan {
     /// (`RunOutcome.dropped`), never sent late and never lost silently.
     public var maxQueued: Int
 
+    /// Closed loop: the number of users wanted at each offset (nanoseconds since the origin). The
+    /// engine compares it with the users it has every 10 ms, adds users at once and retires the
+    /// excess as their requests end. Nil: `users` throughout.
+    public var userTarget: ((UInt64) -> Int)?
     /// Connections to open before the run starts (a GET to the target URL each, answer ignored), so
     /// that the first requests do not pay for connection setup. 0: measure cold starts too.
     public var warmupConnections: Int

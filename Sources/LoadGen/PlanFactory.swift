@@ -16,18 +16,18 @@ enum PlanFactory {
                 maxQueued: profile.limits.maxQueued)
         case .closed:
             let users = ClosedLoopPlan(stages: load.stages, maxRequests: profile.limits.maxRequests)
-            let levels = Set(load.stages.flatMap { [$0.level.start, $0.level.end] })
-            guard levels.count == 1 else {
-                throw CLIError(
-                    "closed-loop stages with changing user counts are not supported yet; use one user count",
-                    exitCode: 2)
-            }
-            return LoadPlan(
+            var plan = LoadPlan(
                 mode: .closed(users: users.maxUsers, thinkTimeNanos: load.thinkTimeNanos),
                 durationNanos: users.endNanos,
                 maxRequests: profile.limits.maxRequests,
                 maxInFlight: profile.limits.maxInFlight,
                 maxQueued: profile.limits.maxQueued)
+            let levels = Set(load.stages.flatMap { [$0.level.start, $0.level.end] })
+            if levels.count > 1 {
+                // Users ramp or step between stages: the engine follows the plan's count over time.
+                plan.userTarget = { users.users(atNanos: $0) }
+            }
+            return plan
         }
     }
 }

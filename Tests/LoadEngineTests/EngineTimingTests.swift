@@ -218,3 +218,41 @@ final class EngineQueueTests: XCTestCase {
         }
     }
 }
+
+/// Closed-loop users follow a target that ramps up, holds and ramps down.
+final class EngineUserRampTests: XCTestCase {
+    /// 0 → 20 users over 1 s, 20 for 0.5 s, 20 → 4 over 0.5 s, against a 20 ms mock. Requests in
+    /// flight at a moment (from the records) track the target within a few users: the engine
+    /// checks every 10 ms, adds users at once and retires them as their requests end.
+    func testUsersFollowARampUpAndDown() throws {
+        let mock = try MockHarness {
+            $0.ttft = .fixed(nanos: 20_000_000)
+            $0.outputTokens = 1
+        }
+        let target: (UInt64) -> Int = { nanos in
+            let seconds = Double(nanos) / 1e9
+            switch seconds {
+            case ..<1.0: return Int((20 * seconds).rounded())
+            case ..<1.5: return 20
+            default: return Int((20 - 16 * (seconds - 1.5) / 0.5).rounded())
+            }
+        }
+        var plan = LoadPlan(mode: .closed(users: 20, thinkTimeNanos: 0), durationNanos: 2_000_000_000)
+        plan.userTarget = target
+        let (records, outcome) = try mock.run(plan)
+        XCTAssertEqual(outcome.loopCloseStatus, 0)
+        XCTAssertTrue(records.allSatisfy(\.succeeded))
+        XCTAssertLessThanOrEqual(outcome.peakInFlight, 20)
+
+        func inFlight(atSeconds seconds: Double) -> Int {
+            let nanos = UInt64(seconds * 1e9)
+            return records.filter { $0.startNanos <= nanos && nanos < $0.endNanos }.count
+        }
+        // Table: moment → expected users (the target there), tolerance ±3.
+        for (seconds, expected) in [(0.25, 5), (0.5, 10), (0.75, 15), (1.25, 20), (1.75, 12), (1.95, 6)] {
+            let measured = inFlight(atSeconds: seconds)
+            XCTAssert(abs(measured - expected) <= 3, "at \(seconds) s: \(measured) in flight, target \(expected)")
+        }
+        XCTAssertGreaterThan(Set(records.compactMap(\.userID)).count, 15)
+    }
+}
