@@ -24,17 +24,24 @@ struct ValidateCommand: ParsableCommand {
         print("\(profile): valid")
         print("  mode: \(loaded.load.mode.rawValue), \(loaded.load.stages.count) stage(s)")
         if loaded.load.mode == .open {
-            var arrival = loaded.load.arrival.name
-            if case .gamma(let burstiness) = loaded.load.arrival { arrival += ", burstiness \(burstiness)" }
-            print("  arrivals: \(arrival), seed \(loaded.seed)")
+            switch loaded.load.arrival {
+            case .constant: print("  arrivals: constant")
+            case .poisson: print("  arrivals: poisson, seed \(loaded.seed)")
+            case .gamma(let burstiness): print("  arrivals: gamma, burstiness \(burstiness), seed \(loaded.seed)")
+            case .trace(let path, _): print("  arrivals: replayed from \(path)")
+            }
         } else {
             print("  think time: \(DurationFormat.format(nanos: loaded.load.thinkTimeNanos))")
         }
         if let duration = loaded.load.totalDurationNanos {
-            print("  duration: \(DurationFormat.format(nanos: duration))")
+            print(String(format: "  duration: %.2f s", Double(duration) / 1e9))
         }
         if let planned = loaded.plannedRequests() {
-            let estimate = loaded.load.mode == .open && loaded.load.arrival != .constant ? " (on average)" : ""
+            var estimate = ""
+            switch loaded.load.arrival {
+            case .poisson, .gamma: estimate = " (on average)"
+            case .constant, .trace: break
+            }
             print("  expected requests: \(planned)\(estimate)")
         }
         if let limit = loaded.limits.maxRequests {

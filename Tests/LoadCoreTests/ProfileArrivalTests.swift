@@ -63,7 +63,7 @@ final class ProfileArrivalTests: XCTestCase {
             // not a number
             ("  mode: open\n  arrival: gamma\n  burstiness: high\n  rate: 5\n  duration: 10s", "load.burstiness", 6, 15, "got \"high\""),
             // unknown arrival value
-            ("  mode: open\n  rate: 5\n  arrival: poison\n  duration: 10s", "load.arrival", 6, 12, "expected constant | poisson | gamma, got \"poison\""),
+            ("  mode: open\n  rate: 5\n  arrival: poison\n  duration: 10s", "load.arrival", 6, 12, "expected constant | poisson | gamma | trace, got \"poison\""),
             // arrival in closed mode (even constant)
             ("  mode: closed\n  users: 4\n  duration: 10s\n  arrival: constant", "load.arrival", 7, 12, "only to mode: open"),
             // burstiness in closed mode

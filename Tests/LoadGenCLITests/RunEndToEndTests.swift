@@ -223,4 +223,24 @@ final class RunEndToEndTests: XCTestCase {
             XCTAssertEqual(logged, scheduled, accuracy: 0.051)
         }
     }
+
+    /// A trace-replay profile sends one request at each recorded time, and nothing else.
+    func testTraceReplaySendsTheRecordedArrivals() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        try "# recorded\n0\n0.05\n0.05\n0.3\n0.31\n0.8\n".write(
+            to: directory.appendingPathComponent("arrivals.txt"), atomically: true, encoding: .utf8)
+        let profile = try writeProfile("""
+            name: replay
+            target: {provider: mock, model: mock-small, mock: {ttft: 5ms, output_tokens: 2}}
+            load: {mode: open, arrival: trace, trace: arrivals.txt}
+            """, in: directory)
+        let runs = directory.appendingPathComponent("runs")
+        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let intended = try events(in: try onlyRunDirectory(in: runs))
+            .filter { $0["type"] as? String == "attempt" }
+            .compactMap { $0["intended_us"] as? Double }
+            .sorted()
+        XCTAssertEqual(intended, [0, 50_000, 50_000, 300_000, 310_000, 800_000])
+    }
 }

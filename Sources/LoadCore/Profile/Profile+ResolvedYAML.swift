@@ -29,12 +29,17 @@ extension Profile {
         if load.mode == .open {
             lines.append("  arrival: \(load.arrival.name)")
             if case .gamma(let burstiness) = load.arrival { lines.append("  burstiness: \(Self.number(burstiness))") }
+            if case .trace(let path, _) = load.arrival { lines.append("  trace: \(Self.quote(path))") }
         } else {
             lines.append("  think_time: \(DurationFormat.format(nanos: load.thinkTimeNanos))")
         }
-        lines.append("  stages:")
+        if case .trace = load.arrival {
+            // The trace sets the times; its stage is derived, not written.
+        } else {
+            lines.append("  stages:")
+        }
         let levelKey = load.mode == .open ? "rate" : "users"
-        for stage in load.stages {
+        for stage in load.stages where load.arrival.name != "trace" {
             var fields: [String] = []
             if let duration = stage.durationNanos { fields.append("duration: \(DurationFormat.format(nanos: duration))") }
             switch stage.level {

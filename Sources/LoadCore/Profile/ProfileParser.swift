@@ -257,7 +257,7 @@ struct ProfileParser {
             return nil
         }
         guard let fields = mapping(node, "load", known: ["mode", "stages", "rate", "users", "duration", "requests",
-                                                         "arrival", "burstiness", "think_time"],
+                                                         "arrival", "burstiness", "think_time", "trace"],
                                    hints: ["max_in_flight": "max_in_flight belongs under limits:"]) else {
             return nil
         }
@@ -269,6 +269,9 @@ struct ProfileParser {
         guard let modeText = scalarText(modeNode), let mode = LoadMode(rawValue: modeText) else {
             report(modeNode, "load.mode", "expected \(modes), got \(describe(modeNode))")
             return nil
+        }
+        if mode == .open, let arrivalNode = fields["arrival"], scalarText(arrivalNode) == "trace" {
+            return parseTraceLoad(fields, load: node, arrivalNode: arrivalNode)
         }
         let levelKey = mode == .open ? "rate" : "users"
         let otherKey = mode == .open ? "users" : "rate"
@@ -357,7 +360,7 @@ struct ProfileParser {
     private mutating func parseArrival(_ fields: [String: Node], load: Node, mode: LoadMode) -> ArrivalProcess {
         let arrivals = ArrivalProcess.names.joined(separator: " | ")
         if mode == .closed {
-            for key in ["arrival", "burstiness"] {
+            for key in ["arrival", "burstiness", "trace"] {
                 if let n = fields[key] {
                     report(n, "load.\(key)", "\(key) applies only to mode: open (closed-loop users pace themselves); "
                         + "remove \(key): or set mode: open")
@@ -372,6 +375,9 @@ struct ProfileParser {
                 return .constant
             }
             name = text
+        }
+        if let n = fields["trace"] {
+            report(n, "load.trace", "trace applies only to arrival: trace; remove trace: or set arrival: trace")
         }
         var burstiness: Double?
         if let n = fields["burstiness"] {
@@ -396,6 +402,43 @@ struct ProfileParser {
             return .constant
         default: return .constant
         }
+    }
+
+    /// `load: {mode: open, arrival: trace, trace: FILE}`: the trace file sets every arrival time, so
+    /// stages, rate and duration are not given; one stage spanning the trace stands for them (its
+    /// rate is the trace's average, so planned requests and duration come out right).
+    private mutating func parseTraceLoad(_ fields: [String: Node], load: Node, arrivalNode: Node) -> Profile.LoadSettings? {
+        for key in ["stages", "rate", "duration", "burstiness"] where fields[key] != nil {
+            report(fields[key], "load.\(key)", "with arrival: trace the trace file sets the arrival times; remove \(key):")
+        }
+        guard let traceNode = fields["trace"] else {
+            report(arrivalNode, "load.trace", "missing required field for arrival: trace; "
+                + "the path of a file with one arrival time in seconds per line, e.g. trace: traces/bursty.txt")
+            return nil
+        }
+        guard let relative = scalarText(traceNode), !relative.isEmpty else {
+            report(traceNode, "load.trace", "expected the path of a trace file, got \(describe(traceNode))")
+            return nil
+        }
+        let path = relative.hasPrefix("/")
+            ? relative
+            : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(relative).standardized.path
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            report(traceNode, "load.trace", "cannot read the trace file \(path)")
+            return nil
+        }
+        let offsets: [UInt64]
+        do {
+            offsets = try TraceFile.parse(text, file: path)
+        } catch {
+            report(traceNode, "load.trace", "\(error)")
+            return nil
+        }
+        let durationNanos = offsets[offsets.count - 1] + 1_000_000
+        let rate = Double(offsets.count) / (Double(durationNanos) / 1e9)
+        return Profile.LoadSettings(
+            mode: .open, stages: [Stage(durationNanos: durationNanos, level: .constant(rate))],
+            arrival: .trace(path: path, offsetsNanos: offsets))
     }
 
     // MARK: - Values

@@ -8,18 +8,21 @@ public enum ArrivalProcess: Sendable, Equatable {
     /// A gamma renewal process (``GammaSchedule``): gaps with coefficient of variation
     /// 1/√burstiness; burstiness 1 is Poisson, below 1 burstier, above 1 more regular.
     case gamma(burstiness: Double)
+    /// Recorded arrival times replayed as they are (``TraceSchedule``); `path` is the trace file.
+    case trace(path: String, offsetsNanos: [UInt64])
 
-    /// The profile spelling: `constant`, `poisson` or `gamma`.
+    /// The profile spelling: `constant`, `poisson`, `gamma` or `trace`.
     public var name: String {
         switch self {
         case .constant: return "constant"
         case .poisson: return "poisson"
         case .gamma: return "gamma"
+        case .trace: return "trace"
         }
     }
 
     /// The profile spellings, in the order they are listed in messages.
-    public static let names = ["constant", "poisson", "gamma"]
+    public static let names = ["constant", "poisson", "gamma", "trace"]
 
     /// A fresh schedule of this process over the stages.
     /// - Parameters:
@@ -31,6 +34,7 @@ public enum ArrivalProcess: Sendable, Equatable {
         case .constant: return OpenLoopSchedule(stages: stages)
         case .poisson: return PoissonSchedule(stages: stages, seed: seed)
         case .gamma(let burstiness): return GammaSchedule(stages: stages, burstiness: burstiness, seed: seed)
+        case .trace(_, let offsetsNanos): return TraceSchedule(offsetsNanos: offsetsNanos)
         }
     }
 }
