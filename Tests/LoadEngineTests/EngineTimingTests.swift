@@ -104,14 +104,7 @@ final class EngineTimingTests: XCTestCase {
 
         XCTAssertEqual(records.count, 60)
         XCTAssertEqual(outcome.peakInFlight, 5)
-        var events: [(UInt64, Int)] = records.flatMap { [($0.startNanos, 1), ($0.endNanos, -1)] }
-        events.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        var open = 0
-        var peak = 0
-        for (_, delta) in events {
-            open += delta
-            peak = max(peak, open)
-        }
+        let peak = peakConcurrency(records)
         XCTAssertLessThanOrEqual(peak, 5)
         XCTAssertTrue(records.allSatisfy(\.succeeded))
     }
@@ -165,14 +158,7 @@ final class EngineThinkTimeTests: XCTestCase {
         XCTAssertEqual(outcome.loopCloseStatus, 0)
         XCTAssertLessThanOrEqual(outcome.peakInFlight, 50)
 
-        var events: [(UInt64, Int)] = records.flatMap { [($0.startNanos, 1), ($0.endNanos, -1)] }
-        events.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-        var open = 0
-        var peak = 0
-        for (_, delta) in events {
-            open += delta
-            peak = max(peak, open)
-        }
+        let peak = peakConcurrency(records)
         XCTAssertLessThanOrEqual(peak, 50)
 
         let byUser = Dictionary(grouping: records, by: { $0.userID ?? -1 })

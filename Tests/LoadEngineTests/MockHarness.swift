@@ -56,6 +56,20 @@ func constantArrivals(everyNanos intervalNanos: UInt64) -> () -> UInt64? {
     }
 }
 
+/// The most attempts open at once, from the records' own start and end times (an end at the
+/// same instant as a start counts first).
+func peakConcurrency(_ records: [AttemptRecord]) -> Int {
+    var events: [(UInt64, Int)] = records.flatMap { [($0.startNanos, 1), ($0.endNanos, -1)] }
+    events.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
+    var open = 0
+    var peak = 0
+    for (_, delta) in events {
+        open += delta
+        peak = max(peak, open)
+    }
+    return peak
+}
+
 /// The value at percentile `p` (0-100) of `values`, by sorting (nearest rank).
 func exactPercentile(_ values: [Double], _ p: Double) -> Double {
     let sorted = values.sorted()

@@ -79,27 +79,13 @@ final class ScriptedServer {
     /// - Parameter script: the behaviour for the request with this arrival index (0, 1, 2, ...).
     init(script: @escaping (Int) -> Behaviour) throws {
         self.script = script
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic -> Int32 in
-                guard bind(fd, generic, length) == 0 else { return -1 }
-                return getsockname(fd, generic, &length)
-            }
-        }
-        guard bound == 0, listen(fd, 128) == 0 else {
+        let (fd, boundPort) = try boundLoopbackSocket(reuseAddress: true)
+        guard listen(fd, 128) == 0 else {
             close(fd)
             throw POSIXError(.EADDRINUSE)
         }
         listenFD = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = boundPort
         threads.enter()
         let acceptThread = Thread { [self] in
             acceptLoop()
