@@ -33,6 +33,7 @@ struct ValidateCommand: ParsableCommand {
         } else {
             print("  think time: \(DurationFormat.format(nanos: loaded.load.thinkTimeNanos))")
         }
+        PlanDescription.lines(for: loaded).forEach { print($0) }
         if let duration = loaded.load.totalDurationNanos {
             print(String(format: "  duration: %.2f s", Double(duration) / 1e9))
         }

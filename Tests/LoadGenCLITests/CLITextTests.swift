@@ -102,4 +102,16 @@ final class CLITextTests: XCTestCase {
             XCTAssertEqual(server.process.terminationStatus, 0, "SIGTERM stops the mock cleanly")
         }
     }
+
+    /// `validate` prints the resolved plan: stages with their expected requests, peak, totals.
+    func testValidatePrintsThePlan() throws {
+        let spike = BinaryRunner.repositoryRoot.appendingPathComponent("profiles/spike.yaml").path
+        let result = try BinaryRunner.run(["validate", spike])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for expected in ["arrivals: poisson, seed 3", "10.0 s –    15.0 s  100/s, about 500 requests", "peak: 100/s",
+                         "duration: 30.00 s", "expected requests: 750 (on average)", "max in flight: 10000",
+                         "# Resolved by loadgen"] {
+            XCTAssertTrue(result.stdout.contains(expected), "validate output lacks \(expected):\n\(result.stdout)")
+        }
+    }
 }
