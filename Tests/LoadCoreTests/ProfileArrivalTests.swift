@@ -4,16 +4,7 @@ import XCTest
 /// `load.arrival` and `load.burstiness` in profiles.
 final class ProfileArrivalTests: XCTestCase {
     private func problems(_ yaml: String) -> [ProfileProblem] {
-        do {
-            _ = try Profile.parse(yaml: yaml, file: "profiles/bad.yaml")
-            XCTFail("expected a ProfileError for:\n\(yaml)")
-            return []
-        } catch let error as ProfileError {
-            return error.problems
-        } catch {
-            XCTFail("unexpected error \(error)")
-            return []
-        }
+        profileProblems(yaml)
     }
 
     func testAcceptedArrivals() throws {

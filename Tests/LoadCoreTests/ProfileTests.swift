@@ -27,16 +27,7 @@ final class ProfileTests: XCTestCase {
         """
 
     private func problems(_ yaml: String, file: String = "profiles/bad.yaml") -> [ProfileProblem] {
-        do {
-            _ = try Profile.parse(yaml: yaml, file: file)
-            XCTFail("expected a ProfileError for:\n\(yaml)")
-            return []
-        } catch let error as ProfileError {
-            return error.problems
-        } catch {
-            XCTFail("unexpected error \(error)")
-            return []
-        }
+        profileProblems(yaml, file: file)
     }
 
     func testFullProfile() throws {
