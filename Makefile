@@ -11,7 +11,7 @@ run: build
 	.build/release/loadgen --profile profiles/ramp.yaml
 
 test: deps
-	swift test -c release -Xswiftc -enable-testing
+	swift test -c release -Xswiftc -enable-testing --disable-swift-testing
 
 bench: deps
 	scripts/bench.sh
