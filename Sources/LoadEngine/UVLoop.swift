@@ -13,14 +13,9 @@ final class UVLoop {
         }
     }
 
-    /// Runs until no active handles remain or `stop()` is called.
+    /// Runs until no active handles remain (the engine closes its handles when the run ends).
     func run() {
         uv_run(raw, UV_RUN_DEFAULT)
-    }
-
-    /// Makes `run()` return after the current iteration.
-    func stop() {
-        uv_stop(raw)
     }
 
     /// Runs the loop until every closing handle has finished closing, then closes the loop.
