@@ -14,6 +14,8 @@ public enum EngineVersions {
 public final class Engine {
     /// Receives each finished attempt.
     public var onAttempt: (AttemptRecord) -> Void = { _ in }
+    /// Receives the intended start (ns since the origin) of each arrival dropped because the wait queue was full.
+    public var onDropped: ((UInt64) -> Void)?
     /// Receives a progress snapshot every `tickIntervalMillis`.
     public var onTick: ((RunProgress) -> Void)?
     public var tickIntervalMillis: UInt64 = 500
@@ -220,6 +222,7 @@ public final class Engine {
             waitingForSlot.append(pending)
         } else {
             outcome.dropped += 1
+            onDropped?(pending.intendedStartNanos)
         }
     }
 
@@ -282,7 +285,8 @@ public final class Engine {
                 finishWarmup(finished)
                 continue
             }
-            activeTransfers[ObjectIdentifier(finished)] = nil
+            // Already recorded when a callback earlier in this batch cancelled the requests in flight.
+            guard activeTransfers.removeValue(forKey: ObjectIdentifier(finished)) != nil else { continue }
             let record = finished.complete(result: result, atNanos: nowAbsolute)
             idleTransfers.append(finished)
             outcome.completed += 1
@@ -328,24 +332,51 @@ public final class Engine {
         for multi in multis { multi.close() }
     }
 
+    // MARK: - Stopping from callbacks
+
+    /// Ends the run early as a first interrupt would, without a signal: no new arrivals, arrivals
+    /// waiting for a slot are never started (`RunOutcome.neverStarted`), requests in flight finish.
+    /// Call it from `onAttempt`, `onTick` or `onDropped` (the loop's thread) only.
+    /// - Parameter reason: why, reported in `RunOutcome.stopReason` (the first reason wins).
+    public func stopArrivals(reason: String) {
+        if outcome.stopReason == nil { outcome.stopReason = reason }
+        guard !arrivalsEnded || !waitingForSlot.isEmpty else { return }
+        endArrivals()
+        outcome.neverStarted += waitingForSlot.count
+        waitingForSlot.removeAll()
+        finishIfDone()
+    }
+
+    /// Cancels every request in flight (each recorded as `cancelled`) after stopping arrivals.
+    /// Call it from the loop's thread only, like ``stopArrivals(reason:)``.
+    public func cancelInFlight(reason: String) {
+        stopArrivals(reason: reason)
+        cancelActiveTransfers()
+        finishIfDone()
+    }
+
+    private func cancelActiveTransfers() {
+        let now = MonotonicClock.nowNanos()
+        for transfer in activeTransfers.values.sorted(by: { $0.record.requestID < $1.record.requestID }) {
+            transfer.multi.remove(transfer.easy)
+            let record = transfer.cancel(atNanos: now)
+            outcome.completed += 1
+            outcome.cancelled += 1
+            onAttempt(record)
+            idleTransfers.append(transfer)
+        }
+        activeTransfers.removeAll()
+    }
+
     private func interrupt(signal: Int32) {
         interruptions += 1
         outcome.interruptedBySignal = signal
         if interruptions == 1 {
             endArrivals()
-            outcome.neverStarted = waitingForSlot.count
+            outcome.neverStarted += waitingForSlot.count
             waitingForSlot.removeAll()
         } else {
-            let now = MonotonicClock.nowNanos()
-            for transfer in activeTransfers.values.sorted(by: { $0.record.requestID < $1.record.requestID }) {
-                transfer.multi.remove(transfer.easy)
-                let record = transfer.cancel(atNanos: now)
-                outcome.completed += 1
-                outcome.cancelled += 1
-                onAttempt(record)
-                idleTransfers.append(transfer)
-            }
-            activeTransfers.removeAll()
+            cancelActiveTransfers()
         }
         finishIfDone()
     }

@@ -66,6 +66,9 @@ public struct RunOutcome: Sendable {
     public var neverStarted = 0
     /// Arrivals dropped because `maxInFlight` attempts were running and `maxQueued` were waiting.
     public var dropped = 0
+    /// Why the run was stopped early from a callback (``Engine/stopArrivals(reason:)``), e.g. a cost
+    /// limit or a failed threshold; nil otherwise.
+    public var stopReason: String?
     /// The signal that interrupted the run (SIGINT 2, SIGTERM 15), or nil when it ran to its end.
     public var interruptedBySignal: Int32?
     /// Nanoseconds from the origin to the end of the last attempt.

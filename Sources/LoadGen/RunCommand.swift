@@ -70,19 +70,30 @@ struct RunCommand: ParsableCommand {
         let startedAt = Date()
         let directory = try RunDirectory.create(parent: output, profileName: loaded.name, startedAt: startedAt)
         try directory.write("profile.resolved.yaml", loaded.resolvedYAML())
-        let header = RunHeader(
+        var header = RunHeader(
             profile: loaded.name, startedAt: startedAt, loadgenVersion: LoadGenVersion.current,
             curlVersion: EngineVersions.curl, uvVersion: EngineVersions.uv, seed: loaded.seed,
             command: CommandLine.arguments, mode: loaded.load.mode.rawValue)
+        let stageTimeline = StageTimeline(load: loaded.load)
+        header.provider = loaded.target.provider.rawValue
+        header.model = loaded.target.model
+        header.host = ProcessInfo.processInfo.hostName
+        header.stages = stageTimeline.stages
         let eventLog = try EventLogWriter(path: directory.file("events.ndjson"), header: header)
         let recorder = RunRecorder()
         var eventLogFailure: Error?
 
         engine.handlesSignals = true
-        engine.onAttempt = { attempt in
+        engine.onAttempt = { finished in
+            var attempt = finished
+            attempt.stage = stageTimeline.stageIndex(atNanos: attempt.intendedStartNanos)
             recorder.record(attempt)
             guard eventLogFailure == nil else { return }
             do { try eventLog.append(attempt) } catch { eventLogFailure = error }
+        }
+        engine.onDropped = { intendedNanos in
+            guard eventLogFailure == nil else { return }
+            do { try eventLog.appendDropped(intendedNanos: intendedNanos) } catch { eventLogFailure = error }
         }
         let progress = ProgressPrinter(plannedSeconds: loaded.load.totalDurationNanos.map { Double($0) / 1e9 })
         if !quiet {

@@ -34,6 +34,16 @@ final class EventLogTests: XCTestCase {
         full.usageOutputTokens = 4
         full.usageInputTokens = 12
         full.tokenOffsetsMicros = [199_500, 209_500, 4_000_000_000]
+        full.stage = 1
+        full.dnsNanos = 1_600_000
+        full.usageCachedInputTokens = 8
+        full.providerQueueNanos = 12_300
+        full.costUSD = 0.000_123_4
+        full.rateLimit = RateLimitSnapshot(
+            requests: .init(limit: 600, remaining: 12, resetMillis: 6_000),
+            tokens: .init(limit: 150_000, remaining: 149_000.5, resetMillis: nil),
+            outputTokens: .init(limit: 8_000), retryAfterMillis: 1_500)
+        full.willRetry = true
         var failed = AttemptRecord(requestID: 8, intendedStartNanos: 0, startNanos: 0, endNanos: 0)
         failed.errorClass = .http429
         failed.status = 429
@@ -56,12 +66,43 @@ final class EventLogTests: XCTestCase {
             switch entry {
             case .attempt(let attempt): attempts.append(attempt)
             case .end(let value): end = value
-            case .other: XCTFail("unexpected line")
+            case .other, .dropped: XCTFail("unexpected line")
             }
         }
         XCTAssertEqual(attempts, records())
         XCTAssertEqual(end, RunEnd(attempts: 102, successes: 101, endNanos: 300_000_000_000))
         XCTAssertEqual(reader.warnings, [])
+    }
+
+    func testHeaderExtrasAndDroppedLinesRoundTrip() throws {
+        let path = directory + "/events.ndjson"
+        var extended = header
+        extended.provider = "anthropic"
+        extended.model = "claude-x"
+        extended.host = "bench-1"
+        extended.stages = [RunHeader.Stage(startNanos: 0, durationNanos: 5_000_000_000, label: "rate 5/s"),
+                           RunHeader.Stage(startNanos: 5_000_000_000, durationNanos: 20_000_000_000, label: "rate 5..50/s")]
+        let writer = try EventLogWriter(path: path, header: extended)
+        try writer.appendDropped(intendedNanos: 7_000_100)
+        try writer.appendEnd(endNanos: 9_000_000)
+        try writer.close()
+        let reader = try EventLogReader(path: path)
+        XCTAssertEqual(reader.header, extended)
+        XCTAssertEqual(try reader.next(), .dropped(intendedNanos: 7_000_100))
+        XCTAssertEqual(try reader.next(), .end(RunEnd(attempts: 0, successes: 0, endNanos: 9_000_000)))
+        XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).contains("\"dropped\":1"))
+    }
+
+    func testEarlierTimeoutClassReadsAsTotalTimeout() throws {
+        let path = directory + "/events.ndjson"
+        let lines = [
+            #"{"type":"run","schema":1,"profile":"old","started_at":"2026-11-18T11:06:40Z","loadgen_version":"0.1.0","seed":1,"command":[]}"#,
+            #"{"type":"attempt","request":0,"attempt":1,"intended_us":0.0,"start_us":0.0,"end_us":5.0,"status":0,"error":"timeout","tokens":0}"#,
+        ]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let reader = try EventLogReader(path: path)
+        guard case .attempt(let attempt)? = try reader.next() else { return XCTFail("no attempt") }
+        XCTAssertEqual(attempt.errorClass, .timeoutTotal)
     }
 
     func testLinesAreValidJSONWithExpectedFields() throws {
@@ -77,6 +118,12 @@ final class EventLogTests: XCTestCase {
         XCTAssertEqual(run["started_at"] as? String, "2026-11-18T11:06:40Z")
         XCTAssertTrue(lines[1].contains("\"start_us\":1502.3,"), String(lines[1]))
         XCTAssertTrue(lines[1].contains("\"token_offsets_us\":[199500,209500,4000000000]"), String(lines[1]))
+        let attempt = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[1].utf8)) as? [String: Any])
+        let limits = try XCTUnwrap(attempt["ratelimit"] as? [String: Any])
+        XCTAssertEqual((limits["requests"] as? [String: Any])?["remaining"] as? Int, 12)
+        XCTAssertEqual(limits["retry_after_ms"] as? Int, 1_500)
+        XCTAssertEqual(attempt["cost_usd"] as? Double, 0.000_123_4)
+        XCTAssertEqual(attempt["will_retry"] as? Bool, true)
     }
 
     func testLargeLogStreamsThroughBufferFlushes() throws {

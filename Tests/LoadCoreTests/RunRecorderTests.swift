@@ -73,17 +73,17 @@ final class RunRecorderTests: XCTestCase {
             return record
         }
         for _ in 0..<12 { recorder.record(failed(429, .http429)) }
-        for _ in 0..<3 { recorder.record(failed(0, .timeout)) }
+        for _ in 0..<3 { recorder.record(failed(0, .timeoutTotal)) }
         recorder.record(failed(503, nil))  // unclassified 5xx counts as http_5xx
         Self.syntheticRecords(count: 5).forEach(recorder.record)
         XCTAssertEqual(recorder.attempts, 21)
         XCTAssertEqual(recorder.successes, 5)
-        XCTAssertEqual(recorder.errorsByClass, [.http429: 12, .timeout: 3, .http5xx: 1])
+        XCTAssertEqual(recorder.errorsByClass, [.http429: 12, .timeoutTotal: 3, .http5xx: 1])
         XCTAssertEqual(recorder.attemptsByStatus[429], 12)
         XCTAssertEqual(recorder.histogram(.ttft).totalCount, 5)
         XCTAssertEqual(recorder.histogram(.scheduleLag).totalCount, 21)
         let table = SummaryTable.render(recorder)
-        XCTAssertTrue(table.contains("errors: 16 (http_429 12, timeout 3, http_5xx 1)"), table)
+        XCTAssertTrue(table.contains("errors: 16 (http_429 12, timeout_total 3, http_5xx 1)"), table)
     }
 
     func testMergeOfTwoHalvesEqualsTheWhole() {

@@ -99,7 +99,7 @@ final class BadServerTests: XCTestCase {
     }
 
     /// Headers and the role chunk, then silence. With a 500 ms total timeout every attempt is a
-    /// `.timeout` ending in [0.5, 1.5] s after its start: libcurl never fires its timeout early
+    /// `.timeoutTotal` ending in [0.5, 1.5] s after its start: libcurl never fires its timeout early
     /// (the lower bound is exact), and the upper bound leaves 1 s for a loaded machine.
     /// 4 requests from 2 users (two rounds of ~0.5 s) keep the test near 1 s; the run must end
     /// within 3 s, and the server must see every connection closed by the client.
@@ -107,7 +107,7 @@ final class BadServerTests: XCTestCase {
         let run = try runAgainst(.stallAfterHeaders, requests: 4, totalTimeoutNanos: 500_000_000)
         assertAccountedFor(run, requests: 4, maxSeconds: 3)
         for record in run.records {
-            XCTAssertEqual(record.errorClass, .timeout)
+            XCTAssertEqual(record.errorClass, .timeoutTotal)
             XCTAssertEqual(record.status, 200)
             XCTAssertNotNil(record.headersNanos, "the headers did arrive")
             XCTAssertNil(record.firstTokenNanos, "a role chunk is not a token")

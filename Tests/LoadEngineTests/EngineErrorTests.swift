@@ -130,3 +130,48 @@ func boundLoopbackSocket(reuseAddress: Bool = false) throws -> (fd: Int32, port:
     }
     return (fd, Int(UInt16(bigEndian: address.sin_port)))
 }
+
+/// A callback can end the run early (a cost limit, a failed threshold, a bad key).
+final class EngineStopTests: XCTestCase {
+    func testStopArrivalsFromACallbackLetsRequestsInFlightFinish() throws {
+        let mock = try MockHarness {
+            $0.outputTokens = 2
+        }
+        let engine = try Engine(template: mock.template(), plan: LoadPlan(mode: .closed(users: 8, thinkTimeNanos: 0), maxRequests: 10_000))
+        var records: [AttemptRecord] = []
+        engine.onAttempt = { record in
+            records.append(record)
+            if records.count == 20 { engine.stopArrivals(reason: "enough") }
+        }
+        let outcome = try engine.run()
+        XCTAssertEqual(outcome.stopReason, "enough")
+        XCTAssertEqual(outcome.loopCloseStatus, 0)
+        // The 8 users had at most 8 requests open when the 20th ended; each of those finishes normally.
+        XCTAssertGreaterThanOrEqual(records.count, 20)
+        XCTAssertLessThanOrEqual(records.count, 20 + 8)
+        XCTAssertEqual(records.count, outcome.started)
+        XCTAssertTrue(records.allSatisfy(\.succeeded))
+    }
+
+    func testCancelInFlightRecordsEveryOpenRequestAsCancelledOnce() throws {
+        let mock = try MockHarness {
+            $0.outputTokens = 50
+            $0.interTokenDelayNanos = 20_000_000
+        }
+        let plan = LoadPlan(mode: .open(nextArrivalNanos: constantArrivals(everyNanos: 5_000_000)), durationNanos: 10_000_000_000)
+        let engine = try Engine(template: mock.template(), plan: plan)
+        var records: [AttemptRecord] = []
+        engine.onTick = { progress in
+            if progress.elapsedNanos > 300_000_000 { engine.cancelInFlight(reason: "threshold") }
+        }
+        engine.tickIntervalMillis = 50
+        engine.onAttempt = { records.append($0) }
+        let outcome = try engine.run()
+        XCTAssertEqual(outcome.stopReason, "threshold")
+        XCTAssertEqual(records.count, outcome.started)
+        XCTAssertEqual(Set(records.map(\.requestID)).count, records.count, "one record per request")
+        XCTAssertGreaterThan(outcome.cancelled, 10)
+        XCTAssertEqual(records.filter { $0.errorClass == .cancelled }.count, outcome.cancelled)
+        XCTAssertEqual(outcome.loopCloseStatus, 0)
+    }
+}

@@ -6,7 +6,9 @@ import Foundation
 ///     {"type":"attempt","request":7,"attempt":1,"user":3,"intended_us":1500.0,"start_us":1502.3,
 ///      "connect_us":1710.0,"tls_us":..,"headers_us":..,"first_byte_us":..,"first_token_us":..,
 ///      "end_us":..,"status":200,"error":"timeout","error_message":"..","tokens":32,
-///      "usage_output_tokens":32,"usage_input_tokens":12,"token_offsets_us":[201000,211000]}
+///      "usage_output_tokens":32,"usage_input_tokens":12,"cost_usd":0.000123,
+///      "ratelimit":{"requests":{"limit":600,"remaining":12,"reset_ms":6000},"retry_after_ms":1000},
+///      "token_offsets_us":[201000,211000]}
 extension AttemptRecord {
     func encode(into line: inout JSONLineBuffer) {
         line.beginObject()
@@ -16,6 +18,8 @@ extension AttemptRecord {
         if let userID { line.field("user", userID) }
         line.field("intended_us", nanosAsMicros: intendedStartNanos)
         line.field("start_us", nanosAsMicros: startNanos)
+        if let stage { line.field("stage", stage) }
+        if let dnsNanos { line.field("dns_us", nanosAsMicros: dnsNanos) }
         if let connectNanos { line.field("connect_us", nanosAsMicros: connectNanos) }
         if let tlsNanos { line.field("tls_us", nanosAsMicros: tlsNanos) }
         if let headersNanos { line.field("headers_us", nanosAsMicros: headersNanos) }
@@ -28,6 +32,11 @@ extension AttemptRecord {
         line.field("tokens", countedOutputTokens)
         if let usageOutputTokens { line.field("usage_output_tokens", usageOutputTokens) }
         if let usageInputTokens { line.field("usage_input_tokens", usageInputTokens) }
+        if let usageCachedInputTokens { line.field("usage_cached_input_tokens", usageCachedInputTokens) }
+        if let providerQueueNanos { line.field("provider_queue_us", nanosAsMicros: providerQueueNanos) }
+        if let costUSD { line.field("cost_usd", costUSD) }
+        if let rateLimit, !rateLimit.isEmpty { rateLimit.encode(into: &line) }
+        if willRetry { line.field("will_retry", true) }
         line.field("token_offsets_us", tokenOffsetsMicros)
         line.endLine()
     }
@@ -36,8 +45,8 @@ extension AttemptRecord {
     init(eventObject object: [String: Any]) throws {
         func nanos(_ key: String) throws -> UInt64? {
             guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let number = value as? NSNumber, number.doubleValue >= 0 else {
-                throw EventDecodingProblem("\(key) must be a non-negative number")
+            guard let number = value as? NSNumber, number.doubleValue >= 0, number.doubleValue < 1.8e16 else {
+                throw EventDecodingProblem("\(key) must be a non-negative number of microseconds")
             }
             return UInt64((number.doubleValue * 1000).rounded())
         }
@@ -62,7 +71,7 @@ extension AttemptRecord {
         firstTokenNanos = try nanos("first_token_us")
         status = try int("status") ?? 0
         if let raw = object["error"] as? String {
-            guard let errorClass = ErrorClass(rawValue: raw) else {
+            guard let errorClass = ErrorClass(logName: raw) else {
                 throw EventDecodingProblem("unknown error class \"\(raw)\"")
             }
             self.errorClass = errorClass
@@ -71,12 +80,67 @@ extension AttemptRecord {
         countedOutputTokens = try int("tokens") ?? 0
         usageOutputTokens = try int("usage_output_tokens")
         usageInputTokens = try int("usage_input_tokens")
+        stage = try int("stage")
+        dnsNanos = try nanos("dns_us")
+        usageCachedInputTokens = try int("usage_cached_input_tokens")
+        providerQueueNanos = try nanos("provider_queue_us")
+        if let cost = object["cost_usd"], !(cost is NSNull) {
+            guard let number = cost as? NSNumber else { throw EventDecodingProblem("cost_usd must be a number") }
+            costUSD = number.doubleValue
+        }
+        if let limits = object["ratelimit"], !(limits is NSNull) {
+            guard let limits = limits as? [String: Any] else { throw EventDecodingProblem("ratelimit must be an object") }
+            rateLimit = try RateLimitSnapshot(eventObject: limits)
+        }
+        willRetry = (object["will_retry"] as? NSNumber)?.boolValue ?? false
         if let offsets = object["token_offsets_us"] {
             guard let numbers = offsets as? [NSNumber] else {
                 throw EventDecodingProblem("token_offsets_us must be an array of integers")
             }
             tokenOffsetsMicros = numbers.map { UInt32(truncatingIfNeeded: $0.int64Value) }
         }
+    }
+}
+
+extension RateLimitSnapshot {
+    /// `"ratelimit":{"requests":{"limit":..,"remaining":..,"reset_ms":..},"tokens":{..},
+    /// "input_tokens":{..},"output_tokens":{..},"retry_after_ms":..}`; absent parts are left out.
+    func encode(into line: inout JSONLineBuffer) {
+        line.key("ratelimit")
+        line.beginNestedObject()
+        func window(_ name: StaticString, _ window: Window?) {
+            guard let window, !window.isEmpty else { return }
+            line.key(name)
+            line.beginNestedObject()
+            if let limit = window.limit { line.field("limit", limit) }
+            if let remaining = window.remaining { line.field("remaining", remaining) }
+            if let reset = window.resetMillis { line.field("reset_ms", reset) }
+            line.endNestedObject()
+        }
+        window("requests", requests)
+        window("tokens", tokens)
+        window("input_tokens", inputTokens)
+        window("output_tokens", outputTokens)
+        if let retryAfterMillis { line.field("retry_after_ms", retryAfterMillis) }
+        line.endNestedObject()
+    }
+
+    init(eventObject object: [String: Any]) throws {
+        func window(_ key: String) throws -> Window? {
+            guard let value = object[key], !(value is NSNull) else { return nil }
+            guard let fields = value as? [String: Any] else { throw EventDecodingProblem("ratelimit.\(key) must be an object") }
+            func number(_ name: String) throws -> Double? {
+                guard let value = fields[name], !(value is NSNull) else { return nil }
+                guard let number = value as? NSNumber else {
+                    throw EventDecodingProblem("ratelimit.\(key).\(name) must be a number")
+                }
+                return number.doubleValue
+            }
+            return Window(limit: try number("limit"), remaining: try number("remaining"), resetMillis: try number("reset_ms"))
+        }
+        self.init(requests: try window("requests"), tokens: try window("tokens"),
+                  inputTokens: try window("input_tokens"), outputTokens: try window("output_tokens"),
+                  retryAfterMillis: (object["retry_after_ms"] as? NSNumber)?.doubleValue)
     }
 }
 

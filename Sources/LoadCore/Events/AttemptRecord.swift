@@ -11,6 +11,10 @@ public struct AttemptRecord: Sendable, Equatable {
     public var intendedStartNanos: UInt64
     /// When the engine actually handed the request to libcurl.
     public var startNanos: UInt64
+    /// The index of the profile stage the intended start falls in (nil when unknown).
+    public var stage: Int?
+    /// DNS resolution done, from libcurl's timers (nil when not resolved for this attempt).
+    public var dnsNanos: UInt64?
     /// TCP connect done, from libcurl's timers (nil when not reached or reused before).
     public var connectNanos: UInt64?
     /// TLS handshake done (nil for plain HTTP).
@@ -35,6 +39,17 @@ public struct AttemptRecord: Sendable, Equatable {
     public var usageOutputTokens: Int?
     /// Input tokens as reported by the provider's usage.
     public var usageInputTokens: Int?
+    /// Input tokens served from the provider's prompt cache, as reported in usage.
+    public var usageCachedInputTokens: Int?
+    /// Time the request waited in the provider's queue, as the provider reported it (Groq `x_groq.usage.queue_time`).
+    public var providerQueueNanos: UInt64?
+    /// Cost of this attempt in US dollars, from usage (or counted tokens) and the models catalog; nil
+    /// when the model has no price.
+    public var costUSD: Double?
+    /// Rate-limit headers of the response, when it had any.
+    public var rateLimit: RateLimitSnapshot?
+    /// True when the engine will retry this request after this attempt (so it is not the request's last).
+    public var willRetry = false
     /// Arrival of each token, in microseconds after `startNanos` (bounded by the engine).
     public var tokenOffsetsMicros: [UInt32] = []
 
@@ -50,4 +65,7 @@ public struct AttemptRecord: Sendable, Equatable {
 
     /// Output tokens: the provider's count when reported, else the counted deltas.
     public var outputTokens: Int { usageOutputTokens ?? countedOutputTokens }
+
+    /// True when the output token count was counted from deltas because the provider reported no usage.
+    public var outputTokensEstimated: Bool { usageOutputTokens == nil }
 }

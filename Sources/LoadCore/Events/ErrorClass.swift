@@ -4,8 +4,14 @@ public enum ErrorClass: String, Codable, Sendable, CaseIterable {
     case connect
     /// The TLS handshake or certificate verification failed.
     case tls
-    /// A timeout fired (connect, first token, idle or total).
-    case timeout
+    /// The connection (TCP and TLS) was not made within the connect timeout.
+    case timeoutConnect = "timeout_connect"
+    /// No content token arrived within the time-to-first-token timeout.
+    case timeoutTTFT = "timeout_ttft"
+    /// No byte arrived for longer than the idle timeout.
+    case timeoutIdle = "timeout_idle"
+    /// The attempt took longer than the total timeout.
+    case timeoutTotal = "timeout_total"
     /// The server answered 429 Too Many Requests.
     case http429 = "http_429"
     /// Any other 4xx status.
@@ -20,4 +26,22 @@ public enum ErrorClass: String, Codable, Sendable, CaseIterable {
     case `protocol`
     /// The run was stopped before the attempt finished.
     case cancelled
+
+    /// Decodes a class name from an event log, accepting the names of earlier builds
+    /// (`timeout` before the timeouts were told apart reads as `timeout_total`).
+    public init?(logName: String) {
+        if logName == "timeout" {
+            self = .timeoutTotal
+        } else {
+            self.init(rawValue: logName)
+        }
+    }
+
+    /// True for the four timeout classes.
+    public var isTimeout: Bool {
+        switch self {
+        case .timeoutConnect, .timeoutTTFT, .timeoutIdle, .timeoutTotal: return true
+        default: return false
+        }
+    }
 }

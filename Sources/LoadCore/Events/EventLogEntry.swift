@@ -4,6 +4,9 @@ public enum EventLogEntry: Sendable, Equatable {
     case attempt(AttemptRecord)
     /// The `{"type":"end"}` line.
     case end(RunEnd)
+    /// A `{"type":"dropped","intended_us":..}` line: an arrival that found every in-flight slot and
+    /// the wait queue full, and was never sent. The value is its intended start (ns since the origin).
+    case dropped(intendedNanos: UInt64)
     /// A line of a type this build does not interpret (e.g. `tick`); skipped by reports.
     case other(type: String)
 }

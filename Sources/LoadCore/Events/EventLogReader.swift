@@ -172,7 +172,26 @@ public final class EventLogReader {
             command: object["command"] as? [String] ?? [],
             mode: object["mode"] as? String)
         header.schema = schema
+        header.provider = object["provider"] as? String
+        header.model = object["model"] as? String
+        header.host = object["host"] as? String
+        if let stages = object["stages"] as? [[String: Any]] {
+            header.stages = stages.compactMap { stage in
+                guard let start = Self.nanos(stage["start_us"]) else { return nil }
+                return RunHeader.Stage(
+                    startNanos: start, durationNanos: Self.nanos(stage["duration_us"]),
+                    label: stage["label"] as? String ?? "")
+            }
+        }
         return header
+    }
+
+    /// A microsecond value as nanoseconds; nil when absent, negative, or too large for the clock.
+    private static func nanos(_ value: Any?) -> UInt64? {
+        guard let number = value as? NSNumber else { return nil }
+        let nanos = (number.doubleValue * 1000).rounded()
+        guard nanos >= 0, nanos < 1.8e19 else { return nil }
+        return UInt64(nanos)
     }
 
     private static func decodeEntry(_ object: [String: Any]) throws -> EventLogEntry {
@@ -181,9 +200,14 @@ public final class EventLogReader {
         case "attempt":
             return .attempt(try AttemptRecord(eventObject: object))
         case "end":
-            let endNanos = (object["end_us"] as? NSNumber).map { UInt64(($0.doubleValue * 1000).rounded()) }
+            let endNanos = nanos(object["end_us"])
             return .end(RunEnd(attempts: (object["attempts"] as? NSNumber)?.intValue ?? 0,
                                successes: (object["successes"] as? NSNumber)?.intValue ?? 0, endNanos: endNanos))
+        case "dropped":
+            guard let intended = nanos(object["intended_us"]) else {
+                throw EventDecodingProblem("dropped: missing or bad intended_us")
+            }
+            return .dropped(intendedNanos: intended)
         default:
             return .other(type: type)
         }

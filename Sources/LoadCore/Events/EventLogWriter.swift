@@ -23,6 +23,8 @@ public final class EventLogWriter {
     public private(set) var attempts = 0
     /// Of which succeeded.
     public private(set) var successes = 0
+    /// Dropped arrivals appended so far.
+    public private(set) var dropped = 0
 
     /// Creates (or truncates) the file and writes the header line.
     /// - Throws: ``EventLogError/cannotOpen(path:reason:)``.
@@ -43,6 +45,22 @@ public final class EventLogWriter {
         line.field("seed", header.seed)
         line.field("command", header.command)
         if let mode = header.mode { line.field("mode", mode) }
+        if let provider = header.provider { line.field("provider", provider) }
+        if let model = header.model { line.field("model", model) }
+        if let host = header.host { line.field("host", host) }
+        if !header.stages.isEmpty {
+            line.key("stages")
+            line.bytes.append(UInt8(ascii: "["))
+            for (i, stage) in header.stages.enumerated() {
+                if i > 0 { line.bytes.append(UInt8(ascii: ",")) }
+                line.beginNestedObject()
+                line.field("start_us", nanosAsMicros: stage.startNanos)
+                if let duration = stage.durationNanos { line.field("duration_us", nanosAsMicros: duration) }
+                line.field("label", stage.label)
+                line.endNestedObject()
+            }
+            line.bytes.append(UInt8(ascii: "]"))
+        }
         line.endLine()
     }
 
@@ -62,6 +80,17 @@ public final class EventLogWriter {
         if line.bytes.count > Self.flushThresholdBytes { try flush() }
     }
 
+    /// Buffers a `{"type":"dropped"}` line for an arrival that was never sent (queue full).
+    /// - Parameter intendedNanos: its intended start, nanoseconds since the origin.
+    public func appendDropped(intendedNanos: UInt64) throws {
+        line.beginObject()
+        line.field("type", "dropped")
+        line.field("intended_us", nanosAsMicros: intendedNanos)
+        line.endLine()
+        dropped += 1
+        if line.bytes.count > Self.flushThresholdBytes { try flush() }
+    }
+
     /// Buffers the end line `{"type":"end",...}` with the counts so far.
     /// - Parameter endNanos: the run's end, nanoseconds since the origin.
     public func appendEnd(endNanos: UInt64?) throws {
@@ -69,6 +98,7 @@ public final class EventLogWriter {
         line.field("type", "end")
         line.field("attempts", attempts)
         line.field("successes", successes)
+        line.field("dropped", dropped)
         if let endNanos { line.field("end_us", nanosAsMicros: endNanos) }
         line.endLine()
         if line.bytes.count > Self.flushThresholdBytes { try flush() }

@@ -18,6 +18,18 @@ struct JSONLineBuffer {
         needsComma = false
     }
 
+    /// Opens an object as the value of the key just written.
+    mutating func beginNestedObject() {
+        bytes.append(UInt8(ascii: "{"))
+        needsComma = false
+    }
+
+    /// Closes a nested object; the next field of the enclosing object gets its comma.
+    mutating func endNestedObject() {
+        bytes.append(UInt8(ascii: "}"))
+        needsComma = true
+    }
+
     mutating func key(_ name: StaticString) {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
         needsComma = true
@@ -40,6 +52,25 @@ struct JSONLineBuffer {
     mutating func field(_ name: StaticString, _ value: UInt64) {
         key(name)
         appendUInt(value)
+    }
+
+    mutating func field(_ name: StaticString, _ value: Bool) {
+        key(name)
+        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
+    }
+
+    /// A finite double in its shortest round-trip form (`description`); non-finite values are written as null.
+    mutating func field(_ name: StaticString, _ value: Double) {
+        key(name)
+        if value.isFinite {
+            if value == value.rounded(), abs(value) < 1e15 {
+                appendInt(Int(value))
+            } else {
+                bytes.append(contentsOf: Array(value.description.utf8))
+            }
+        } else {
+            bytes.append(contentsOf: Array("null".utf8))
+        }
     }
 
     /// Nanoseconds written as microseconds with one decimal (resolution 100 ns).

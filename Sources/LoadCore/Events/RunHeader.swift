@@ -24,6 +24,30 @@ public struct RunHeader: Sendable, Equatable {
     /// `open` or `closed`, when known.
     public var mode: String?
 
+    /// The target's provider (`openai`, `anthropic`, `groq`, `openai-compatible`, `mock`), when known.
+    public var provider: String?
+    /// The model under test, when known.
+    public var model: String?
+    /// The machine that ran the load (its host name).
+    public var host: String?
+    /// The profile's stages on the run's clock, for grouping attempts by stage.
+    public var stages: [Stage] = []
+
+    /// One load stage: where it starts and how long it lasts, nanoseconds since the origin.
+    public struct Stage: Sendable, Equatable {
+        public var startNanos: UInt64
+        /// Nil for a last stage that lasts until the run ends (closed loop ending on a request count).
+        public var durationNanos: UInt64?
+        /// What the stage does, e.g. `rate 5..50` or `users 64`.
+        public var label: String
+
+        public init(startNanos: UInt64, durationNanos: UInt64?, label: String) {
+            self.startNanos = startNanos
+            self.durationNanos = durationNanos
+            self.label = label
+        }
+    }
+
     public init(profile: String, startedAt: Date, loadgenVersion: String, curlVersion: String? = nil,
                 uvVersion: String? = nil, seed: UInt64, command: [String], mode: String? = nil) {
         self.profile = profile

@@ -6,7 +6,7 @@ import Foundation
 ///     TTFT                       1000    500.5    500.2    900.1    990.2    999.4   1000.4
 ///     ...
 ///     throughput: 99.9 req/s (99.9 ok/s), 3196.8 output tokens/s over 10.01 s
-///     attempts: 1000, successes: 985, errors: 15 (http_429 12, timeout 3)
+///     attempts: 1000, successes: 985, errors: 15 (http_429 12, timeout_total 3)
 public enum SummaryTable {
     /// The table for a recorder's current state.
     public static func render(_ recorder: RunRecorder) -> String {
