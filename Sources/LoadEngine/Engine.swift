@@ -40,6 +40,8 @@ public final class Engine {
 
     /// The monotonic time all record timestamps are relative to.
     public private(set) var originNanos: UInt64 = 0
+    /// Attempts in flight now (in `onAttempt`: not counting the attempt being reported).
+    public var inFlightCount: Int { activeTransfers.count }
 
     private struct PendingStart {
         var userID: Int?

@@ -1,3 +1,5 @@
+import LoadCore
+
 /// What every attempt of a run sends. Bodies rotate: request N sends `bodies[N % bodies.count]`.
 public struct RequestTemplate: Sendable {
     /// The full URL, e.g. `http://127.0.0.1:8080/v1/chat/completions`.
@@ -16,6 +18,8 @@ public struct RequestTemplate: Sendable {
     public var insecure = false
     /// Token arrival offsets kept per attempt; tokens beyond are counted but not timed individually.
     public var maxTokenOffsets = 16_384
+    /// How responses are read (stream events, usage, errors, end marker).
+    public var dialect: APIDialect = .openAI
 
     public init(url: String, headers: [String], bodies: [[UInt8]], secrets: [String] = []) {
         self.url = url

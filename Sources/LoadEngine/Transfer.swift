@@ -20,7 +20,7 @@ final class Transfer {
     // MARK: Per-attempt state
     private(set) var record = AttemptRecord(requestID: 0, intendedStartNanos: 0, startNanos: 0, endNanos: 0)
     private var decoder = SSEDecoder()
-    private var parser = OpenAIStreamParser()
+    private var parser: ProviderStreamParser
     private var responseStatus = 0
     private var isEventStream = false
     private var headersComplete = false
@@ -46,6 +46,7 @@ final class Transfer {
         self.multi = multi
         self.template = template
         self.originNanos = originNanos
+        parser = ProviderStreamParser(dialect: template.dialect)
         errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         try configure()
@@ -117,7 +118,7 @@ final class Transfer {
         record.userID = userID
         record.tokenOffsetsMicros.reserveCapacity(64)
         decoder.finish()  // resets it for a new stream, keeping its buffers
-        parser = OpenAIStreamParser()
+        parser.reset()
         responseStatus = 0
         isEventStream = false
         headersComplete = false
@@ -197,6 +198,10 @@ final class Transfer {
         if let usage = update.usage {
             record.usageInputTokens = usage.inputTokens ?? record.usageInputTokens
             record.usageOutputTokens = usage.outputTokens ?? record.usageOutputTokens
+            record.usageCachedInputTokens = usage.cachedInputTokens ?? record.usageCachedInputTokens
+        }
+        if let queueNanos = update.providerQueueNanos {
+            record.providerQueueNanos = queueNanos
         }
         if update.done {
             sawDone = true
@@ -243,11 +248,12 @@ final class Transfer {
                 record.errorMessage = redact(failure.message)
             } else if !sawDone {
                 record.errorClass = .protocol
+                let marker = template.dialect.endMarker
                 record.errorMessage = droppedPartialEvent
-                    ? "stream ended inside an event, before [DONE]" : "stream ended before [DONE]"
+                    ? "stream ended inside an event, before \(marker)" : "stream ended before \(marker)"
             }
         } else {
-            let update = OpenAIStreamParser.parseCompletion(body)
+            let update = ProviderStreamParser.parseBody(body, dialect: template.dialect)
             if let failure = update.failure {
                 record.errorClass = ErrorClassification.errorClass(for: failure)
                 record.errorMessage = redact(failure.message)
@@ -256,6 +262,8 @@ final class Transfer {
                 record.countedOutputTokens = update.tokens
                 record.usageInputTokens = update.usage?.inputTokens
                 record.usageOutputTokens = update.usage?.outputTokens
+                record.usageCachedInputTokens = update.usage?.cachedInputTokens
+                record.providerQueueNanos = update.providerQueueNanos
             }
         }
         body.removeAll(keepingCapacity: false)

@@ -6,10 +6,27 @@ import MockProvider
 struct MockCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mock",
-        abstract: "Serve the mock OpenAI-compatible provider until interrupted.",
+        abstract: "Serve the mock provider (OpenAI, Anthropic and Groq formats) until interrupted.",
         discussion: """
-            The mock answers POST /v1/chat/completions (streaming and not) with OpenAI-format chunks.
-            Port 0 picks a free port; the chosen one is printed on the first line of output.
+            Routes (streaming and not), each in its provider's format:
+              POST /v1/chat/completions         OpenAI Chat Completions
+              POST /openai/v1/chat/completions  Groq (OpenAI plus x_groq usage)
+              POST /v1/messages                 Anthropic Messages
+            Port 0 picks a free port; it is printed on the first line of output.
+
+            Faults (--fault, repeatable; a request gets at most one of them, so
+            the rates add up to 1 or less; rate defaults to 1):
+              http,status=529,rate=0.1     an error response instead
+              error_event,after=3          a provider error event after 3 tokens
+              overloaded_event,after=3     an overloaded error event
+              disconnect,after=5           the connection closed mid-stream
+              malformed,after=2            one event of invalid JSON, then the rest
+              stall,after=0,stall=5s       no bytes for 5 s (no stall=: forever);
+                                           after=0: right after the headers
+            Per request, headers do the same: x-mock-status, x-mock-fault,
+            x-mock-fault-after, x-mock-stall-ms, x-mock-ttft-ms, x-mock-itl-ms,
+            x-mock-tokens.
+
             Example: loadgen mock --port 0 --ttft 200ms --itl 10ms --tokens 32
             """
     )
@@ -38,6 +55,10 @@ struct MockCommand: ParsableCommand {
     @Option(help: "HTTP status of injected errors.")
     var errorStatus = 500
 
+    @Option(help: ArgumentHelp("Inject a fault into a fraction of responses (repeatable; see above).",
+                               valueName: "kind[,after=N][,rate=R][,status=S][,stall=D]"))
+    var fault: [FaultArgument] = []
+
     @Option(help: "Event loop threads (0: one per core).")
     var threads = 0
 
@@ -52,6 +73,9 @@ struct MockCommand: ParsableCommand {
             throw ValidationError("Please give --error-status as an HTTP status from 100 to 599.")
         }
         guard threads >= 0 else { throw ValidationError("Please give --threads as 0 or more.") }
+        guard fault.reduce(0, { $0 + $1.fault.rate }) <= 1 + 1e-9 else {
+            throw ValidationError("Please give --fault rates that add up to 1 or less (a request gets at most one fault).")
+        }
     }
 
     func run() throws {
@@ -63,6 +87,7 @@ struct MockCommand: ParsableCommand {
         config.errorStatus = errorStatus
         config.threads = threads
         config.seed = seed
+        config.faults = fault.map(\.fault)
 
         // Block the stop signals before the server's threads start, so that they inherit the mask
         // and this thread alone receives them through sigwait.

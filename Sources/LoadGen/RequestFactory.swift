@@ -6,12 +6,16 @@ import LoadEngine
 enum RequestFactory {
     /// - Parameters:
     ///   - baseURL: the API root (`.../v1`), already resolved (the embedded mock's address for provider mock).
-    ///   - apiKey: the key to send as a bearer token, or nil.
+    ///   - apiKey: the key to send (as a bearer token, or Anthropic's `x-api-key`), or nil.
     static func template(profile: Profile, baseURL: String, apiKey: String?, insecure: Bool) throws -> RequestTemplate {
+        let dialect = profile.target.dialect
         var headers = ["Content-Type: application/json"]
         if profile.request.stream { headers.append("Accept: text/event-stream") }
-        if let apiKey { headers.append("Authorization: Bearer \(apiKey)") }
-        let url = baseURL.hasSuffix("/") ? baseURL + "chat/completions" : baseURL + "/chat/completions"
+        switch dialect {
+        case .openAI, .groq: headers += OpenAIRequestBody.headers(apiKey: apiKey)
+        case .anthropic: headers += AnthropicRequestBody.headers(apiKey: apiKey, version: profile.target.anthropicVersion)
+        }
+        let url = (baseURL.hasSuffix("/") ? baseURL : baseURL + "/") + dialect.requestPath
         var template = RequestTemplate(
             url: url,
             headers: headers,
@@ -20,20 +24,16 @@ enum RequestFactory {
         template.connectTimeoutNanos = profile.limits.connectTimeoutNanos
         template.totalTimeoutNanos = profile.limits.timeoutNanos
         template.insecure = insecure
+        template.dialect = dialect
         return template
     }
 
-    /// A chat-completions request body. Streaming requests ask for usage in the last chunk.
+    /// A request body in the target's dialect (`OpenAIRequestBody`, `AnthropicRequestBody`).
     static func body(messages: [ChatMessage], profile: Profile) throws -> [UInt8] {
-        var json: [String: Any] = [
-            "model": profile.target.model,
-            "messages": messages.map { ["role": $0.role.rawValue, "content": $0.content] },
-            "stream": profile.request.stream,
-        ]
-        if profile.request.stream { json["stream_options"] = ["include_usage": true] }
-        if let maxTokens = profile.request.maxTokens { json["max_tokens"] = maxTokens }
-        if let temperature = profile.request.temperature { json["temperature"] = temperature }
-        return Array(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]))
+        switch profile.target.dialect {
+        case .openAI, .groq: return try OpenAIRequestBody.body(messages: messages, profile: profile)
+        case .anthropic: return try AnthropicRequestBody.body(messages: messages, profile: profile)
+        }
     }
 
     /// The API key named by the profile, from the environment. Nil when the profile names none.

@@ -32,6 +32,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Open this many connections (a GET to the target URL each) before the run, so the first requests do not pay for connection setup.")
     var warmupConnections = 0
 
+    @Option(name: .customLong("models"), help: ArgumentHelp(
+        "A models catalog (YAML, the format of catalog/models.yaml) that replaces the built-in prices.",
+        valueName: "file"), completion: .file(extensions: ["yaml", "yml"]))
+    var modelsFile: String?
+
     func validate() throws {
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
     }
@@ -52,6 +57,7 @@ struct RunCommand: ParsableCommand {
         var plan = try PlanFactory.plan(loaded)
         plan.warmupConnections = warmupConnections
         let apiKey = try RequestFactory.apiKey(for: loaded.target, environment: try environmentWithDotEnv())
+        let pricing = try RunPricing(profile: loaded, modelsFile: modelsFile)
 
         var mockServer: MockServer?
         defer { mockServer?.shutdown() }
@@ -84,9 +90,22 @@ struct RunCommand: ParsableCommand {
         var eventLogFailure: Error?
 
         engine.handlesSignals = true
-        engine.onAttempt = { finished in
+        var budget = pricing.budget
+        var budgetReached = false
+        let quiet = self.quiet
+        engine.onAttempt = { [unowned engine] finished in
             var attempt = finished
             attempt.stage = stageTimeline.stageIndex(atNanos: attempt.intendedStartNanos)
+            attempt.costUSD = pricing.calculator.costUSD(of: attempt)
+            if budget != nil {
+                budget!.add(costUSD: attempt.costUSD)
+                if !budgetReached, budget!.isReached(inFlight: engine.inFlightCount) {
+                    budgetReached = true
+                    let reason = budget!.stopReason(inFlight: engine.inFlightCount)
+                    if !quiet { printError("\nloadgen: stopping new requests: \(reason)") }
+                    engine.stopArrivals(reason: reason)
+                }
+            }
             recorder.record(attempt)
             guard eventLogFailure == nil else { return }
             do { try eventLog.append(attempt) } catch { eventLogFailure = error }
@@ -100,6 +119,7 @@ struct RunCommand: ParsableCommand {
             engine.tickIntervalMillis = progress.tickIntervalMillis
             engine.onTick = { progress.report($0, recorder: recorder) }
             printError("loadgen: running \(loaded.name) against \(loaded.target.provider == .mock ? "the embedded mock (\(baseURL))" : baseURL)")
+            printError("loadgen: " + pricing.description)
         }
 
         let usageBefore = ResourceUsage.now()
@@ -126,6 +146,9 @@ struct RunCommand: ParsableCommand {
         }
 
         print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
+        if let reason = outcome.stopReason {
+            print("stopped early: \(reason)")
+        }
         if outcome.dropped > 0 {
             print("dropped arrivals: \(outcome.dropped) (\(plan.maxInFlight) in flight and \(plan.maxQueued) waiting; "
                 + "raise limits.max_in_flight or limits.max_queue, or lower the rate)")

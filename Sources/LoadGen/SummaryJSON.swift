@@ -15,7 +15,7 @@ enum SummaryJSON {
                 "p99": row.p99Millis, "p999": row.p999Millis, "max": row.maxMillis,
             ]
         }
-        let json: [String: Any] = [
+        var json: [String: Any] = [
             "profile": profileName,
             "attempts": summary.attempts,
             "successes": summary.successes,
@@ -37,6 +37,8 @@ enum SummaryJSON {
             "start_rss_kb": startRSSKiB,
             "peak_rss_kb": peakRSSKiB,
         ]
+        if let cost = summary.costUSD { json["cost_usd"] = cost }
+        if let reason = outcome.stopReason { json["stop_reason"] = reason }
         let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -9,12 +9,16 @@ import NIOHTTP1
 /// Serves one connection: routes requests, answers chat completions (streamed or not) on schedule
 /// and injects errors. It writes raw HTTP/1.1 bytes (there is no response encoder in the pipeline).
 ///
-/// Routes: `POST /v1/chat/completions`, `GET /health` (200 `ok`); other paths 404, other methods 405.
+/// Routes: `POST /v1/chat/completions` (OpenAI), `POST /openai/v1/chat/completions` (Groq: OpenAI
+/// plus `x_groq`), `POST /v1/messages` (Anthropic; it requires `max_tokens` and an
+/// `anthropic-version` header, as the real API does), `GET /health` (200 `ok`); other paths 404,
+/// other methods 405. Errors on a route come in its dialect's format.
 /// Pipelined requests are queued and answered in order. `expect: 100-continue` is answered with an
 /// interim 100 response when no other response is under way. When the connection closes, the pending
 /// scheduled write is cancelled and queued requests are dropped.
 ///
-/// Per-request overrides come from `x-mock-*` headers (see `MockOverrides`).
+/// Per-request overrides come from `x-mock-*` headers (see `MockOverrides`). Injected errors and
+/// faults (`MockConfig.errorRate`, `MockConfig.faults`) are drawn per request.
 final class ChatCompletionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = ByteBuffer
@@ -116,14 +120,14 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         let head = request.head
         let keepAlive = head.isKeepAlive && !request.bodyTooLarge
         let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        switch path {
-        case "/v1/chat/completions":
+        if let dialect = MockDialect(path: path) {
             guard head.method == .POST else {
                 return sendError(
                     status: 405,
-                    message: "Method \(head.method) is not allowed for /v1/chat/completions; use POST.",
+                    message: "Method \(head.method) is not allowed for \(path); use POST.",
                     extraHeaders: [("allow", "POST")],
                     keepAlive: keepAlive,
+                    dialect: dialect,
                     context: context
                 )
             }
@@ -132,10 +136,13 @@ final class ChatCompletionHandler: ChannelInboundHandler {
                     status: 413,
                     message: "The request body is larger than \(Self.maxBodyBytes) bytes.",
                     keepAlive: false,
+                    dialect: dialect,
                     context: context
                 )
             }
-            startCompletion(request, keepAlive: keepAlive, context: context)
+            return startCompletion(request, dialect: dialect, keepAlive: keepAlive, context: context)
+        }
+        switch path {
         case "/health":
             guard head.method == .GET || head.method == .HEAD else {
                 return sendError(
@@ -164,25 +171,35 @@ final class ChatCompletionHandler: ChannelInboundHandler {
 
     // MARK: - Completions
 
-    private func startCompletion(_ request: ReceivedRequest, keepAlive: Bool, context: ChannelHandlerContext) {
+    private func startCompletion(
+        _ request: ReceivedRequest, dialect: MockDialect, keepAlive: Bool, context: ChannelHandlerContext
+    ) {
         let overrides = MockOverrides(headers: request.head.headers)
         let chat: ChatRequest
         do {
             chat = try ChatRequest.parse(request.body)
         } catch let error as ChatRequestError {
-            return sendError(status: 400, message: error.message, keepAlive: keepAlive, context: context)
+            return sendError(status: 400, message: error.message, keepAlive: keepAlive, dialect: dialect, context: context)
         } catch {
-            return sendError(status: 400, message: "Invalid request body.", keepAlive: keepAlive, context: context)
+            return sendError(
+                status: 400, message: "Invalid request body.", keepAlive: keepAlive, dialect: dialect, context: context)
+        }
+        if dialect == .anthropic, let problem = Self.anthropicProblem(request.head.headers, chat) {
+            return sendError(status: 400, message: problem, keepAlive: keepAlive, dialect: dialect, context: context)
         }
 
         let injectedStatus: Int?
+        var fault: MockFault?
         if let status = overrides.status {
             injectedStatus = status == 200 ? nil : status
         } else {
             injectedStatus = loop.drawInjectedError() ? loop.config.errorStatus : nil
+            if injectedStatus == nil { fault = overrides.fault ?? loop.drawFault() }
         }
-        if let status = injectedStatus {
-            return sendError(status: status, message: Self.injectedMessage(status), keepAlive: keepAlive, context: context)
+        if let status = injectedStatus ?? (fault?.kind == .http ? fault?.status : nil) {
+            return sendError(
+                status: status, message: Self.injectedMessage(status), keepAlive: keepAlive, dialect: dialect,
+                context: context)
         }
 
         let config = loop.config
@@ -199,7 +216,10 @@ final class ChatCompletionHandler: ChannelInboundHandler {
             includeUsage: chat.includeUsage,
             firstTokenDeadline: request.arrival + .nanoseconds(Int64(clamping: ttftNanos)),
             interTokenDelayNanos: overrides.interTokenDelayNanos ?? config.interTokenDelayNanos,
-            keepAlive: keepAlive
+            keepAlive: keepAlive,
+            dialect: dialect,
+            fault: chat.stream ? fault : nil,
+            queueNanos: Self.nanos(from: request.arrival, to: .now())
         )
         if chat.stream {
             startStreaming(plan, context: context)
@@ -217,14 +237,18 @@ final class ChatCompletionHandler: ChannelInboundHandler {
     private func startStreaming(_ plan: CompletionPlan, context: ChannelHandlerContext) {
         var stream = StreamingCompletion(plan: plan)
         var buffer = context.channel.allocator.buffer(capacity: 1024)
-        stream.writeHead(into: &buffer)
-        _ = stream.writeDue(at: .now(), into: &buffer)
+        let now = NIODeadline.now()
+        stream.writeHead(at: now, into: &buffer)
+        _ = stream.writeDue(at: now, into: &buffer)
         if stream.isFinished {
             write(buffer, closing: !plan.keepAlive, context: context)
-        } else if let deadline = stream.nextDeadline {
+        } else if stream.mustDisconnect {
+            write(buffer, closing: true, context: context)
+        } else {
+            // A stream stalled forever has no deadline: it stays open until the client leaves.
             streaming = stream
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
-            schedule(at: deadline, context: context)
+            if let deadline = stream.nextDeadline { schedule(at: deadline, context: context) }
         }
     }
 
@@ -247,6 +271,10 @@ final class ChatCompletionHandler: ChannelInboundHandler {
                 let closing = !streaming!.plan.keepAlive
                 streaming = nil
                 write(buffer, closing: closing, context: context)
+            } else if streaming!.mustDisconnect {
+                // A disconnect fault: what is written goes out, then the connection closes mid-body.
+                streaming = nil
+                write(buffer, closing: true, context: context)
             } else {
                 if buffer.readableBytes > 0 {
                     context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
@@ -261,7 +289,11 @@ final class ChatCompletionHandler: ChannelInboundHandler {
 
     private func writeCompletion(_ plan: CompletionPlan, context: ChannelHandlerContext) {
         var body = context.channel.allocator.buffer(capacity: 320 + plan.completionTokens * 8)
-        CompletionJSON.write(plan, into: &body)
+        if plan.dialect == .anthropic {
+            AnthropicMessageJSON.write(plan, into: &body)
+        } else {
+            CompletionJSON.write(plan, into: &body)
+        }
         var buffer = context.channel.allocator.buffer(capacity: body.readableBytes + 160)
         HTTPResponseBytes.writeResponse(
             status: 200, contentType: "application/json", body: body, keepAlive: plan.keepAlive, into: &buffer)
@@ -275,6 +307,7 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         message: String,
         extraHeaders: [(String, String)] = [],
         keepAlive: Bool,
+        dialect: MockDialect = .openAI,
         context: ChannelHandlerContext
     ) {
         var buffer = context.channel.allocator.buffer(capacity: 384)
@@ -283,6 +316,7 @@ final class ChatCompletionHandler: ChannelInboundHandler {
             message: message,
             extraHeaders: extraHeaders,
             keepAlive: keepAlive,
+            dialect: dialect,
             allocator: context.channel.allocator,
             into: &buffer
         )
@@ -302,8 +336,24 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         }
     }
 
+    /// What the Anthropic API would reject in a Messages request, as its 400 message.
+    private static func anthropicProblem(_ headers: HTTPHeaders, _ chat: ChatRequest) -> String? {
+        if headers.first(name: "anthropic-version") == nil {
+            return "anthropic-version: header is required"
+        }
+        if chat.maxTokens == nil {
+            return "max_tokens: Field required"
+        }
+        return nil
+    }
+
+    private static func nanos(from start: NIODeadline, to end: NIODeadline) -> UInt64 {
+        end > start ? UInt64(clamping: (end - start).nanoseconds) : 0
+    }
+
     private static func injectedMessage(_ status: Int) -> String {
         switch status {
+        case 529: return "Overloaded (mock provider: injected error)."
         case 429: return "Rate limit reached for requests (mock provider: injected error)."
         case 500...599: return "The server had an error while processing your request (mock provider: injected error)."
         default: return "Mock provider: injected error with status \(status)."

@@ -1,6 +1,7 @@
 import NIOCore
 
-/// The fields of an OpenAI chat-completions request body that the mock provider uses.
+/// The fields of a chat request body that the mock provider uses: OpenAI Chat Completions, or
+/// Anthropic Messages (whose `system` prompt counts towards the prompt tokens too).
 struct ChatRequest: Equatable {
     /// `stream` (default false).
     var stream = false
@@ -10,7 +11,7 @@ struct ChatRequest: Equatable {
     var modelLiteral: [UInt8]?
     /// `stream_options.include_usage` (default false).
     var includeUsage = false
-    /// Bytes of message text: string `content`s plus `text` of content parts.
+    /// Bytes of message text: string `content`s plus `text` of content parts (and `system`).
     var promptBytes = 0
 
     /// Rough prompt token count: four bytes of text per token, at least one.
@@ -63,6 +64,8 @@ struct ChatRequest: Equatable {
                 try parseStreamOptions(&scanner, into: &request)
             } else if scanner.bytes(in: key, equal: Keys.messages) {
                 try parseMessages(&scanner, into: &request)
+            } else if scanner.bytes(in: key, equal: Keys.system) {
+                request.promptBytes += try textBytes(&scanner)
             } else {
                 try scanner.skipValue()
             }
@@ -104,33 +107,40 @@ struct ChatRequest: Equatable {
                     try scanner.skipValue()
                     continue
                 }
-                switch scanner.peekValueStart() {
-                case UInt8(ascii: "\""):
-                    request.promptBytes += try scanner.scanString().count
-                case UInt8(ascii: "["):
-                    try scanner.beginArray()
-                    var firstPart = true
-                    while try scanner.nextElement(first: &firstPart) {
-                        guard scanner.peekValueStart() == UInt8(ascii: "{") else {
-                            try scanner.skipValue()
-                            continue
-                        }
-                        try scanner.beginObject()
-                        var firstPartMember = true
-                        while let partKey = try scanner.nextMember(first: &firstPartMember) {
-                            if scanner.bytes(in: partKey, equal: Keys.text),
-                                scanner.peekValueStart() == UInt8(ascii: "\"")
-                            {
-                                request.promptBytes += try scanner.scanString().count
-                            } else {
-                                try scanner.skipValue()
-                            }
-                        }
-                    }
-                default:
+                request.promptBytes += try textBytes(&scanner)
+            }
+        }
+    }
+
+    /// Bytes of text in a `content` (or Anthropic `system`) value: a string, or the `text` of each
+    /// part of a list of parts; anything else counts 0.
+    private static func textBytes(_ scanner: inout JSONScanner) throws -> Int {
+        switch scanner.peekValueStart() {
+        case UInt8(ascii: "\""):
+            return try scanner.scanString().count
+        case UInt8(ascii: "["):
+            var bytes = 0
+            try scanner.beginArray()
+            var firstPart = true
+            while try scanner.nextElement(first: &firstPart) {
+                guard scanner.peekValueStart() == UInt8(ascii: "{") else {
                     try scanner.skipValue()
+                    continue
+                }
+                try scanner.beginObject()
+                var firstPartMember = true
+                while let partKey = try scanner.nextMember(first: &firstPartMember) {
+                    if scanner.bytes(in: partKey, equal: Keys.text), scanner.peekValueStart() == UInt8(ascii: "\"") {
+                        bytes += try scanner.scanString().count
+                    } else {
+                        try scanner.skipValue()
+                    }
                 }
             }
+            return bytes
+        default:
+            try scanner.skipValue()
+            return 0
         }
     }
 
@@ -190,6 +200,7 @@ struct ChatRequest: Equatable {
         static let messages = Array("messages".utf8)
         static let content = Array("content".utf8)
         static let text = Array("text".utf8)
+        static let system = Array("system".utf8)
     }
 }
 

@@ -31,6 +31,12 @@ struct CompletionPlan {
     var interTokenDelayNanos: UInt64
     /// Whether the connection stays open after the response.
     var keepAlive: Bool
+    /// The format of the response.
+    var dialect: MockDialect = .openAI
+    /// A stream fault to inject (never `.http`, which is answered before a plan is made).
+    var fault: MockFault?
+    /// Time from the request's arrival to the start of its completion (Groq's `queue_time`).
+    var queueNanos: UInt64 = 0
 
     /// The earliest time token `k` (0-based) can be ready: when a non-streamed completion is answered.
     func tokenDeadline(_ k: Int) -> NIODeadline {
@@ -43,17 +49,26 @@ struct CompletionPlan {
 /// - `x-mock-ttft-ms`: time to first token in milliseconds (fractions allowed), replaces the drawn TTFT.
 /// - `x-mock-itl-ms`: inter-token delay in milliseconds.
 /// - `x-mock-tokens`: output tokens (max_tokens still caps it).
-/// - `x-mock-status`: answer with this status; 200 forces success, anything else an error response.
+/// - `x-mock-status`: answer with this status; 200 forces success (no injected error or fault),
+///   anything else an error response.
+/// - `x-mock-fault`: a stream fault for this request: `error_event`, `overloaded_event`,
+///   `disconnect`, `malformed` or `stall` (see `MockFault`), with `x-mock-fault-after` (tokens
+///   before it, default 0) and, for a stall, `x-mock-stall-ms` (absent: forever).
 /// Malformed or negative values are ignored (NIO trims the values' surrounding whitespace).
 struct MockOverrides: Equatable {
     var ttftNanos: UInt64?
     var interTokenDelayNanos: UInt64?
     var outputTokens: Int?
     var status: Int?
+    /// From `x-mock-fault` and its companions.
+    var fault: MockFault?
 
     init() {}
 
     init(headers: HTTPHeaders) {
+        var faultKind: MockFault.Kind?
+        var faultAfter = 0
+        var stallNanos: UInt64?
         for (name, value) in headers {
             // Cheap reject for the common case: none of the usual headers starts with "x-m".
             let utf8 = name.utf8
@@ -63,8 +78,14 @@ struct MockOverrides: Equatable {
             case "x-mock-itl-ms": interTokenDelayNanos = Self.nanos(milliseconds: value)
             case "x-mock-tokens": outputTokens = Int(value).flatMap { $0 >= 0 ? $0 : nil }
             case "x-mock-status": status = Int(value).flatMap { (100...599).contains($0) ? $0 : nil }
+            case "x-mock-fault": faultKind = MockFault.Kind(rawValue: value).flatMap { $0 == .http ? nil : $0 }
+            case "x-mock-fault-after": faultAfter = Int(value).flatMap { $0 >= 0 ? $0 : nil } ?? 0
+            case "x-mock-stall-ms": stallNanos = Self.nanos(milliseconds: value)
             default: break
             }
+        }
+        if let faultKind {
+            fault = MockFault(kind: faultKind, afterTokens: faultAfter, stallNanos: faultKind == .stall ? stallNanos : nil)
         }
     }
 

@@ -57,14 +57,28 @@ enum HTTPResponseBytes {
     ///
     /// The type follows OpenAI: 429 `requests` with code `rate_limit_exceeded` (plus `retry-after: 1` and
     /// `x-ratelimit-remaining-requests: 0` headers), 5xx `server_error`, other statuses `invalid_request_error`.
+    ///
+    /// For the Anthropic dialect the body is `{"type":"error","error":{"type":...,"message":...}}`
+    /// instead (see `AnthropicErrorJSON`).
     static func writeError(
         status: Int,
         message: String,
         extraHeaders: [(String, String)] = [],
         keepAlive: Bool,
+        dialect: MockDialect = .openAI,
         allocator: ByteBufferAllocator,
         into buffer: inout ByteBuffer
     ) {
+        if dialect == .anthropic {
+            var body = allocator.buffer(capacity: message.utf8.count + 80)
+            AnthropicErrorJSON.write(status: status, message: message, into: &body)
+            var headers = extraHeaders
+            if status == 429 || status == 529 { headers.append(("retry-after", "1")) }
+            if status == 429 { headers.append(("anthropic-ratelimit-requests-remaining", "0")) }
+            writeResponse(status: status, contentType: "application/json", extraHeaders: headers, body: body,
+                          keepAlive: keepAlive, into: &buffer)
+            return
+        }
         var headers = extraHeaders
         let type: String
         var code: String?

@@ -14,6 +14,9 @@ public struct MockConfig: Sendable, Equatable {
     public var threads: Int = 0
     /// Seed for the delay and error draws.
     public var seed: UInt64 = 1
+    /// Misbehaviours injected into a fraction of responses; one draw per request picks at most one
+    /// (after the `errorRate` draw, which wins).
+    public var faults: [MockFault] = []
 
     public init() {}
 }

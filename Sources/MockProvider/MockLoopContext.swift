@@ -34,6 +34,20 @@ final class MockLoopContext: @unchecked Sendable {
         config.ttft.drawNanos(using: &generator)
     }
 
+    /// Picks the fault for one request from `config.faults` (at most one, by one uniform draw
+    /// against the cumulative rates); draws nothing when there are no faults.
+    func drawFault() -> MockFault? {
+        let faults = config.faults
+        guard !faults.isEmpty else { return nil }
+        let draw = generator.nextUnitInterval()
+        var cumulative = 0.0
+        for fault in faults {
+            cumulative += fault.rate
+            if draw < cumulative { return fault }
+        }
+        return nil
+    }
+
     /// Decides whether to inject an error (probability `config.errorRate`); draws only when the rate
     /// is strictly between 0 and 1.
     func drawInjectedError() -> Bool {

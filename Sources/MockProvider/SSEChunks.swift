@@ -89,4 +89,28 @@ enum ChunkEncoder {
     static func writeChunkEnd(into buffer: inout ByteBuffer) {
         buffer.writeStaticString("\r\n")
     }
+
+    /// Starts a chunk whose length is not known yet: writes an 8-digit size placeholder and CRLF
+    /// (leading zeros are valid chunk-size digits) and returns where it is, for `endChunk`.
+    static func beginChunk(into buffer: inout ByteBuffer) -> Int {
+        let start = buffer.writerIndex
+        buffer.writeStaticString("00000000\r\n")
+        return start
+    }
+
+    /// Ends a chunk begun at `start`: fills in its size and writes CRLF, or removes the chunk when
+    /// nothing was written into it (an empty chunk would be the last-chunk marker).
+    static func endChunk(startedAt start: Int, into buffer: inout ByteBuffer) {
+        let length = buffer.writerIndex - start - 10
+        guard length > 0 else {
+            buffer.moveWriterIndex(to: start)
+            return
+        }
+        let hex = Array("0123456789abcdef".utf8)
+        for digit in 0..<8 {
+            let nibble = (length >> ((7 - digit) * 4)) & 0xF
+            buffer.setInteger(hex[nibble], at: start + digit)
+        }
+        buffer.writeStaticString("\r\n")
+    }
 }

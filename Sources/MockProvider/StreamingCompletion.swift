@@ -7,88 +7,130 @@ import NIOCore
 /// tokens one after another would send them: a gap is never shorter than the delay, and a server
 /// that falls behind stretches the stream instead of bunching tokens. With a zero delay every token
 /// goes out in one chunk, in the same write as the headers when the TTFT is zero too.
+///
+/// The events themselves come from the dialect (`MockStreamEvents`). A stream fault in the plan
+/// fires once, right after token `afterTokens` is written (with 0 tokens: at the first token's
+/// deadline; a stall with 0 tokens: right after the headers, before any body byte).
 struct StreamingCompletion {
     /// The plan being streamed.
     let plan: CompletionPlan
     /// Content tokens written so far.
     private(set) var tokensSent = 0
-    /// Whether the final chunk (and `[DONE]`) is written.
+    /// Whether the response is complete (its last chunk written).
     private(set) var isFinished = false
+    /// Set by a disconnect fault: the connection must be closed without ending the response.
+    private(set) var mustDisconnect = false
 
-    private let prefix: [UInt8]
+    private let events: any MockStreamEvents
     /// When the last token was written (nil before the first).
     private var lastTokenWrittenAt: NIODeadline?
+    private var openingWritten = false
+    /// The fault not yet fired.
+    private var pendingFault: MockFault?
+    /// The end of a stall under way (`.distantFuture`: forever).
+    private var stallUntil: NIODeadline?
 
     init(plan: CompletionPlan) {
         self.plan = plan
-        self.prefix = SSEChunks.eventPrefix(
-            requestNumber: plan.requestNumber,
-            createdSeconds: plan.createdSeconds,
-            modelLiteral: plan.modelLiteral
-        )
+        switch plan.dialect {
+        case .openAI, .groq: events = OpenAIStreamEvents(plan: plan)
+        case .anthropic: events = AnthropicStreamEvents(plan: plan)
+        }
+        pendingFault = plan.fault
     }
 
-    /// When the next write is due, or nil once finished.
+    /// When the next write is due, or nil once finished (or stalled forever). A stall holds the
+    /// next write until the later of its end and the token's own deadline.
     var nextDeadline: NIODeadline? {
-        guard !isFinished else { return nil }
-        guard let lastTokenWrittenAt else { return plan.firstTokenDeadline }
-        return lastTokenWrittenAt + .nanoseconds(Int64(clamping: plan.interTokenDelayNanos))
+        guard !isFinished, !mustDisconnect else { return nil }
+        let tokenDeadline = lastTokenWrittenAt.map { $0 + .nanoseconds(Int64(clamping: plan.interTokenDelayNanos)) }
+            ?? plan.firstTokenDeadline
+        guard let stallUntil else { return tokenDeadline }
+        return stallUntil == .distantFuture ? nil : max(stallUntil, tokenDeadline)
     }
 
-    /// Writes the response head and the role-only first event (which is not a token).
-    func writeHead(into buffer: inout ByteBuffer) {
+    /// The token count after which the pending fault fires.
+    private var faultPoint: Int? {
+        pendingFault.map { min($0.afterTokens, plan.completionTokens) }
+    }
+
+    /// Writes the response head and, as its own chunk, the events before the first token (which
+    /// are not tokens) — unless a stall after the headers holds them back.
+    mutating func writeHead(at now: NIODeadline, into buffer: inout ByteBuffer) {
         HTTPResponseBytes.writeStreamHead(keepAlive: plan.keepAlive, into: &buffer)
-        ChunkEncoder.writeChunkHeader(length: prefix.count + SSEChunks.roleSuffix.count, into: &buffer)
-        buffer.writeBytes(prefix)
-        buffer.writeBytes(SSEChunks.roleSuffix)
-        ChunkEncoder.writeChunkEnd(into: &buffer)
+        if let fault = pendingFault, fault.kind == .stall, faultPoint == 0 {
+            startStall(fault, at: now)
+            return
+        }
+        let chunk = ChunkEncoder.beginChunk(into: &buffer)
+        events.writeOpening(into: &buffer)
+        openingWritten = true
+        ChunkEncoder.endChunk(startedAt: chunk, into: &buffer)
     }
 
-    /// Appends the tokens due at `now` as one chunk; after the last token also the finish event, the
-    /// usage event when asked for, `[DONE]` and the last-chunk marker.
+    /// Appends what is due at `now` as one chunk: the tokens due, a fault when its point is
+    /// reached, and after the last token the closing events and the last-chunk marker.
     ///
-    /// - Returns: whether anything was written.
+    /// - Returns: whether anything was due.
     mutating func writeDue(at now: NIODeadline, into buffer: inout ByteBuffer) -> Bool {
-        guard !isFinished, let deadline = nextDeadline, now >= deadline else { return false }
+        guard let deadline = nextDeadline, now >= deadline else { return false }
+        stallUntil = nil
+        let chunk = ChunkEncoder.beginChunk(into: &buffer)
+        if !openingWritten {
+            events.writeOpening(into: &buffer)
+            openingWritten = true
+        }
         let due = plan.interTokenDelayNanos == 0 ? plan.completionTokens : min(tokensSent + 1, plan.completionTokens)
-        let finishing = due == plan.completionTokens
-        let finishSuffix = plan.finishReason == .stop ? SSEChunks.stopSuffix : SSEChunks.lengthSuffix
-        let usageSuffix =
-            finishing && plan.includeUsage
-            ? SSEChunks.usageSuffix(promptTokens: plan.promptTokens, completionTokens: plan.completionTokens) : []
-
-        var length = 0
-        for k in tokensSent..<due {
-            length += prefix.count + SSEChunks.tokenSuffix(k).count
-        }
-        if finishing {
-            length += prefix.count + finishSuffix.count + SSEChunks.done.count
-            if plan.includeUsage { length += prefix.count + usageSuffix.count }
-        }
-        guard length > 0 else { return false }
-
-        buffer.reserveCapacity(minimumWritableBytes: length + 24)
-        ChunkEncoder.writeChunkHeader(length: length, into: &buffer)
-        for k in tokensSent..<due {
-            buffer.writeBytes(prefix)
-            buffer.writeBytes(SSEChunks.tokenSuffix(k))
-        }
-        if finishing {
-            buffer.writeBytes(prefix)
-            buffer.writeBytes(finishSuffix)
-            if plan.includeUsage {
-                buffer.writeBytes(prefix)
-                buffer.writeBytes(usageSuffix)
+        while true {
+            if tokensSent == faultPoint, let fault = pendingFault {
+                pendingFault = nil
+                if fire(fault, at: now, into: &buffer) {
+                    ChunkEncoder.endChunk(startedAt: chunk, into: &buffer)
+                    if isFinished { buffer.writeStaticString(ChunkEncoder.lastChunk) }
+                    lastTokenWrittenAt = now
+                    return true
+                }
             }
-            buffer.writeBytes(SSEChunks.done)
+            guard tokensSent < due else { break }
+            let stop = min(due, faultPoint.map { $0 > tokensSent ? $0 : due } ?? due)
+            for k in tokensSent..<stop {
+                events.writeToken(k, into: &buffer)
+            }
+            tokensSent = stop
         }
-        ChunkEncoder.writeChunkEnd(into: &buffer)
-        if finishing {
-            buffer.writeStaticString(ChunkEncoder.lastChunk)
+        if tokensSent == plan.completionTokens {
+            events.writeClosing(into: &buffer)
+            isFinished = true
         }
-        tokensSent = due
-        isFinished = finishing
+        ChunkEncoder.endChunk(startedAt: chunk, into: &buffer)
+        if isFinished { buffer.writeStaticString(ChunkEncoder.lastChunk) }
         lastTokenWrittenAt = now
         return true
+    }
+
+    /// Acts out a fault. - Returns: true when this write must end here.
+    private mutating func fire(_ fault: MockFault, at now: NIODeadline, into buffer: inout ByteBuffer) -> Bool {
+        switch fault.kind {
+        case .errorEvent, .overloadedEvent:
+            events.writeError(overloaded: fault.kind == .overloadedEvent, into: &buffer)
+            isFinished = true
+            return true
+        case .disconnect:
+            mustDisconnect = true
+            return true
+        case .stall:
+            startStall(fault, at: now)
+            return true
+        case .malformed:
+            events.writeMalformed(into: &buffer)
+            return false
+        case .http:
+            return false
+        }
+    }
+
+    private mutating func startStall(_ fault: MockFault, at now: NIODeadline) {
+        pendingFault = nil
+        stallUntil = fault.stallNanos.map { now + .nanoseconds(Int64(clamping: $0)) } ?? .distantFuture
     }
 }

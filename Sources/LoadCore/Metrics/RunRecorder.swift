@@ -29,6 +29,10 @@ public final class RunRecorder {
     public private(set) var outputTokens = 0
     /// Input tokens reported by usage, successful attempts.
     public private(set) var inputTokens = 0
+    /// Cost of every attempt (failed ones too) that carried one, in US dollars.
+    public private(set) var costUSD = 0.0
+    /// Attempts that carried a cost (0 when the model has no price).
+    public private(set) var costedAttempts = 0
     /// Attempts without a closed-loop user (open loop).
     public private(set) var openLoopAttempts = 0
     /// Earliest startNanos recorded.
@@ -60,6 +64,10 @@ public final class RunRecorder {
         firstStartNanos = min(firstStartNanos ?? attempt.startNanos, attempt.startNanos)
         lastEndNanos = max(lastEndNanos ?? attempt.endNanos, attempt.endNanos)
         add(.scheduleLag, from: attempt.intendedStartNanos, to: attempt.startNanos)
+        if let cost = attempt.costUSD {
+            costUSD += cost
+            costedAttempts += 1
+        }
 
         guard attempt.succeeded else {
             errorsByClass[Self.errorClass(of: attempt), default: 0] += 1
@@ -96,6 +104,8 @@ public final class RunRecorder {
         outputTokens += other.outputTokens
         inputTokens += other.inputTokens
         openLoopAttempts += other.openLoopAttempts
+        costUSD += other.costUSD
+        costedAttempts += other.costedAttempts
         if let start = other.firstStartNanos { firstStartNanos = min(firstStartNanos ?? start, start) }
         if let end = other.lastEndNanos { lastEndNanos = max(lastEndNanos ?? end, end) }
     }

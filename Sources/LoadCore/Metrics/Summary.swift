@@ -30,6 +30,9 @@ public struct Summary: Sendable, Equatable, Codable {
     /// Output tokens of successful attempts per second.
     public var outputTokensPerSecond: Double
     public var outputTokens: Int
+    /// Cost of all attempts in US dollars, from usage and the models catalog; nil when no attempt
+    /// had a price.
+    public var costUSD: Double?
 
     /// Schedule lag p99 above which the intended-start rows are shown in closed loop, in ms.
     public static let lagThresholdMillis = 1.0
@@ -60,6 +63,7 @@ public struct Summary: Sendable, Equatable, Codable {
         requestsPerSecond = seconds > 0 ? Double(attempts) / seconds : 0
         successesPerSecond = seconds > 0 ? Double(successes) / seconds : 0
         outputTokensPerSecond = seconds > 0 ? Double(outputTokens) / seconds : 0
+        costUSD = recorder.costedAttempts > 0 ? recorder.costUSD : nil
     }
 
     /// The row of one metric, if shown.

@@ -34,6 +34,9 @@ public enum SummaryTable {
             outcome += " (" + errors.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
         }
         lines.append(outcome)
+        if let cost = summary.costUSD {
+            lines.append("cost: \(CostBudget.dollars(cost)) (from usage and the models catalog; verify the prices)")
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

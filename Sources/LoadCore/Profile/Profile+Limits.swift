@@ -11,6 +11,9 @@ extension Profile {
         public var timeoutNanos: UInt64
         /// TCP + TLS connect timeout (default 10 s).
         public var connectTimeoutNanos: UInt64
+        /// Stop new requests once the spend of finished attempts plus an estimate for those in
+        /// flight reaches this many US dollars (nil: no limit). See `CostBudget`.
+        public var maxCostUSD: Double?
 
         public init(maxRequests: Int? = nil, maxInFlight: Int = 10_000, maxQueued: Int = 100_000,
                     timeoutNanos: UInt64 = 120_000_000_000, connectTimeoutNanos: UInt64 = 10_000_000_000) {

@@ -11,6 +11,10 @@ extension Profile {
         public var errorRate: Double
         /// HTTP status of injected errors (default 500).
         public var errorStatus: Int
+        /// The dialect the mock speaks, and loadgen with it (default openai).
+        public var dialect: APIDialect = .openAI
+        /// Misbehaviours injected into a fraction of responses (default none).
+        public var faults: [MockFault] = []
 
         public init(ttft: DelaySpec = .fixed(nanos: 200_000_000), interTokenNanos: UInt64 = 10_000_000,
                     outputTokens: Int = 32, errorRate: Double = 0, errorStatus: Int = 500) {

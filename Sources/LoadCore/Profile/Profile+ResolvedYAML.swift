@@ -7,13 +7,19 @@ extension Profile {
         lines.append("  model: \(Self.quote(target.model))")
         if let baseURL = target.baseURL { lines.append("  base_url: \(Self.quote(baseURL))") }
         if let apiKeyEnv = target.apiKeyEnv { lines.append("  api_key_env: \(Self.quote(apiKeyEnv))") }
+        if target.provider == .anthropic { lines.append("  anthropic_version: \(Self.quote(target.anthropicVersion))") }
         if let mock = target.mock {
             lines.append("  mock:")
+            lines.append("    dialect: \(mock.dialect.rawValue)")
             lines.append("    ttft: \(Self.yaml(mock.ttft))")
             lines.append("    inter_token: \(DurationFormat.format(nanos: mock.interTokenNanos))")
             lines.append("    output_tokens: \(mock.outputTokens)")
             lines.append("    error_rate: \(Self.number(mock.errorRate))")
             lines.append("    error_status: \(mock.errorStatus)")
+            if !mock.faults.isEmpty {
+                lines.append("    faults:")
+                for fault in mock.faults { lines.append("      - " + Self.yaml(fault)) }
+            }
         }
         lines.append("prompts:")
         for prompt in prompts {
@@ -54,7 +60,16 @@ extension Profile {
         lines.append("  max_queue: \(limits.maxQueued)")
         lines.append("  timeout: \(DurationFormat.format(nanos: limits.timeoutNanos))")
         lines.append("  connect_timeout: \(DurationFormat.format(nanos: limits.connectTimeoutNanos))")
+        if let maxCostUSD = limits.maxCostUSD { lines.append("  max_cost_usd: \(Self.number(maxCostUSD))") }
         lines.append("seed: \(seed)")
+        if pricing.catalogPath != nil || !pricing.models.isEmpty {
+            lines.append("pricing:")
+            if let path = pricing.catalogPath { lines.append("  catalog: \(Self.quote(path))") }
+            if !pricing.models.isEmpty {
+                lines.append("  models:")
+                for price in pricing.models { lines.append("    - " + Self.yaml(price)) }
+            }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -66,6 +81,25 @@ extension Profile {
         case let .normal(meanNanos, stddevNanos): return "{normal: {mean: \(f(meanNanos)), stddev: \(f(stddevNanos))}}"
         case .exponential(let meanNanos): return "{exponential: \(f(meanNanos))}"
         }
+    }
+
+    private static func yaml(_ fault: MockFault) -> String {
+        var fields = ["kind: \(fault.kind.rawValue)", "rate: \(number(fault.rate))"]
+        switch fault.kind {
+        case .http: fields.append("status: \(fault.status)")
+        case .stall:
+            fields.append("after_tokens: \(fault.afterTokens)")
+            if let nanos = fault.stallNanos { fields.append("duration: \(DurationFormat.format(nanos: nanos))") }
+        default: fields.append("after_tokens: \(fault.afterTokens)")
+        }
+        return "{" + fields.joined(separator: ", ") + "}"
+    }
+
+    private static func yaml(_ price: ModelPrice) -> String {
+        var fields = ["provider: \(price.provider)", "model: \(quote(price.model))", "input: \(number(price.inputPerMillion))",
+                      "output: \(number(price.outputPerMillion))"]
+        if let cached = price.cachedInputPerMillion { fields.append("cached_input: \(number(cached))") }
+        return "{" + fields.joined(separator: ", ") + "}"
     }
 
     /// Integral values without a fraction ("5"), others in Swift's shortest round-trip form.

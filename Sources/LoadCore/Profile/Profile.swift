@@ -6,12 +6,17 @@ import Foundation
 ///
 ///     name: ramp                       # default: the file name without extension
 ///     target:
-///       provider: mock                 # mock | openai | openai-compatible
-///       model: mock-small              # required for openai and openai-compatible
-///       base_url: http://127.0.0.1:8000/v1   # required for openai-compatible;
-///                                      # default https://api.openai.com/v1 for openai; ignored for mock
-///       api_key_env: OPENAI_API_KEY    # the NAME of an environment variable; default OPENAI_API_KEY for openai
+///       provider: mock                 # mock | openai | anthropic | groq | openai-compatible
+///       model: mock-small              # required except for mock
+///       base_url: http://127.0.0.1:8000/v1   # required for openai-compatible; defaults: openai
+///                                      # https://api.openai.com/v1, anthropic https://api.anthropic.com/v1,
+///                                      # groq https://api.groq.com/openai/v1; ignored for mock
+///       api_key_env: OPENAI_API_KEY    # the NAME of an environment variable; defaults OPENAI_API_KEY,
+///                                      # ANTHROPIC_API_KEY, GROQ_API_KEY; none for openai-compatible
+///       anthropic_version: 2023-06-01  # provider anthropic only: the anthropic-version header
 ///       mock:                          # provider mock only: the embedded mock's behaviour
+///         dialect: openai              # openai | anthropic | groq: what the mock (and loadgen) speak
+///         faults: [{kind: disconnect, after_tokens: 3, rate: 0.1}]   # see Profile.MockFault
 ///         ttft: 200ms                  # a duration, or {uniform: [100ms, 300ms]},
 ///                                      # {normal: {mean: 200ms, stddev: 20ms}}, {exponential: 200ms}
 ///         inter_token: 10ms
@@ -29,7 +34,8 @@ import Foundation
 ///       # closed: stages: [{ duration: 30s, users: 64 }]  (users may ramp too: "1..64")
 ///       # shorthands: {mode: open, rate: 200, duration: 10s}
 ///       #             {mode: closed, users: 100, requests: 500}   (requests sets limits.max_requests)
-///     limits: { max_requests: 10000, max_in_flight: 2000, timeout: 120s, connect_timeout: 10s }
+///     limits: { max_requests: 10000, max_in_flight: 2000, timeout: 120s, connect_timeout: 10s, max_cost_usd: 5 }
+///     pricing: { catalog: prices.yaml, models: [{provider: openai, model: my-ft, input: 3, output: 12}] }
 ///     seed: 1
 ///
 /// Durations carry a unit: `500ms`, `30s`, `2m`, `1h`, `1.5s` (also `us`, `ns`).
@@ -48,6 +54,8 @@ public struct Profile: Sendable, Equatable {
     public var limits: Limits
     /// Seeds every random choice of the run (default 1).
     public var seed: UInt64
+    /// Where model prices come from (default: the built-in catalog).
+    public var pricing = Pricing()
 
     /// The prompt used when a profile has no `prompts`.
     public static let defaultPrompts: [[ChatMessage]] = [[ChatMessage(role: .user, content: "Say hello in one short sentence.")]]

@@ -5,7 +5,7 @@ import Yams
 /// its position, so that one run of `loadgen` reports all mistakes at once.
 struct ProfileParser {
     let file: String
-    private(set) var problems: [ProfileProblem] = []
+    var problems: [ProfileProblem] = []
 
     init(file: String) {
         self.file = file
@@ -28,7 +28,8 @@ struct ProfileParser {
             report(nil, "", "cannot parse YAML: \(error)")
             return nil
         }
-        guard let fields = mapping(root, "", known: ["name", "target", "prompts", "request", "load", "limits", "seed"],
+        guard let fields = mapping(root, "", known: ["name", "target", "prompts", "request", "load", "limits", "seed",
+                                                     "pricing"],
                                    hints: ["retry": "retries are not supported yet; remove retry:",
                                            "slo": "SLO checks are not supported yet; remove slo:"]) else {
             return nil
@@ -56,9 +57,13 @@ struct ProfileParser {
                 report(node, "seed", "expected a non-negative whole number, got \(describe(node))")
             }
         }
+        let pricing = fields["pricing"].map { parsePricing($0) } ?? Profile.Pricing()
+        if let target { checkRequest(request, node: fields["request"], against: target) }
         guard let target, let load else { return nil }
-        return Profile(name: name, target: target, prompts: prompts, request: request, load: load, limits: limits,
-                       seed: seed)
+        var profile = Profile(name: name, target: target, prompts: prompts, request: request, load: load, limits: limits,
+                              seed: seed)
+        profile.pricing = pricing
+        return profile
     }
 
     // MARK: - Sections
@@ -68,7 +73,8 @@ struct ProfileParser {
             report(parent, "target", "missing required field; add e.g. target: {provider: mock, model: mock-small}")
             return nil
         }
-        guard let fields = mapping(node, "target", known: ["provider", "model", "base_url", "api_key_env", "mock"]) else {
+        guard let fields = mapping(node, "target", known: ["provider", "model", "base_url", "api_key_env", "mock",
+                                                           "anthropic_version"]) else {
             return nil
         }
         let providers = Profile.Provider.allCases.map(\.rawValue).joined(separator: " | ")
@@ -88,7 +94,7 @@ struct ProfileParser {
             }
             target.model = model
         } else if fields["model"] == nil, provider != .mock {
-            report(node, "target.model", "missing required field for provider \(provider.rawValue); e.g. model: gpt-4o-mini")
+            report(node, "target.model", "missing required field for provider \(provider.rawValue); e.g. model: \(provider.exampleModel)")
         }
         if let urlNode = fields["base_url"], let url = string(urlNode, "target.base_url") {
             if !(url.hasPrefix("http://") || url.hasPrefix("https://")) || URL(string: url)?.host == nil {
@@ -96,13 +102,11 @@ struct ProfileParser {
             }
             if provider != .mock { target.baseURL = url }
         } else if fields["base_url"] == nil {
-            switch provider {
-            case .openai: target.baseURL = Profile.Target.openAIBaseURL
-            case .openaiCompatible:
+            if provider == .openaiCompatible {
                 report(node, "target.base_url", "missing required field for provider openai-compatible; "
                     + "give the server's API root, e.g. base_url: http://127.0.0.1:8000/v1")
-            case .mock: break
             }
+            target.baseURL = provider.defaultBaseURL
         }
         if let keyNode = fields["api_key_env"], let name = string(keyNode, "target.api_key_env") {
             if name.hasPrefix("sk-") {
@@ -113,8 +117,17 @@ struct ProfileParser {
                 report(keyNode, "target.api_key_env", "expected an environment variable name like OPENAI_API_KEY, got \(describe(keyNode))")
             }
             target.apiKeyEnv = name
-        } else if fields["api_key_env"] == nil, provider == .openai {
-            target.apiKeyEnv = Profile.Target.openAIKeyEnv
+        } else if fields["api_key_env"] == nil {
+            target.apiKeyEnv = provider.defaultKeyEnv
+        }
+        if let versionNode = fields["anthropic_version"], let version = string(versionNode, "target.anthropic_version") {
+            if provider != .anthropic {
+                report(versionNode, "target.anthropic_version", "anthropic_version applies only to provider anthropic; remove it")
+            } else if version.isEmpty || !version.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
+                report(versionNode, "target.anthropic_version", "expected a version date like 2023-06-01, got \(describe(versionNode))")
+            } else {
+                target.anthropicVersion = version
+            }
         }
         if let mockNode = fields["mock"] {
             if provider == .mock {
@@ -131,9 +144,19 @@ struct ProfileParser {
     private mutating func parseMock(_ node: Node) -> Profile.MockSettings {
         var mock = Profile.MockSettings()
         guard let fields = mapping(node, "target.mock",
-                                   known: ["ttft", "inter_token", "output_tokens", "error_rate", "error_status"]) else {
+                                   known: ["ttft", "inter_token", "output_tokens", "error_rate", "error_status", "dialect",
+                                           "faults"]) else {
             return mock
         }
+        if let n = fields["dialect"] {
+            let dialects = APIDialect.allCases.map(\.rawValue).joined(separator: " | ")
+            if let text = scalarText(n), let dialect = APIDialect(rawValue: text) {
+                mock.dialect = dialect
+            } else {
+                report(n, "target.mock.dialect", "expected \(dialects), got \(describe(n))")
+            }
+        }
+        if let n = fields["faults"] { mock.faults = parseMockFaults(n) }
         if let n = fields["ttft"], let delay = delaySpec(n, "target.mock.ttft") { mock.ttft = delay }
         if let n = fields["inter_token"], let nanos = duration(n, "target.mock.inter_token", allowZero: true) {
             mock.interTokenNanos = nanos
@@ -232,9 +255,8 @@ struct ProfileParser {
     private mutating func parseLimits(_ node: Node) -> Profile.Limits {
         var limits = Profile.Limits()
         guard let fields = mapping(node, "limits", known: ["max_requests", "max_in_flight", "max_queue", "timeout",
-                                                           "connect_timeout"],
-                                   hints: ["max_cost_usd": "cost limits are not supported yet; remove max_cost_usd:",
-                                           "ttft_timeout": "a separate TTFT timeout is not supported yet; use timeout:"]) else {
+                                                           "connect_timeout", "max_cost_usd"],
+                                   hints: ["ttft_timeout": "a separate TTFT timeout is not supported yet; use timeout:"]) else {
             return limits
         }
         if let n = fields["max_requests"] { limits.maxRequests = integer(n, "limits.max_requests", minimum: 1) }
@@ -247,6 +269,13 @@ struct ProfileParser {
         if let n = fields["timeout"], let value = duration(n, "limits.timeout") { limits.timeoutNanos = value }
         if let n = fields["connect_timeout"], let value = duration(n, "limits.connect_timeout") {
             limits.connectTimeoutNanos = value
+        }
+        if let n = fields["max_cost_usd"] {
+            if let value = number(n), value > 0 {
+                limits.maxCostUSD = value
+            } else {
+                report(n, "limits.max_cost_usd", "expected a positive number of US dollars like 5 or 0.50, got \(describe(n))")
+            }
         }
         return limits
     }
@@ -444,7 +473,7 @@ struct ProfileParser {
     // MARK: - Values
 
     /// Rate (open) or users (closed): a positive number, or a ramp "a..b" with a ≥ 0 and b > 0.
-    private mutating func level(_ node: Node, _ path: String, mode: LoadMode) -> Stage.Level? {
+    mutating func level(_ node: Node, _ path: String, mode: LoadMode) -> Stage.Level? {
         let expected = mode == .open
             ? "expected a positive number or a ramp like \"1..50\""
             : "expected a positive whole number of users or a ramp like \"1..64\""
@@ -473,7 +502,7 @@ struct ProfileParser {
         return .constant(v)
     }
 
-    private mutating func duration(_ node: Node, _ path: String, allowZero: Bool = false) -> UInt64? {
+    mutating func duration(_ node: Node, _ path: String, allowZero: Bool = false) -> UInt64? {
         let expected = "expected a duration with a unit like 500ms, 30s, 2m or 1h"
         guard let text = scalarText(node) else {
             report(node, path, "\(expected), got \(describe(node))")
@@ -494,7 +523,7 @@ struct ProfileParser {
         return nanos
     }
 
-    private mutating func delaySpec(_ node: Node, _ path: String) -> DelaySpec? {
+    mutating func delaySpec(_ node: Node, _ path: String) -> DelaySpec? {
         let expected = "expected a duration like 200ms, or {uniform: [100ms, 300ms]}, {normal: {mean: 200ms, stddev: 20ms}} or {exponential: 200ms}"
         if scalarText(node) != nil {
             return duration(node, path, allowZero: true).map { .fixed(nanos: $0) }
@@ -532,7 +561,7 @@ struct ProfileParser {
         }
     }
 
-    private mutating func integer(_ node: Node, _ path: String, minimum: Int) -> Int? {
+    mutating func integer(_ node: Node, _ path: String, minimum: Int) -> Int? {
         if let text = scalarText(node)?.replacingOccurrences(of: "_", with: ""), let value = Int(text), value >= minimum {
             return value
         }
@@ -541,12 +570,12 @@ struct ProfileParser {
         return nil
     }
 
-    private func number(_ node: Node) -> Double? {
+    func number(_ node: Node) -> Double? {
         guard let text = scalarText(node), let value = Double(text), value.isFinite else { return nil }
         return value
     }
 
-    private mutating func string(_ node: Node, _ path: String) -> String? {
+    mutating func string(_ node: Node, _ path: String) -> String? {
         guard let text = scalarText(node) else {
             report(node, path, "expected text, got \(describe(node))")
             return nil
@@ -557,17 +586,17 @@ struct ProfileParser {
     // MARK: - Nodes
 
     /// The text of a non-null scalar.
-    private func scalarText(_ node: Node) -> String? {
+    func scalarText(_ node: Node) -> String? {
         guard let scalar = node.scalar, !isNull(node) else { return nil }
         return scalar.string
     }
 
-    private func isNull(_ node: Node) -> Bool {
+    func isNull(_ node: Node) -> Bool {
         guard let scalar = node.scalar else { return false }
         return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
-    private func describe(_ node: Node) -> String {
+    func describe(_ node: Node) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -579,7 +608,7 @@ struct ProfileParser {
         }
     }
 
-    private mutating func sequence(_ node: Node, _ path: String, expected: String) -> [Node]? {
+    mutating func sequence(_ node: Node, _ path: String, expected: String) -> [Node]? {
         guard case .sequence(let list) = node else {
             report(node, path, "expected \(expected), got \(describe(node))")
             return nil
@@ -589,7 +618,7 @@ struct ProfileParser {
 
     /// The entries of a mapping by key, after checking the keys: unknown ones are reported with the
     /// nearest known key as a suggestion, or with a dedicated hint.
-    private mutating func mapping(_ node: Node, _ path: String, known: [String],
+    mutating func mapping(_ node: Node, _ path: String, known: [String],
                                   hints: [String: String] = [:]) -> [String: Node]? {
         guard case .mapping(let mapping) = node else {
             report(node, path, "expected a mapping with keys \(known.joined(separator: ", ")), got \(describe(node))")
@@ -618,7 +647,7 @@ struct ProfileParser {
 
     // MARK: - Problems
 
-    private mutating func report(_ node: Node?, _ path: String, _ message: String) {
+    mutating func report(_ node: Node?, _ path: String, _ message: String) {
         let mark = node?.mark
         problems.append(ProfileProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1,
                                        fieldPath: path, message: message))

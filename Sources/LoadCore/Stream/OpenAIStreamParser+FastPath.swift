@@ -8,7 +8,9 @@
 /// - a top-level `error` or `x_groq` member (failures and Groq usage are rare, so they stay on
 ///   the tree path, which also produces their messages);
 /// - a backslash-escaped key where keys are compared (it might decode to one we look for);
-/// - a `prompt_tokens` / `completion_tokens` that is a number but not a plain Int64 literal.
+/// - a `prompt_tokens` / `completion_tokens` / `prompt_tokens_details.cached_tokens` that is a
+///   number but not a plain Int64 literal;
+/// - a `queue_time` in `usage` (Groq: rare, left to the tree path).
 ///
 /// Duplicate keys resolve as `JSONValue`'s subscript does: the first member wins.
 extension OpenAIStreamParser {
@@ -150,6 +152,7 @@ extension OpenAIStreamParser {
         var usage = TokenUsage(inputTokens: nil, outputTokens: nil)
         var sawPrompt = false
         var sawCompletion = false
+        var sawDetails = false
         guard try cursor.enterObject() else { return usage }
         repeat {
             let key = try cursor.readKey()
@@ -160,11 +163,38 @@ extension OpenAIStreamParser {
             } else if !sawCompletion && cursor.bytes(of: key, equal: "completion_tokens") {
                 sawCompletion = true
                 usage.outputTokens = try scanCount(&cursor)
+            } else if !sawDetails && cursor.bytes(of: key, equal: "prompt_tokens_details") {
+                sawDetails = true
+                usage.cachedInputTokens = try scanCachedTokens(&cursor)
+            } else if cursor.bytes(of: key, equal: "queue_time") {
+                throw JSONCursor.Rejection()
             } else {
                 try cursor.skipValue()
             }
         } while try cursor.nextMember()
         return usage
+    }
+
+    /// The value of `prompt_tokens_details`: its first `cached_tokens` when it is an object.
+    private static func scanCachedTokens(_ cursor: inout JSONCursor) throws(JSONCursor.Rejection) -> Int? {
+        guard cursor.current == UInt8(ascii: "{") else {
+            try cursor.skipValue()
+            return nil
+        }
+        var cached: Int?
+        var sawCached = false
+        guard try cursor.enterObject() else { return nil }
+        repeat {
+            let key = try cursor.readKey()
+            if key.hasEscapes { throw JSONCursor.Rejection() }
+            if !sawCached && cursor.bytes(of: key, equal: "cached_tokens") {
+                sawCached = true
+                cached = try scanCount(&cursor)
+            } else {
+                try cursor.skipValue()
+            }
+        } while try cursor.nextMember()
+        return cached
     }
 
     /// A token count: the integer, or nil for a value that is not a number (as `intValue`).

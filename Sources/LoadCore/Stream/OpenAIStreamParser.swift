@@ -4,10 +4,12 @@
 /// A chunk counts one token per choice whose `delta` carries a non-empty `content`,
 /// `reasoning_content` or `reasoning` string, a non-empty `refusal` string, or a non-empty
 /// `tool_calls` array. Role-only and empty-content deltas count nothing, so TTFT is never taken
-/// from them. `usage` (or Groq's `x_groq.usage` when `usage` is absent) becomes `TokenUsage`.
-/// An `error` object (or Groq's `x_groq.error`) becomes a failure: `.overloaded` when its type or
-/// code mentions "overloaded", `.providerError` otherwise. Data that is not a JSON object is
-/// `.malformed`.
+/// from them. `usage` (or Groq's `x_groq.usage` when `usage` is absent) becomes `TokenUsage`,
+/// with `prompt_tokens_details.cached_tokens` as the cached input; Groq's `queue_time` (seconds,
+/// in `usage` or `x_groq.usage`) becomes `providerQueueNanos`.
+/// An `error` object (or Groq's `x_groq.error`) becomes a failure: `.overloaded` when its type,
+/// code or message mentions "overloaded", `.providerError` otherwise. Data that is not a JSON
+/// object is `.malformed`.
 public struct OpenAIStreamParser {
     /// Longest excerpt of offending data quoted in a `.malformed` message.
     static let excerptLimit = 80
@@ -53,6 +55,7 @@ public struct OpenAIStreamParser {
             }
         }
         update.usage = Self.usage(in: chunk)
+        update.providerQueueNanos = Self.queueNanos(in: chunk)
         return update
     }
 
@@ -72,6 +75,7 @@ public struct OpenAIStreamParser {
             update.tokens = 1
         }
         update.usage = usage(in: completion)
+        update.providerQueueNanos = queueNanos(in: completion)
         return update
     }
 
@@ -89,7 +93,7 @@ public struct OpenAIStreamParser {
     }
 
     /// Parses `data` and requires a JSON object.
-    private static func parseObject(_ data: [UInt8]) -> ParsedObject {
+    static func parseObject(_ data: [UInt8]) -> ParsedObject {
         let value: JSONValue
         do throws(JSONParseError) {
             value = try JSONParser.parse(data)
@@ -103,7 +107,7 @@ public struct OpenAIStreamParser {
     }
 
     /// The outcome of `parseObject`.
-    private enum ParsedObject {
+    enum ParsedObject {
         case object(JSONValue)
         case failure(StreamFailure)
     }
@@ -128,7 +132,15 @@ public struct OpenAIStreamParser {
         } else {
             return nil
         }
-        return TokenUsage(inputTokens: usage["prompt_tokens"]?.intValue, outputTokens: usage["completion_tokens"]?.intValue)
+        return TokenUsage(inputTokens: usage["prompt_tokens"]?.intValue, outputTokens: usage["completion_tokens"]?.intValue,
+                          cachedInputTokens: usage["prompt_tokens_details"]?["cached_tokens"]?.intValue)
+    }
+
+    /// Groq's `queue_time` (seconds) from `usage` or `x_groq.usage`, in nanoseconds.
+    private static func queueNanos(in object: JSONValue) -> UInt64? {
+        let seconds = object["usage"]?["queue_time"]?.doubleValue ?? object["x_groq"]?["usage"]?["queue_time"]?.doubleValue
+        guard let seconds, seconds.isFinite, seconds >= 0, seconds < 1e9 else { return nil }
+        return UInt64((seconds * 1e9).rounded())
     }
 
     /// The failure described by a top-level `error` (or `x_groq.error`), if any.
@@ -153,11 +165,12 @@ public struct OpenAIStreamParser {
         default: code = nil
         }
         let overloaded = type.map(mentionsOverloaded) == true || code.map(mentionsOverloaded) == true
+            || mentionsOverloaded(message)
         let text = type.map { "\($0): \(message)" } ?? message
         return StreamFailure(kind: overloaded ? .overloaded : .providerError, message: text)
     }
 
-    private static func mentionsOverloaded(_ text: String) -> Bool {
+    static func mentionsOverloaded(_ text: String) -> Bool {
         text.lowercased().contains("overloaded")
     }
 

@@ -1,11 +1,18 @@
-/// Token usage as reported by a provider.
+/// Token usage as reported by a provider, normalised across dialects.
 public struct TokenUsage: Equatable, Sendable {
+    /// Every input token, cached ones included (OpenAI `prompt_tokens`; Anthropic `input_tokens` +
+    /// `cache_read_input_tokens` + `cache_creation_input_tokens`).
     public var inputTokens: Int?
+    /// Output tokens (OpenAI `completion_tokens`, Anthropic `output_tokens`).
     public var outputTokens: Int?
+    /// The part of `inputTokens` read from the provider's prompt cache (OpenAI
+    /// `prompt_tokens_details.cached_tokens`, Anthropic `cache_read_input_tokens`).
+    public var cachedInputTokens: Int?
 
-    public init(inputTokens: Int?, outputTokens: Int?) {
+    public init(inputTokens: Int?, outputTokens: Int?, cachedInputTokens: Int? = nil) {
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
+        self.cachedInputTokens = cachedInputTokens
     }
 }
 
@@ -35,14 +42,18 @@ public struct StreamUpdate: Equatable, Sendable {
     public var tokens: Int = 0
     /// Usage, when this event carried it.
     public var usage: TokenUsage?
-    /// True for the end-of-stream marker (`data: [DONE]`).
+    /// Time the request waited in the provider's queue, when this event reported it (Groq `queue_time`).
+    public var providerQueueNanos: UInt64?
+    /// True for the end-of-stream marker (`data: [DONE]`, Anthropic `message_stop`).
     public var done = false
     /// Set when the event reported an error or could not be parsed.
     public var failure: StreamFailure?
 
-    public init(tokens: Int = 0, usage: TokenUsage? = nil, done: Bool = false, failure: StreamFailure? = nil) {
+    public init(tokens: Int = 0, usage: TokenUsage? = nil, providerQueueNanos: UInt64? = nil, done: Bool = false,
+                failure: StreamFailure? = nil) {
         self.tokens = tokens
         self.usage = usage
+        self.providerQueueNanos = providerQueueNanos
         self.done = done
         self.failure = failure
     }

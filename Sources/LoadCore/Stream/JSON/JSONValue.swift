@@ -42,6 +42,15 @@ enum JSONValue: Sendable {
         }
     }
 
+    /// Any number as a Double.
+    var doubleValue: Double? {
+        switch self {
+        case .int(let value): return Double(value)
+        case .double(let value): return value
+        default: return nil
+        }
+    }
+
     /// True for `null`.
     var isNull: Bool {
         if case .null = self { return true }
