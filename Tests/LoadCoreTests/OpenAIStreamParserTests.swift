@@ -68,7 +68,19 @@ final class OpenAIStreamParserTests: XCTestCase {
             ("partial usage", #"{"choices":[],"usage":{"prompt_tokens":5}}"#, StreamUpdate(usage: TokenUsage(inputTokens: 5, outputTokens: nil))),
             // Groq: usage inside x_groq on the final chunk.
             ("groq usage", #"{"id":"chatcmpl-g","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"x_groq":{"id":"req_01","usage":{"queue_time":0.0123,"prompt_tokens":18,"prompt_time":0.001,"completion_tokens":120,"completion_time":0.4,"total_tokens":138,"total_time":0.401}}}"#,
-             StreamUpdate(usage: TokenUsage(inputTokens: 18, outputTokens: 120))),
+             StreamUpdate(usage: TokenUsage(inputTokens: 18, outputTokens: 120), providerQueueNanos: 12_300_000)),
+            // Groq's first chunk: x_groq with only an id, role-only delta: nothing.
+            ("groq first chunk", #"{"id":"chatcmpl-g","object":"chat.completion.chunk","created":1730000000,"model":"llama-3.1-8b-instant","choices":[{"index":0,"delta":{"role":"assistant","content":""},"logprobs":null,"finish_reason":null}],"x_groq":{"id":"req_01jabc"}}"#,
+             StreamUpdate()),
+            // Groq with include_usage: a usage chunk carrying queue_time in usage itself.
+            ("groq usage chunk", #"{"id":"chatcmpl-g","choices":[],"usage":{"queue_time":0.5,"prompt_tokens":3,"prompt_time":0.0001,"completion_tokens":4,"completion_time":0.01,"total_tokens":7,"total_time":0.51}}"#,
+             StreamUpdate(usage: TokenUsage(inputTokens: 3, outputTokens: 4), providerQueueNanos: 500_000_000)),
+            // Cached prompt tokens (OpenAI prompt caching): prompt_tokens_details.cached_tokens.
+            ("cached tokens", #"{"id":"c","choices":[],"usage":{"prompt_tokens":2006,"completion_tokens":300,"total_tokens":2306,"prompt_tokens_details":{"cached_tokens":1920,"audio_tokens":0},"completion_tokens_details":{"reasoning_tokens":0}}}"#,
+             StreamUpdate(usage: TokenUsage(inputTokens: 2006, outputTokens: 300, cachedInputTokens: 1920))),
+            // prompt_tokens_details that is not an object: no cached count.
+            ("details not object", #"{"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":1,"prompt_tokens_details":null}}"#,
+             StreamUpdate(usage: TokenUsage(inputTokens: 5, outputTokens: 1))),
             // Top-level usage wins over x_groq.usage.
             ("usage over groq", #"{"choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2},"x_groq":{"usage":{"prompt_tokens":9,"completion_tokens":9}}}"#,
              StreamUpdate(usage: TokenUsage(inputTokens: 1, outputTokens: 2))),
@@ -85,6 +97,9 @@ final class OpenAIStreamParserTests: XCTestCase {
             // Overloaded by code only.
             ("overloaded code", #"{"error":{"message":"Try again later","type":"service_unavailable","code":"model_overloaded"}}"#,
              StreamUpdate(failure: StreamFailure(kind: .overloaded, message: "service_unavailable: Try again later"))),
+            // Overloaded by the message text only (type and code say nothing).
+            ("overloaded message", #"{"error":{"message":"The engine is currently overloaded, please try again later.","type":"server_error","param":null,"code":null}}"#,
+             StreamUpdate(failure: StreamFailure(kind: .overloaded, message: "server_error: The engine is currently overloaded, please try again later."))),
             // Error without a type: just the message.
             ("error no type", #"{"error":{"message":"boom","code":500}}"#,
              StreamUpdate(failure: StreamFailure(kind: .providerError, message: "boom"))),
@@ -184,6 +199,12 @@ final class OpenAIStreamParserTests: XCTestCase {
             // Groq non-streamed usage lives at top level too; x_groq.usage is the fallback.
             ("groq fallback", #"{"choices":[{"message":{"content":"hi"}}],"x_groq":{"usage":{"prompt_tokens":3,"completion_tokens":1}}}"#,
              StreamUpdate(tokens: 1, usage: TokenUsage(inputTokens: 3, outputTokens: 1))),
+            // Groq non-streamed: usage (with its timings) at top level, x_groq with the request id.
+            ("groq", #"{"id":"chatcmpl-g","object":"chat.completion","model":"llama-3.1-8b-instant","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"usage":{"queue_time":0.017,"prompt_tokens":40,"prompt_time":0.002,"completion_tokens":8,"completion_time":0.006,"total_tokens":48,"total_time":0.008},"x_groq":{"id":"req_01"}}"#,
+             StreamUpdate(tokens: 1, usage: TokenUsage(inputTokens: 40, outputTokens: 8), providerQueueNanos: 17_000_000)),
+            // Cached input in a non-streamed body.
+            ("cached", #"{"choices":[{"message":{"content":"x"}}],"usage":{"prompt_tokens":1200,"completion_tokens":5,"prompt_tokens_details":{"cached_tokens":1024}}}"#,
+             StreamUpdate(tokens: 1, usage: TokenUsage(inputTokens: 1200, outputTokens: 5, cachedInputTokens: 1024))),
             // Error body (as sent with 4xx/5xx statuses).
             ("error", #"{"error":{"message":"Invalid API key","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#,
              StreamUpdate(failure: StreamFailure(kind: .providerError, message: "invalid_request_error: Invalid API key"))),
