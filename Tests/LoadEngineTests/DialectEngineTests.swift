@@ -1,0 +1,140 @@
+import Foundation
+import LoadCore
+import LoadEngine
+import MockProvider
+import XCTest
+
+/// Each dialect through real libcurl against the mock: timing, tokens and usage as the mock was
+/// told, and every error class the mock's faults produce, with the run going on.
+final class DialectEngineTests: XCTestCase {
+    /// A request template for `dialect` against the mock, as loadgen builds it.
+    private func template(_ mock: MockHarness, _ dialect: APIDialect, stream: Bool = true) -> RequestTemplate {
+        let prompt = #"[{"role":"user","content":"Say hello"}]"#
+        var headers = ["Content-Type: application/json", "Accept: text/event-stream"]
+        let root: String
+        let body: String
+        switch dialect {
+        case .openAI, .groq:
+            root = dialect == .groq ? "/openai/v1" : "/v1"
+            headers.append("Authorization: Bearer test-key")
+            body = #"{"model":"m","messages":\#(prompt),"stream":\#(stream)"#
+                + (stream ? #","stream_options":{"include_usage":true}}"# : "}")
+        case .anthropic:
+            root = "/v1"
+            headers += ["x-api-key: test-key", "anthropic-version: 2023-06-01"]
+            body = #"{"model":"m","max_tokens":1024,"messages":\#(prompt),"stream":\#(stream)}"#
+        }
+        var template = RequestTemplate(url: "http://127.0.0.1:\(mock.port)\(root)/\(dialect.requestPath)",
+                                       headers: headers, bodies: [Array(body.utf8)])
+        template.dialect = dialect
+        return template
+    }
+
+    /// 50 ms TTFT, 5 ms between 20 tokens: every dialect measures the same, and takes its token
+    /// counts from usage ("Say hello" is 9 bytes: 2 input tokens).
+    func testEveryDialectMeasuresTheMocksTiming() throws {
+        let mock = try MockHarness {
+            $0.ttft = .fixed(nanos: 50_000_000)
+            $0.interTokenDelayNanos = 5_000_000
+            $0.outputTokens = 20
+        }
+        for dialect in APIDialect.allCases {
+            let (records, outcome) = try mock.run(LoadPlan(mode: .closed(users: 4, thinkTimeNanos: 0), maxRequests: 20),
+                                                  template: template(mock, dialect))
+            XCTAssertEqual(records.count, 20, "\(dialect)")
+            XCTAssertEqual(outcome.loopCloseStatus, 0)
+            for record in records {
+                XCTAssertTrue(record.succeeded, "\(dialect): \(record.errorClass.map(\.rawValue) ?? "") \(record.errorMessage ?? "")")
+                XCTAssertEqual(record.countedOutputTokens, 20, "\(dialect)")
+                XCTAssertEqual(record.usageOutputTokens, 20, "\(dialect)")
+                XCTAssertFalse(record.outputTokensEstimated)
+                XCTAssertEqual(record.usageInputTokens, 2, "\(dialect)")
+                XCTAssertEqual(record.tokenOffsetsMicros.count, 20)
+                // The groq mock reports the wait before its completion started (no queue: well under 50 ms).
+                if dialect == .groq {
+                    let queue = try XCTUnwrap(record.providerQueueNanos, "groq queue_time")
+                    XCTAssertLessThan(queue, 50_000_000)
+                } else {
+                    XCTAssertNil(record.providerQueueNanos)
+                }
+            }
+            // Tolerances: TTFT 50 ms + up to 25 ms of loopback and scheduling on a shared machine;
+            // inter-token p50 within 4.5-8 ms of the mock's 5 ms.
+            let ttfts = records.compactMap(\.ttftMillis)
+            XCTAssertEqual(ttfts.count, 20)
+            XCTAssert((49.5...75).contains(exactPercentile(ttfts, 50)), "\(dialect) TTFT p50 \(exactPercentile(ttfts, 50)) ms")
+            let gaps = records.flatMap(\.interTokenMillis)
+            XCTAssert((4.5...8).contains(exactPercentile(gaps, 50)), "\(dialect) ITL p50 \(exactPercentile(gaps, 50)) ms")
+        }
+    }
+
+    func testEveryDialectWithoutStreaming() throws {
+        let mock = try MockHarness { $0.outputTokens = 9 }
+        for dialect in APIDialect.allCases {
+            let (records, _) = try mock.run(LoadPlan(mode: .closed(users: 2, thinkTimeNanos: 0), maxRequests: 4),
+                                            template: template(mock, dialect, stream: false))
+            XCTAssertEqual(records.count, 4)
+            for record in records {
+                XCTAssertTrue(record.succeeded, "\(dialect): \(record.errorMessage ?? "")")
+                XCTAssertEqual(record.usageOutputTokens, 9, "\(dialect)")
+                XCTAssertEqual(record.usageInputTokens, 2, "\(dialect)")
+                XCTAssertEqual(record.countedOutputTokens, 1)
+                XCTAssertNotNil(record.firstTokenNanos)
+                XCTAssertEqual(record.providerQueueNanos != nil, dialect == .groq, "\(dialect)")
+            }
+        }
+    }
+
+    /// Every fault of the mock, mixed into one run per dialect: each error class shows up with the
+    /// right detail, the successes in between are whole, and the run ends normally.
+    func testEveryFaultGivesItsErrorClassAndTheRunGoesOn() throws {
+        let mock = try MockHarness {
+            $0.threads = 1
+            $0.outputTokens = 6
+            $0.interTokenDelayNanos = 1_000_000
+            $0.faults = [
+                MockFault(kind: .http, rate: 0.08, status: 404),
+                MockFault(kind: .http, rate: 0.08, status: 503),
+                MockFault(kind: .http, rate: 0.08, status: 529),
+                MockFault(kind: .overloadedEvent, rate: 0.08, afterTokens: 2),
+                MockFault(kind: .errorEvent, rate: 0.08, afterTokens: 2),
+                MockFault(kind: .malformed, rate: 0.08, afterTokens: 3),
+                MockFault(kind: .disconnect, rate: 0.08, afterTokens: 3),
+                MockFault(kind: .stall, rate: 0.04, afterTokens: 1),
+            ]
+        }
+        for dialect in [APIDialect.openAI, .anthropic, .groq] {
+            var run = template(mock, dialect)
+            run.totalTimeoutNanos = 300_000_000  // ends the stalls
+            let (records, outcome) = try mock.run(LoadPlan(mode: .closed(users: 8, thinkTimeNanos: 0), maxRequests: 300),
+                                                  template: run)
+            XCTAssertEqual(records.count, 300, "\(dialect)")
+            XCTAssertEqual(outcome.loopCloseStatus, 0)
+            func with(_ errorClass: ErrorClass?) -> [AttemptRecord] { records.filter { $0.errorClass == errorClass } }
+            let label = "\(dialect)"
+
+            XCTAssertTrue(with(.http4xx).contains { $0.status == 404 }, label)
+            XCTAssertTrue(with(.http5xx).contains { $0.status == 503 }, label)
+            // Overloaded twice over: HTTP 529, and an overloaded error event inside a 200 stream.
+            XCTAssertTrue(with(.overloaded).contains { $0.status == 529 }, label)
+            let overloadedEvents = with(.overloaded).filter { $0.status == 200 }
+            XCTAssertFalse(overloadedEvents.isEmpty, label)
+            XCTAssertTrue(overloadedEvents.allSatisfy { $0.countedOutputTokens == 2 }, label)
+            let streamErrors = with(.streamError)
+            XCTAssertFalse(streamErrors.isEmpty, label)
+            XCTAssertTrue(streamErrors.allSatisfy { $0.status == 200 && $0.countedOutputTokens == 2 }, label)
+            // Protocol: invalid JSON in a chunk, and a stream cut by a disconnect.
+            let protocolErrors = with(.protocol)
+            XCTAssertTrue(protocolErrors.contains { $0.errorMessage?.hasPrefix("invalid JSON") == true }, "\(label) \(protocolErrors.map(\.errorMessage))")
+            XCTAssertTrue(protocolErrors.contains { $0.errorMessage?.contains("transfer closed") == true },
+                          "\(label) \(protocolErrors.map(\.errorMessage))")
+            // A stall past the attempt's timeout is a timeout (whichever kind the engine tells).
+            XCTAssertTrue(records.contains { $0.errorClass?.isTimeout == true }, label)
+            // And the rest succeeded, whole.
+            let successes = records.filter(\.succeeded)
+            XCTAssertGreaterThan(successes.count, 90, label)
+            XCTAssertTrue(successes.allSatisfy { $0.usageOutputTokens == 6 && $0.countedOutputTokens == 6 }, label)
+            XCTAssertTrue(records.suffix(50).contains(where: \.succeeded), "\(label): the run goes on to its end")
+        }
+    }
+}
