@@ -14,9 +14,11 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let loaded: Profile
+        let pricing: RunPricing
         do {
             loaded = try ProfileLoader.load(path: profile)
             _ = try PlanFactory.plan(loaded)
+            pricing = try RunPricing(profile: loaded, modelsFile: nil)
         } catch let error as CLIError {
             printError("loadgen: " + error.description)
             throw ExitCode(error.exitCode)
@@ -50,6 +52,10 @@ struct ValidateCommand: ParsableCommand {
         }
         print("  max in flight: \(loaded.limits.maxInFlight)")
         print("  prompts: \(loaded.prompts.count)")
+        let target = loaded.target
+        print("  target: \(target.provider.rawValue) \(target.model), \(target.dialect.rawValue) format, "
+            + (target.baseURL ?? "the embedded mock") + (target.apiKeyEnv.map { ", key from \($0)" } ?? ""))
+        print("  " + pricing.description)
         print("\n" + loaded.resolvedYAML())
     }
 }

@@ -129,37 +129,66 @@ final class RunEndToEndTests: XCTestCase {
         XCTAssertEqual(cancelled.count, attempts.count, "a 5 s TTFT: nothing finished before the cancel")
     }
 
-    /// A fake key in the environment reaches the server as a bearer token but appears in no file and
-    /// no output, even when the server fails every request.
+    /// A fake key in the environment reaches the server (as a bearer token, or Anthropic's
+    /// x-api-key) but appears in no file and no output, for every provider pointed at the mock,
+    /// even when the server fails every request, or half of them in the middle of the stream.
     func testAPIKeyAppearsNowhere() throws {
-        let mock = try BinaryRunner.start(["mock", "--port", "0", "--error-rate", "1", "--error-status", "401"])
-        defer {
-            kill(mock.process.processIdentifier, SIGTERM)
-            mock.process.waitUntilExit()
-        }
-        let firstLine = String(decoding: mock.stdout.fileHandleForReading.availableData, as: UTF8.self)
-        let baseURL = try XCTUnwrap(firstLine.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
-        XCTAssertTrue(baseURL.hasPrefix("http://127.0.0.1:"), firstLine)
+        // Table: mock arguments, provider, key variable (nil: the provider's default), API root on the mock.
+        let cases: [(mockArguments: [String], provider: String, variable: String?, root: String, expected: String)] = [
+            (["--error-rate", "1", "--error-status", "401"], "openai-compatible", "LOADGEN_TEST_KEY", "/v1", "http_4xx 10"),
+            (["--error-rate", "1", "--error-status", "401"], "openai", nil, "/v1", "http_4xx 10"),
+            (["--error-rate", "1", "--error-status", "401"], "anthropic", nil, "/v1", "http_4xx 10"),
+            (["--fault", "error_event,after=1,rate=0.5"], "anthropic", nil, "/v1", "stream_error"),
+            (["--fault", "malformed,rate=0.5"], "groq", nil, "/openai/v1", "protocol"),
+        ]
+        let defaultVariables = ["openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "groq": "GROQ_API_KEY"]
+        for row in cases {
+            let mock = try BinaryRunner.start(["mock", "--port", "0"] + row.mockArguments)
+            defer {
+                kill(mock.process.processIdentifier, SIGTERM)
+                mock.process.waitUntilExit()
+            }
+            let firstLine = String(decoding: mock.stdout.fileHandleForReading.availableData, as: UTF8.self)
+            let mockURL = try XCTUnwrap(firstLine.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+            XCTAssertTrue(mockURL.hasPrefix("http://127.0.0.1:"), firstLine)
+            let baseURL = mockURL.replacingOccurrences(of: "/v1", with: row.root)
 
-        let key = "sk-loadgen-test-\(UUID().uuidString)"
+            let key = "sk-loadgen-test-\(UUID().uuidString)"
+            let directory = try BinaryRunner.temporaryDirectory(self)
+            let keyLine = row.variable.map { ", api_key_env: \($0)" } ?? ""
+            let profile = try writeProfile("""
+                name: secret
+                target: {provider: \(row.provider), model: m, base_url: "\(baseURL)"\(keyLine)}
+                load: {mode: closed, users: 2, requests: 10}
+                """, in: directory)
+            var environment = ProcessInfo.processInfo.environment
+            environment[row.variable ?? defaultVariables[row.provider]!] = key
+            let runs = directory.appendingPathComponent("runs")
+            let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path], environment: environment)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertTrue(result.stdout.contains(row.expected), "\(row.provider): \(result.stdout)")
+            XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key), row.provider)
+            let run = try onlyRunDirectory(in: runs)
+            for file in try FileManager.default.contentsOfDirectory(atPath: run.path) {
+                let contents = try String(contentsOf: run.appendingPathComponent(file), encoding: .utf8)
+                XCTAssertFalse(contents.contains(key), "\(row.provider): the key leaked into \(file)")
+            }
+        }
+    }
+
+    /// A provider's key variable that is not set is named in the error, and nothing is sent.
+    func testMissingKeyNamesTheVariable() throws {
         let directory = try BinaryRunner.temporaryDirectory(self)
         let profile = try writeProfile("""
-            name: secret
-            target: {provider: openai-compatible, model: m, base_url: "\(baseURL)", api_key_env: LOADGEN_TEST_KEY}
-            load: {mode: closed, users: 2, requests: 10}
+            target: {provider: anthropic, model: claude-haiku-4-5, base_url: "http://127.0.0.1:9/v1"}
+            load: {mode: closed, users: 1, requests: 1}
             """, in: directory)
         var environment = ProcessInfo.processInfo.environment
-        environment["LOADGEN_TEST_KEY"] = key
-        let runs = directory.appendingPathComponent("runs")
-        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path], environment: environment)
-        XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("http_4xx 10"), result.stdout)
-        XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key))
-        let run = try onlyRunDirectory(in: runs)
-        for file in try FileManager.default.contentsOfDirectory(atPath: run.path) {
-            let contents = try String(contentsOf: run.appendingPathComponent(file), encoding: .utf8)
-            XCTAssertFalse(contents.contains(key), "the key leaked into \(file)")
-        }
+        environment["ANTHROPIC_API_KEY"] = nil
+        let result = try BinaryRunner.run(["--profile", profile.path, "--output", directory.appendingPathComponent("runs").path],
+                                          environment: environment, currentDirectory: directory)
+        XCTAssertEqual(result.status, 2)
+        XCTAssertTrue(result.stderr.contains("ANTHROPIC_API_KEY is not set"), result.stderr)
     }
 
     /// The key may come from ./.env instead of the environment; it still appears nowhere.
