@@ -4,7 +4,19 @@ import NIOCore
 /// `content_block_delta` per token, `content_block_stop`, `message_delta` (with the cumulative
 /// `usage.output_tokens`) and `message_stop`.
 struct AnthropicStreamEvents: MockStreamEvents {
-    let plan: CompletionPlan
+    private let requestNumber: UInt64
+    private let modelLiteral: [UInt8]
+    private let promptTokens: Int
+    private let completionTokens: Int
+    private let stoppedNaturally: Bool
+
+    init(plan: CompletionPlan) {
+        requestNumber = plan.requestNumber
+        modelLiteral = plan.modelLiteral
+        promptTokens = plan.promptTokens
+        completionTokens = plan.completionTokens
+        stoppedNaturally = plan.finishReason == .stop
+    }
 
     /// `content_block_delta` events, one per word of `SSEChunks.words`.
     static let tokenEvents: [[UInt8]] = SSEChunks.words.map {
@@ -16,11 +28,11 @@ struct AnthropicStreamEvents: MockStreamEvents {
     func writeOpening(into buffer: inout ByteBuffer) {
         buffer.writeStaticString("event: message_start\n")
         buffer.writeStaticString(#"data: {"type":"message_start","message":{"id":"msg_mock-"#)
-        buffer.writeString(String(plan.requestNumber))
+        buffer.writeString(String(requestNumber))
         buffer.writeStaticString(#"","type":"message","role":"assistant","content":[],"model":""#)
-        buffer.writeBytes(plan.modelLiteral)
+        buffer.writeBytes(modelLiteral)
         buffer.writeStaticString(#"","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":"#)
-        buffer.writeString(String(plan.promptTokens))
+        buffer.writeString(String(promptTokens))
         buffer.writeStaticString(#","output_tokens":1}}}"#)
         buffer.writeStaticString("\n\nevent: content_block_start\n")
         buffer.writeStaticString(#"data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#)
@@ -38,9 +50,9 @@ struct AnthropicStreamEvents: MockStreamEvents {
         buffer.writeStaticString(#"data: {"type":"content_block_stop","index":0}"#)
         buffer.writeStaticString("\n\nevent: message_delta\n")
         buffer.writeStaticString(#"data: {"type":"message_delta","delta":{"stop_reason":""#)
-        buffer.writeStaticString(plan.finishReason == .stop ? "end_turn" : "max_tokens")
+        buffer.writeStaticString(stoppedNaturally ? "end_turn" : "max_tokens")
         buffer.writeStaticString(#"","stop_sequence":null},"usage":{"output_tokens":"#)
-        buffer.writeString(String(plan.completionTokens))
+        buffer.writeString(String(completionTokens))
         buffer.writeStaticString("}}\n\nevent: message_stop\n")
         buffer.writeStaticString(#"data: {"type":"message_stop"}"#)
         buffer.writeStaticString("\n\n")

@@ -2,6 +2,9 @@ import NIOCore
 
 /// The bytes of one streamed completion's events in one dialect. `StreamingCompletion` decides
 /// what is due when and frames it; a dialect only writes its events (without chunk framing).
+///
+/// `StreamingCompletion` holds them in `DialectStreamEvents`, an enum, rather than as an
+/// existential: the payload stays inline instead of costing a heap box per stream.
 protocol MockStreamEvents {
     /// What precedes the first token: OpenAI's role-only chunk; Anthropic's `message_start`,
     /// `content_block_start` and a `ping`.
@@ -18,13 +21,17 @@ protocol MockStreamEvents {
 
 /// OpenAI Chat Completions chunks, and Groq's with `x_groq` on the first and the finish chunk.
 struct OpenAIStreamEvents: MockStreamEvents {
-    let plan: CompletionPlan
     private let prefix: [UInt8]
     private let openingSuffix: [UInt8]
     private let finishSuffix: [UInt8]
+    private let includeUsage: Bool
+    private let promptTokens: Int
+    private let completionTokens: Int
 
     init(plan: CompletionPlan) {
-        self.plan = plan
+        includeUsage = plan.includeUsage
+        promptTokens = plan.promptTokens
+        completionTokens = plan.completionTokens
         prefix = SSEChunks.eventPrefix(
             requestNumber: plan.requestNumber, createdSeconds: plan.createdSeconds, modelLiteral: plan.modelLiteral)
         let finish = plan.finishReason == .stop ? SSEChunks.stopSuffix : SSEChunks.lengthSuffix
@@ -50,9 +57,9 @@ struct OpenAIStreamEvents: MockStreamEvents {
     func writeClosing(into buffer: inout ByteBuffer) {
         buffer.writeBytes(prefix)
         buffer.writeBytes(finishSuffix)
-        if plan.includeUsage {
+        if includeUsage {
             buffer.writeBytes(prefix)
-            buffer.writeBytes(SSEChunks.usageSuffix(promptTokens: plan.promptTokens, completionTokens: plan.completionTokens))
+            buffer.writeBytes(SSEChunks.usageSuffix(promptTokens: promptTokens, completionTokens: completionTokens))
         }
         buffer.writeBytes(SSEChunks.done)
     }
@@ -111,5 +118,53 @@ enum GroqJSON {
         let micros = nanos / 1_000
         let fraction = String(micros % 1_000_000)
         return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+    }
+}
+
+/// The events of one dialect, inline (see `MockStreamEvents`).
+enum DialectStreamEvents {
+    case openAI(OpenAIStreamEvents)
+    case anthropic(AnthropicStreamEvents)
+
+    init(plan: CompletionPlan) {
+        switch plan.dialect {
+        case .openAI, .groq: self = .openAI(OpenAIStreamEvents(plan: plan))
+        case .anthropic: self = .anthropic(AnthropicStreamEvents(plan: plan))
+        }
+    }
+
+    func writeOpening(into buffer: inout ByteBuffer) {
+        switch self {
+        case .openAI(let events): events.writeOpening(into: &buffer)
+        case .anthropic(let events): events.writeOpening(into: &buffer)
+        }
+    }
+
+    func writeToken(_ k: Int, into buffer: inout ByteBuffer) {
+        switch self {
+        case .openAI(let events): events.writeToken(k, into: &buffer)
+        case .anthropic(let events): events.writeToken(k, into: &buffer)
+        }
+    }
+
+    func writeClosing(into buffer: inout ByteBuffer) {
+        switch self {
+        case .openAI(let events): events.writeClosing(into: &buffer)
+        case .anthropic(let events): events.writeClosing(into: &buffer)
+        }
+    }
+
+    func writeError(overloaded: Bool, into buffer: inout ByteBuffer) {
+        switch self {
+        case .openAI(let events): events.writeError(overloaded: overloaded, into: &buffer)
+        case .anthropic(let events): events.writeError(overloaded: overloaded, into: &buffer)
+        }
+    }
+
+    func writeMalformed(into buffer: inout ByteBuffer) {
+        switch self {
+        case .openAI(let events): events.writeMalformed(into: &buffer)
+        case .anthropic(let events): events.writeMalformed(into: &buffer)
+        }
     }
 }

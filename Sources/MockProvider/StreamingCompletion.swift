@@ -21,7 +21,7 @@ struct StreamingCompletion {
     /// Set by a disconnect fault: the connection must be closed without ending the response.
     private(set) var mustDisconnect = false
 
-    private let events: any MockStreamEvents
+    private let events: DialectStreamEvents
     /// When the last token was written (nil before the first).
     private var lastTokenWrittenAt: NIODeadline?
     private var openingWritten = false
@@ -32,10 +32,7 @@ struct StreamingCompletion {
 
     init(plan: CompletionPlan) {
         self.plan = plan
-        switch plan.dialect {
-        case .openAI, .groq: events = OpenAIStreamEvents(plan: plan)
-        case .anthropic: events = AnthropicStreamEvents(plan: plan)
-        }
+        events = DialectStreamEvents(plan: plan)
         pendingFault = plan.fault
     }
 
