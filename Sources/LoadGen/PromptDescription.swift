@@ -2,7 +2,8 @@ import Foundation
 import LoadCore
 
 /// The prompt sets as `loadgen validate` prints them: one row per set with its source, size,
-/// share of requests, input lengths and max_tokens.
+/// share of requests, input lengths (the mean per request, weighted like the choice of prompts)
+/// and max_tokens.
 enum PromptDescription {
     static func lines(for profile: Profile, mix: PromptMix, bodyBytes: Int) -> [String] {
         let selection = mix.selector(seed: profile.seed).isRoundRobin
@@ -13,10 +14,11 @@ enum PromptDescription {
         for (index, set) in profile.prompts.enumerated() {
             let characters = set.prompts.map(\.inputCharacters)
             let tokens = characters.map { TokenEstimate.tokens(characters: $0) }
+            let weights = Array(mix.weights[mix.setRanges[index]])
             rows.append([
                 set.name, source(set), "\(set.prompts.count)",
                 String(format: "%.1f %%", mix.share(ofSet: index) * 100),
-                spread(characters), spread(tokens),
+                spread(characters, weights), spread(tokens, weights),
                 maxTokens(set, default: profile.request.maxTokens),
             ])
         }
@@ -44,10 +46,10 @@ enum PromptDescription {
         }
     }
 
-    /// "min / mean / max".
-    private static func spread(_ values: [Int]) -> String {
+    /// "min / mean / max", the mean weighted by how often each prompt is sent (the mean per request).
+    private static func spread(_ values: [Int], _ weights: [Double]) -> String {
         guard let low = values.min(), let high = values.max() else { return "-" }
-        let mean = Double(values.reduce(0, +)) / Double(values.count)
+        let mean = zip(values, weights).reduce(0) { $0 + Double($1.0) * $1.1 } / weights.reduce(0, +)
         return "\(low) / \(String(format: "%.0f", mean)) / \(high)"
     }
 
