@@ -105,7 +105,8 @@ extension ProfileParser {
         let resolved = PromptPath.resolve(relative, profileFile: file)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
-            report(node, fieldPath, "no prompt-set file or folder at \(resolved) (paths are relative to the profile's folder)")
+            let origin = relative.hasPrefix("/") ? "" : " (\"\(relative)\" is taken relative to the profile's folder)"
+            report(node, fieldPath, "no prompt-set file or folder at \(resolved)\(origin)")
             return []
         }
         var files = [resolved]
