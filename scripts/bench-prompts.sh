@@ -30,7 +30,6 @@ def text(i, n):
     return " ".join(words[(i * 7 + k * 3) % len(words)] for k in range(n))
 
 with tempfile.TemporaryDirectory(prefix="loadgen-bench-prompts-") as folder:
-    if os.environ.get("BENCH_PROMPTS_KEEP"): folder = os.environ["BENCH_PROMPTS_KEEP"]; os.makedirs(folder, exist_ok=True)
     # A mix of every entry form: shorthand strings, message lists with a system prompt, named
     # prompts with weights and max_tokens; user texts of 10 to 70 words.
     lines = ["name: bench", "max_tokens: 128", "prompts:"]
