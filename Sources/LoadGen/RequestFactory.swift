@@ -12,15 +12,20 @@ enum RequestFactory {
         var headers = ["Content-Type: application/json"]
         if profile.request.stream { headers.append("Accept: text/event-stream") }
         switch dialect {
-        case .openAI, .groq: headers += OpenAIRequestBody.headers(apiKey: apiKey)
-        case .anthropic: headers += AnthropicRequestBody.headers(apiKey: apiKey, version: profile.target.anthropicVersion)
+        case .openAI, .groq:
+            if let apiKey { headers.append("Authorization: Bearer \(apiKey)") }
+        case .anthropic:
+            if let apiKey { headers.append("x-api-key: \(apiKey)") }
+            headers.append("anthropic-version: \(profile.target.anthropicVersion)")
         }
         let url = (baseURL.hasSuffix("/") ? baseURL : baseURL + "/") + dialect.requestPath
+        let mix = PromptMix(sets: profile.prompts)
         var template = RequestTemplate(
             url: url,
             headers: headers,
-            bodies: try profile.prompts.map { try body(messages: $0, profile: profile) },
+            bodies: bodies(mix: mix, profile: profile),
             secrets: apiKey.map { [$0] } ?? [])
+        template.bodySelector = mix.selector(seed: profile.seed)
         template.connectTimeoutNanos = profile.limits.connectTimeoutNanos
         template.totalTimeoutNanos = profile.limits.timeoutNanos
         template.insecure = insecure
@@ -28,11 +33,15 @@ enum RequestFactory {
         return template
     }
 
-    /// A request body in the target's dialect (`OpenAIRequestBody`, `AnthropicRequestBody`).
-    static func body(messages: [ChatMessage], profile: Profile) throws -> [UInt8] {
+    /// One body per prompt of the mix, in its order, in the target's dialect (``ChatRequestBody``
+    /// for OpenAI and Groq, ``AnthropicMessagesBody`` for Anthropic).
+    static func bodies(mix: PromptMix, profile: Profile) -> [[UInt8]] {
+        let model = profile.target.model
         switch profile.target.dialect {
-        case .openAI, .groq: return try OpenAIRequestBody.body(messages: messages, profile: profile)
-        case .anthropic: return try AnthropicRequestBody.body(messages: messages, profile: profile)
+        case .openAI, .groq:
+            return mix.prompts.map { ChatRequestBody.encode(prompt: $0, model: model, request: profile.request) }
+        case .anthropic:
+            return mix.prompts.map { AnthropicMessagesBody.encode(prompt: $0, model: model, request: profile.request) }
         }
     }
 

@@ -34,7 +34,7 @@ struct RunPricing {
                         + "has none; add one under pricing.models, e.g. {provider: \(provider), model: \(model), "
                         + "input: 1.00, output: 2.00}", exitCode: 2)
             }
-            budget = CostBudget(limitUSD: limit, price: price, maxTokens: profile.effectiveMaxTokens)
+            budget = CostBudget(limitUSD: limit, price: price, maxTokens: profile.largestMaxTokens)
         } else {
             budget = nil
         }

@@ -14,10 +14,14 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let loaded: Profile
+        let mix: PromptMix
+        let bodyBytes: Int
         let pricing: RunPricing
         do {
             loaded = try ProfileLoader.load(path: profile)
             _ = try PlanFactory.plan(loaded)
+            mix = PromptMix(sets: loaded.prompts)
+            bodyBytes = RequestFactory.bodies(mix: mix, profile: loaded).reduce(0) { $0 + $1.count }
             pricing = try RunPricing(profile: loaded, modelsFile: nil)
         } catch let error as CLIError {
             printError("loadgen: " + error.description)
@@ -51,7 +55,7 @@ struct ValidateCommand: ParsableCommand {
             print("  max requests: \(limit)")
         }
         print("  max in flight: \(loaded.limits.maxInFlight)")
-        print("  prompts: \(loaded.prompts.count)")
+        PromptDescription.lines(for: loaded, mix: mix, bodyBytes: bodyBytes).forEach { print($0) }
         let target = loaded.target
         print("  target: \(target.provider.rawValue) \(target.model), \(target.dialect.rawValue) format, "
             + (target.baseURL ?? "the embedded mock") + (target.apiKeyEnv.map { ", key from \($0)" } ?? ""))

@@ -40,14 +40,18 @@ final class ProfileDialectTests: XCTestCase {
     func testAnthropicVersionAndMaxTokens() throws {
         let plain = try Profile.parse(yaml: "target: {provider: anthropic, model: claude-3-5-haiku}" + load, file: "a.yaml")
         XCTAssertEqual(plain.target.anthropicVersion, "2023-06-01")
-        XCTAssertEqual(plain.effectiveMaxTokens, 1024, "Anthropic requires max_tokens: 1024 unless the profile sets one")
+        XCTAssertEqual(plain.largestMaxTokens, 1024, "Anthropic requires max_tokens: 1024 unless the profile sets one")
         let pinned = try Profile.parse(
             yaml: "target: {provider: anthropic, model: m, anthropic_version: 2024-01-01}\nrequest: {max_tokens: 64}" + load,
             file: "a.yaml")
         XCTAssertEqual(pinned.target.anthropicVersion, "2024-01-01")
-        XCTAssertEqual(pinned.effectiveMaxTokens, 64)
+        XCTAssertEqual(pinned.largestMaxTokens, 64)
         let openAI = try Profile.parse(yaml: "target: {provider: openai, model: gpt-4o}" + load, file: "o.yaml")
-        XCTAssertNil(openAI.effectiveMaxTokens, "OpenAI: max_tokens is not sent unless set")
+        XCTAssertNil(openAI.largestMaxTokens, "OpenAI: max_tokens is not sent unless set")
+        let perPrompt = try Profile.parse(
+            yaml: "target: {provider: openai, model: gpt-4o}\nprompts: [{messages: a, max_tokens: 16}, {messages: b, max_tokens: 300}]"
+                + load, file: "o.yaml")
+        XCTAssertEqual(perPrompt.largestMaxTokens, 300, "the largest of the prompts' own limits")
     }
 
     func testMockFaults() throws {
