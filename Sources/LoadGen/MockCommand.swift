@@ -56,8 +56,9 @@ struct MockCommand: ParsableCommand {
     var errorStatus = 500
 
     @Option(help: ArgumentHelp("Inject a fault into a fraction of responses (repeatable; see above).",
-                               valueName: "kind[,after=N][,rate=R][,status=S][,stall=D]"))
-    var fault: [FaultArgument] = []
+                               valueName: "kind[,after=N][,rate=R][,status=S][,stall=D]"),
+            transform: FaultArgument.parse)
+    var fault: [MockFault] = []
 
     @Option(help: "Event loop threads (0: one per core).")
     var threads = 0
@@ -73,7 +74,7 @@ struct MockCommand: ParsableCommand {
             throw ValidationError("Please give --error-status as an HTTP status from 100 to 599.")
         }
         guard threads >= 0 else { throw ValidationError("Please give --threads as 0 or more.") }
-        guard fault.reduce(0, { $0 + $1.fault.rate }) <= 1 + 1e-9 else {
+        guard fault.reduce(0, { $0 + $1.rate }) <= 1 + 1e-9 else {
             throw ValidationError("Please give --fault rates that add up to 1 or less (a request gets at most one fault).")
         }
     }
@@ -87,7 +88,7 @@ struct MockCommand: ParsableCommand {
         config.errorStatus = errorStatus
         config.threads = threads
         config.seed = seed
-        config.faults = fault.map(\.fault)
+        config.faults = fault
 
         // Block the stop signals before the server's threads start, so that they inherit the mask
         // and this thread alone receives them through sigwait.
