@@ -97,14 +97,16 @@ struct RunCommand: ParsableCommand {
             var attempt = finished
             attempt.stage = stageTimeline.stageIndex(atNanos: attempt.intendedStartNanos)
             attempt.costUSD = pricing.calculator.costUSD(of: attempt)
-            if budget != nil {
-                budget!.add(costUSD: attempt.costUSD)
-                if !budgetReached, budget!.isReached(inFlight: engine.inFlightCount) {
+            if var spend = budget {
+                // max_cost_usd: spent so far plus an estimate for what is in flight (CostBudget).
+                spend.add(costUSD: attempt.costUSD)
+                if !budgetReached, spend.isReached(inFlight: engine.inFlightCount) {
                     budgetReached = true
-                    let reason = budget!.stopReason(inFlight: engine.inFlightCount)
+                    let reason = spend.stopReason(inFlight: engine.inFlightCount)
                     if !quiet { printError("\nloadgen: stopping new requests: \(reason)") }
                     engine.stopArrivals(reason: reason)
                 }
+                budget = spend
             }
             recorder.record(attempt)
             guard eventLogFailure == nil else { return }
