@@ -10,8 +10,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a load profile and record every attempt (the default command).",
         discussion: """
-            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, summary.json, summary.txt,
-            profile.resolved.yaml and one .hgrm histogram per latency metric.
+            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, run.json, summary.json, summary.txt,
+            profile.resolved.yaml, histograms.hlog and one .hgrm histogram per metric.
             The first Ctrl-C stops new requests and lets those in flight finish; a second cancels them.
             Exit codes: 0 done, 1 error, 2 bad profile or arguments, 130 interrupted.
             """
@@ -80,6 +80,8 @@ struct RunCommand: ParsableCommand {
         header.host = ProcessInfo.processInfo.hostName
         header.stages = stageTimeline.stages
         let eventLog = try EventLogWriter(path: directory.file("events.ndjson"), header: header)
+        try directory.write("run.json", RunMetadata.render(header: header, profilePath: profile, outcome: nil,
+                                                           endedAt: nil, files: []))
         let recorder = RunRecorder()
         var eventLogFailure: Error?
 
@@ -113,7 +115,7 @@ struct RunCommand: ParsableCommand {
             throw CLIError("writing \(directory.file("events.ndjson")) failed: \(eventLogFailure)")
         }
         let summary = Summary(recorder: recorder)
-        let table = SummaryTable.render(summary)
+        let table = SummaryTable.render(recorder)
         try directory.write("summary.txt", table)
         try directory.write(
             "summary.json",
@@ -121,9 +123,16 @@ struct RunCommand: ParsableCommand {
                 summary: summary, outcome: outcome, recorder: recorder, profileName: loaded.name,
                 cpuSeconds: usageAfter.cpuSeconds - usageBefore.cpuSeconds,
                 startRSSKiB: usageBefore.currentRSSKiB, peakRSSKiB: usageAfter.peakRSSKiB))
-        for (name, text) in recorder.hgrmFiles() {
+        let histogramFiles = recorder.hgrmFiles()
+        for (name, text) in histogramFiles {
             try directory.write(name, text)
         }
+        try directory.write("histograms.hlog", recorder.histogramLog(
+            startedAt: startedAt, runName: (directory.path as NSString).lastPathComponent))
+        try directory.write("run.json", RunMetadata.render(
+            header: header, profilePath: profile, outcome: outcome, endedAt: Date(),
+            files: ["events.ndjson", "histograms.hlog", "profile.resolved.yaml", "run.json", "summary.json",
+                    "summary.txt"] + histogramFiles.keys.sorted()))
 
         print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
         if outcome.dropped > 0 {
