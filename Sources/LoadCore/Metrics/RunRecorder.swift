@@ -58,7 +58,9 @@ public final class RunRecorder {
     /// Cached input tokens reported by usage, successful attempts.
     public private(set) var cachedInputTokens = 0
     /// Sum of `costUSD` over every attempt that has one (failed attempts may cost too).
-    public private(set) var costUSD = 0.0
+    public var costUSD: Double { Double(costPicoUSD) / 1e12 }
+    /// The cost in millionths of a micro-dollar: integers, so that merged recorders add up exactly.
+    private var costPicoUSD: Int64 = 0
     /// Attempts that carried a cost.
     public private(set) var pricedAttempts = 0
 
@@ -99,8 +101,8 @@ public final class RunRecorder {
         attemptsByStatus[attempt.status, default: 0] += 1
         if attempt.attemptNumber > 1 { retries += 1 } else { offered += 1 }
         if attempt.userID == nil { openLoopAttempts += 1 }
-        if let cost = attempt.costUSD {
-            costUSD += cost
+        if let cost = attempt.costUSD, cost.isFinite {
+            costPicoUSD &+= Int64(exactly: (cost * 1e12).rounded()) ?? 0
             pricedAttempts += 1
         }
         firstStartNanos = min(firstStartNanos ?? attempt.startNanos, attempt.startNanos)
@@ -177,7 +179,7 @@ public final class RunRecorder {
         estimatedOutputAttempts += other.estimatedOutputAttempts
         inputTokens += other.inputTokens
         cachedInputTokens += other.cachedInputTokens
-        costUSD += other.costUSD
+        costPicoUSD &+= other.costPicoUSD
         pricedAttempts += other.pricedAttempts
         openLoopAttempts += other.openLoopAttempts
         if let start = other.firstStartNanos { firstStartNanos = min(firstStartNanos ?? start, start) }
