@@ -1,5 +1,5 @@
 # Every target is a one-liner; the work lives in scripts/.
-.PHONY: deps build run test bench leak-check clean
+.PHONY: deps build run test bench bench-report leak-check clean
 
 deps:
 	@scripts/install-deps.sh
@@ -15,6 +15,9 @@ test: deps
 
 bench: deps
 	scripts/bench.sh
+
+bench-report: deps
+	scripts/bench-report.sh
 
 clean:
 	rm -rf .build

@@ -59,7 +59,8 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "LoadCoreTests", dependencies: ["LoadCore"]),
+        // Golden/ holds the report's expected outputs, read by path.
+        .testTarget(name: "LoadCoreTests", dependencies: ["LoadCore"], exclude: ["Golden"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider"]),
         .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "LoadCore", "MockProvider"]),
         // Runs the built `loadgen` binary (swift test builds every product first).
