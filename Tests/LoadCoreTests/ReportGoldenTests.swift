@@ -123,9 +123,9 @@ final class ReportGoldenTests: XCTestCase {
         XCTAssertEqual(view.first429?.offeredPerSecond ?? 0, 16, accuracy: 1e-9)
         XCTAssertEqual(view.total429, 20)
         // One 429 in every 10 requests: the trailing 5 s window (seconds 6-10: 61 attempts) passes
-        // 1 % at the end of second 10, when it holds the first; it offered (4 × 10 + 20) / 5 a second.
+        // 1 % at the end of second 10, when it holds the first; seconds 8-12 offered 16 a second.
         XCTAssertEqual(view.onePercent429?.seconds, 11)
-        XCTAssertEqual(view.onePercent429?.offeredPerSecond, 12)
+        XCTAssertEqual(view.onePercent429?.offeredPerSecond, 16)
         XCTAssertEqual(view.announcedRequestsLimit, 1200)
         XCTAssertEqual(view.announcedTokensLimit, 60_000)
         // Best full interval, 10-15 s: 89 first attempts succeed (100 less 10 × 429 and a timeout)

@@ -24,15 +24,19 @@ public struct RateLimitView: Sendable, Equatable, Codable {
         /// The lowest `remaining` the responses of the interval announced (nil: no header).
         public var remainingRequests: Double?
         public var remainingTokens: Double?
+
+        enum CodingKeys: String, CodingKey {
+            case startSeconds, offeredPerMinute, attemptsPerMinute, successesPerMinute, successfulTokensPerMinute
+            case http429 = "http_429", http429Share = "http_429_share", remainingRequests, remainingTokens
+        }
     }
 
     /// A moment of the run: when, and the load offered around it.
     public struct Point: Sendable, Equatable, Codable {
         /// Seconds since the run origin.
         public var seconds: Double
-        /// Arrivals offered per second around that moment (see ``RateLimitView``'s documentation
-        /// in docs/report.md: a 5 s window centred on it for the first 429, the trailing interval for
-        /// the 1 % point).
+        /// Arrivals offered per second around that moment: over the 5 s centred on it (one-second
+        /// bins, two before and two after; unbiased on a linear ramp).
         public var offeredPerSecond: Double
         public var offeredPerMinute: Double { offeredPerSecond * 60 }
     }
@@ -41,7 +45,8 @@ public struct RateLimitView: Sendable, Equatable, Codable {
     public var rows: [Row]
     /// The earliest start of an attempt answered 429.
     public var first429: Point?
-    /// The first second at which 429s were more than 1 % of the attempts started in the trailing interval.
+    /// The end of the first second at which 429s were more than 1 % of the attempts started in the
+    /// trailing interval.
     public var onePercent429: Point?
     /// Attempts answered 429 in all.
     public var total429: Int
@@ -55,6 +60,12 @@ public struct RateLimitView: Sendable, Equatable, Codable {
     /// The best interval's successful requests and tokens per minute: the ceiling observed.
     public var ceilingSuccessesPerMinute: Double
     public var ceilingTokensPerMinute: Double
+
+    enum CodingKeys: String, CodingKey {
+        case intervalSeconds, rows, first429 = "first_429", onePercent429 = "one_percent_429", total429 = "total_429"
+        case announcedRequestsLimit, announcedTokensLimit, announcedInputTokensLimit, announcedOutputTokensLimit
+        case ceilingSuccessesPerMinute, ceilingTokensPerMinute
+    }
 }
 
 /// Builds a ``RateLimitView`` from attempts and dropped arrivals, in any order, in one-second bins.
@@ -126,13 +137,14 @@ final class RateLimitAccumulator {
         return max(a ?? b, b)
     }
 
-    /// Offered arrivals per second over the one-second bins `range` (clamped to the run).
-    private func offeredPerSecond(_ range: ClosedRange<Int>) -> Double {
-        let lower = max(range.lowerBound, 0)
-        let upper = min(range.upperBound, bins.count - 1)
+    /// Offered arrivals per second over the 5 one-second bins centred on `second` (fewer at the
+    /// run's edges).
+    private func offeredPerSecond(around second: Int) -> Double {
+        let lower = max(second - 2, 0)
+        let upper = min(second + 2, bins.count - 1)
         guard lower <= upper else { return 0 }
         let offered = bins[lower...upper].reduce(0) { $0 + $1.offered }
-        return Double(offered) / Double(range.count)
+        return Double(offered) / Double(upper - lower + 1)
     }
 
     func view() -> RateLimitView {
@@ -164,7 +176,7 @@ final class RateLimitAccumulator {
         var first429: RateLimitView.Point?
         if let nanos = first429Nanos {
             let second = Int(nanos / Self.binNanos)
-            first429 = .init(seconds: Double(nanos) / 1e9, offeredPerSecond: offeredPerSecond((second - 2)...(second + 2)))
+            first429 = .init(seconds: Double(nanos) / 1e9, offeredPerSecond: offeredPerSecond(around: second))
         }
         var onePercent: RateLimitView.Point?
         var windowAttempts = 0
@@ -177,8 +189,7 @@ final class RateLimitAccumulator {
                 window429 -= bins[second - interval].http429
             }
             if windowAttempts > 0, Double(window429) > 0.01 * Double(windowAttempts) {
-                onePercent = .init(seconds: Double(second + 1),
-                                   offeredPerSecond: offeredPerSecond((second + 1 - interval)...second))
+                onePercent = .init(seconds: Double(second + 1), offeredPerSecond: offeredPerSecond(around: second))
                 break
             }
         }

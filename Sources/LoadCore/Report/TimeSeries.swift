@@ -31,6 +31,11 @@ public struct TimeSeries: Sendable, Equatable, Codable {
         public var ttftP99Millis: Double?
         /// Output tokens that arrived in the interval, per second.
         public var outputTokensPerSecond: Double
+
+        enum CodingKeys: String, CodingKey {
+            case startSeconds, offered, started, completed, successes, http429 = "http_429", otherErrors, inFlight
+            case ttftP50Millis = "ttft_p50_ms", ttftP99Millis = "ttft_p99_ms", outputTokensPerSecond
+        }
     }
 
     /// The interval, seconds.

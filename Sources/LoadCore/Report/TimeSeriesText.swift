@@ -70,8 +70,8 @@ enum RateLimitText {
             lines.append("first 429: none")
         }
         if let onePercent = view.onePercent429 {
-            lines.append("429s passed 1 % of attempts: " + point(onePercent)
-                + "; over the \(Format.fixed(view.intervalSeconds, 0)) s before")
+            lines.append("429s passed 1 % of the attempts of the last \(Format.fixed(view.intervalSeconds, 0)) s: "
+                + point(onePercent) + "; 5 s around it")
         } else {
             lines.append("429s passed 1 % of attempts: never")
         }
