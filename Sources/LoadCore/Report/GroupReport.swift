@@ -98,12 +98,3 @@ public struct GroupReport: Sendable, Equatable, Codable {
         Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) })
     }
 }
-
-/// What the tables show, in which order.
-public enum ReportLayout {
-    /// Every distribution, in table order.
-    public static let metrics: [LatencyMetric] = [
-        .ttft, .ttftFromIntended, .interToken, .timePerOutputToken, .total, .totalFromIntended, .scheduleLag,
-        .outputTokensPerSecond,
-    ]
-}
