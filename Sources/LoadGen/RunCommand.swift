@@ -29,11 +29,19 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Turn TLS certificate verification off (only for servers you trust).")
     var insecure = false
 
+    @Option(help: ArgumentHelp("Verify TLS with the CA certificates in this PEM file (replaces target.ca_file).",
+                               valueName: "file"),
+            completion: .file(extensions: ["pem", "crt"]))
+    var caFile: String?
+
     @Option(help: "Open this many connections (a GET to the target URL each) before the run, so the first requests do not pay for connection setup.")
     var warmupConnections = 0
 
     func validate() throws {
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("Please give --ca-file as a readable PEM file of CA certificates; cannot read \(caFile).")
+        }
     }
 
     func run() throws {
@@ -63,7 +71,8 @@ struct RunCommand: ParsableCommand {
         } else {
             baseURL = loaded.target.baseURL ?? Profile.Target.openAIBaseURL
         }
-        let template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+        var template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+        if let caFile { template.caFile = URL(fileURLWithPath: caFile).standardized.path }
 
         // Everything that can fail before the first request fails before the run directory exists.
         let engine = try Engine(template: template, plan: plan)
