@@ -5,6 +5,8 @@ import LoadCore
 public enum EngineVersions {
     public static var curl: String { String(cString: curl_version()) }
     public static var uv: String { String(cString: uv_version_string()) }
+    /// libcurl's version as 0xXXYYZZ (7.88.1 is 0x075801).
+    public static var curlVersionNumber: UInt32 { curl_version_info(CURLVERSION_FIRST).pointee.version_num }
 }
 
 /// Runs one load plan on one libuv loop, on the calling thread, until the plan ends or is interrupted.
@@ -84,6 +86,12 @@ public final class Engine {
         precondition(!template.bodies.isEmpty, "a request template needs at least one body")
         precondition(plan.maxInFlight > 0, "maxInFlight must be positive")
         CurlGlobal.initializeOnce()
+        if template.httpVersion == .http2, !template.url.lowercased().hasPrefix("https://"),
+           EngineVersions.curlVersionNumber < 0x08_00_00 {
+            throw EngineError("HTTP/2 over plain http (prior knowledge) needs libcurl 8.0 or later: libcurl "
+                + "\(EngineVersions.curl) breaks reused h2c connections (\"Error in the HTTP2 framing layer\", curl "
+                + "issue 10634); use an https URL (HTTP/2 by ALPN) or http: 1.1")
+        }
         self.template = template
         self.plan = plan
         if let connections = plan.maxConnections, template.httpVersion == .http1_1 {

@@ -380,8 +380,9 @@ final class Transfer {
     /// The captured rate-limit headers, with absolute times taken relative to the response's `Date`
     /// or, without one, to the wall-clock time the headers arrived.
     private func parseRateLimitHeaders() -> RateLimitSnapshot? {
-        let text = String(decoding: capturedHeaders, as: UTF8.self)
-        let lines = text.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).map(String.init)
+        let lines = capturedHeaders.split(whereSeparator: { $0 == 13 || $0 == 10 }).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         let nowMonotonic = MonotonicClock.nowNanos()
         let headersAbsolute = record.headersNanos.map { $0 + originNanos } ?? nowMonotonic
         let receivedAt = Date().timeIntervalSince1970 - Double(nowMonotonic - min(headersAbsolute, nowMonotonic)) / 1e9
