@@ -139,6 +139,13 @@ struct RunCommand: ParsableCommand {
             print("dropped arrivals: \(outcome.dropped) (\(plan.maxInFlight) in flight and \(plan.maxQueued) waiting; "
                 + "raise limits.max_in_flight or limits.max_queue, or lower the rate)")
         }
+        if outcome.retries > 0 {
+            print("retries: \(outcome.retries) of the \(outcome.started) attempts were retries (each is its own line in events.ndjson)")
+        }
+        if let failures = summary.errorsByClass[ErrorClass.tls.rawValue], failures > 0 {
+            print("TLS failed for \(failures) attempts: if the server's certificate is private, give its CA with --ca-file FILE "
+                + "or target.ca_file (or --insecure for a server you trust)")
+        }
         let cpuPerRequest = (usageAfter.cpuSeconds - usageBefore.cpuSeconds) / Double(max(outcome.completed, 1)) * 1e6
         let cpuLabel = mockServer == nil ? "client CPU" : "process CPU (client and embedded mock)"
         print(String(format: "%@: %.2f s (%.0f µs per request), peak RSS %d KiB",

@@ -1,0 +1,104 @@
+import Foundation
+import LoadCore
+import TestSupport
+import XCTest
+
+/// The transport options through the binary: `--ca-file` and `--insecure` against the mock behind
+/// nginx's TLS, and a profile with mock rate limits, retries and timeouts whose event log shows
+/// every attempt with its rate-limit headers.
+final class TransportEndToEndTests: XCTestCase {
+    /// Starts `loadgen mock` (3 tokens) and nginx in front of it; both stop when the test ends.
+    private func startTLSMock() throws -> NginxTLSFront {
+        let mock = try BinaryRunner.start(["mock", "--port", "0", "--tokens", "3"])
+        addTeardownBlock {
+            kill(mock.process.processIdentifier, SIGTERM)
+            mock.process.waitUntilExit()
+        }
+        let line = String(decoding: mock.stdout.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try XCTUnwrap(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, line)
+        let front = try NginxTLSFront(upstreamPort: port)
+        addTeardownBlock { front.stop() }
+        return front
+    }
+
+    func testCAFileInsecureAndTheTLSErrorWithoutThem() throws {
+        let front = try startTLSMock()
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = directory.appendingPathComponent("tls.yaml")
+        try """
+            name: tls
+            target: {provider: openai-compatible, model: m, base_url: "\(front.httpsBaseURL)"}
+            load: {mode: closed, users: 1, requests: 3}
+            """.write(to: profile, atomically: true, encoding: .utf8)
+        let runs = directory.appendingPathComponent("runs").path
+
+        let refused = try BinaryRunner.run(["--profile", profile.path, "--output", runs, "--quiet"])
+        XCTAssertEqual(refused.status, 0, refused.stderr)
+        XCTAssertTrue(refused.stdout.contains("tls"), refused.stdout)
+        XCTAssertTrue(refused.stdout.contains("TLS failed for 3 attempts: if the server's certificate is private, give its "
+                                              + "CA with --ca-file FILE or target.ca_file"), refused.stdout)
+
+        for extra in [["--ca-file", front.caFile], ["--insecure"]] {
+            let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs, "--quiet"] + extra)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertTrue(result.stdout.contains("attempts: 3, successes: 3"), "\(extra): \(result.stdout)")
+            XCTAssertFalse(result.stdout.contains("TLS failed"), result.stdout)
+        }
+
+        let missing = try BinaryRunner.run(["--profile", profile.path, "--ca-file", "/nonexistent/ca.pem"])
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertTrue(missing.stderr.contains("Please give --ca-file as a readable PEM file"), missing.stderr)
+    }
+
+    /// The embedded mock at 120 RPM (a bucket of 2), 6 requests from 3 users, retries on 429 honoring
+    /// retry-after: all 6 succeed in the end; events.ndjson has one line per attempt, the 429s with
+    /// `will_retry` and their rate-limit headers, the retries with the request's id and a higher
+    /// attempt number; summary.json counts the retries.
+    func testRateLimitedRunWithRetriesLogsEveryAttempt() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = directory.appendingPathComponent("limited.yaml")
+        try """
+            name: limited
+            target:
+              provider: mock
+              mock: {ttft: 0s, inter_token: 0s, output_tokens: 2, rate_limit: {requests_per_minute: 120}}
+            load: {mode: closed, users: 3, requests: 6}
+            limits: {ttft_timeout: 5s, idle_timeout: 5s}
+            retries: {max_attempts: 10, on: [http_429]}
+            """.write(to: profile, atomically: true, encoding: .utf8)
+        let runs = directory.appendingPathComponent("runs")
+        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("retries: "), result.stdout)
+
+        let run = runs.appendingPathComponent(try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
+        let text = try String(contentsOf: run.appendingPathComponent("events.ndjson"), encoding: .utf8)
+        let attempts = try text.split(separator: "\n").compactMap { line -> [String: Any]? in
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return object["type"] as? String == "attempt" ? object : nil
+        }
+        let successes = attempts.filter { $0["status"] as? Int == 200 }
+        XCTAssertEqual(Set(successes.compactMap { $0["request"] as? Int }), Set(0..<6))
+        let refused = attempts.filter { $0["status"] as? Int == 429 }
+        XCTAssertFalse(refused.isEmpty, "3 users against a bucket of 2 meet 429s")
+        for line in refused {
+            XCTAssertEqual(line["error"] as? String, "http_429")
+            XCTAssertEqual(line["will_retry"] as? Bool, true)
+            let limits = try XCTUnwrap(line["ratelimit"] as? [String: Any])
+            XCTAssertNotNil(limits["retry_after_ms"] as? Double)
+            let requests = try XCTUnwrap(limits["requests"] as? [String: Any])
+            XCTAssertEqual(requests["limit"] as? Int, 120)
+            XCTAssertEqual(requests["remaining"] as? Int, 0)
+        }
+        XCTAssertTrue(attempts.contains { ($0["attempt"] as? Int ?? 1) > 1 })
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: run.appendingPathComponent("summary.json"))) as? [String: Any])
+        XCTAssertEqual(summary["retries"] as? Int, refused.count)
+        XCTAssertEqual(summary["attempts"] as? Int, attempts.count)
+
+        let resolved = try String(contentsOf: run.appendingPathComponent("profile.resolved.yaml"), encoding: .utf8)
+        for expected in ["ttft_timeout: 5s", "retries:", "on: [http_429]", "rate_limit: {requests_per_minute: 120, burst: 1s, headers: openai}"] {
+            XCTAssertTrue(resolved.contains(expected), "resolved profile lacks \(expected):\n\(resolved)")
+        }
+    }
+}
