@@ -49,6 +49,7 @@ struct ValidateCommand: ParsableCommand {
             print("  max requests: \(limit)")
         }
         print("  max in flight: \(loaded.limits.maxInFlight)")
+        TransportDescription.lines(for: loaded).forEach { print($0) }
         print("  prompts: \(loaded.prompts.count)")
         print("\n" + loaded.resolvedYAML())
     }
