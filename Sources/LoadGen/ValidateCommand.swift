@@ -14,9 +14,13 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let loaded: Profile
+        let mix: PromptMix
+        let bodyBytes: Int
         do {
             loaded = try ProfileLoader.load(path: profile)
             _ = try PlanFactory.plan(loaded)
+            mix = PromptMix(sets: loaded.prompts)
+            bodyBytes = RequestFactory.bodies(mix: mix, profile: loaded).reduce(0) { $0 + $1.count }
         } catch let error as CLIError {
             printError("loadgen: " + error.description)
             throw ExitCode(error.exitCode)
@@ -50,7 +54,7 @@ struct ValidateCommand: ParsableCommand {
         }
         print("  max in flight: \(loaded.limits.maxInFlight)")
         TransportDescription.lines(for: loaded).forEach { print($0) }
-        print("  prompts: \(loaded.prompts.count)")
+        PromptDescription.lines(for: loaded, mix: mix, bodyBytes: bodyBytes).forEach { print($0) }
         print("\n" + loaded.resolvedYAML())
     }
 }

@@ -5,7 +5,7 @@ import Yams
 /// its position, so that one run of `loadgen` reports all mistakes at once.
 struct ProfileParser {
     let file: String
-    private(set) var problems: [ProfileProblem] = []
+    var problems: [ProfileProblem] = []
 
     init(file: String) {
         self.file = file
@@ -44,10 +44,6 @@ struct ProfileParser {
             }
         }
         let target = parseTarget(fields["target"], parent: root)
-        let prompts = fields["prompts"].map { parsePrompts($0) } ?? Profile.defaultPrompts
-        let request = fields["request"].map { parseRequest($0) } ?? Profile.RequestSettings()
-        var limits = fields["limits"].map { parseLimits($0) } ?? Profile.Limits()
-        let load = parseLoad(fields["load"], parent: root, limits: &limits)
         var seed: UInt64 = 1
         if let node = fields["seed"] {
             if let text = scalarText(node), let value = UInt64(text.replacingOccurrences(of: "_", with: "")) {
@@ -56,6 +52,10 @@ struct ProfileParser {
                 report(node, "seed", "expected a non-negative whole number, got \(describe(node))")
             }
         }
+        let prompts = fields["prompts"].map { parsePrompts($0, seed: seed) } ?? Profile.defaultPrompts
+        let request = fields["request"].map { parseRequest($0) } ?? Profile.RequestSettings()
+        var limits = fields["limits"].map { parseLimits($0) } ?? Profile.Limits()
+        let load = parseLoad(fields["load"], parent: root, limits: &limits)
         let retries = fields["retries"].flatMap { parseRetries($0) }
         guard let target, let load else { return nil }
         var profile = Profile(name: name, target: target, prompts: prompts, request: request, load: load, limits: limits,
@@ -163,56 +163,6 @@ struct ProfileParser {
         }
         parseMockLimits(fields, into: &mock)
         return mock
-    }
-
-    private mutating func parsePrompts(_ node: Node) -> [[ChatMessage]] {
-        let example = "[[{role: user, content: \"Say hello\"}]]"
-        if scalarText(node) != nil {
-            report(node, "prompts", "prompt files are not supported yet; give a list of message lists like \(example)")
-            return Profile.defaultPrompts
-        }
-        guard let list = sequence(node, "prompts", expected: "a list of message lists like \(example)") else {
-            return Profile.defaultPrompts
-        }
-        if list.isEmpty {
-            report(node, "prompts", "expected at least one prompt, like \(example); or remove prompts: for the default")
-            return Profile.defaultPrompts
-        }
-        var prompts: [[ChatMessage]] = []
-        for (i, promptNode) in list.enumerated() {
-            let path = "prompts[\(i)]"
-            guard let messages = sequence(promptNode, path, expected: "a list of messages like [{role: user, content: \"Say hello\"}]") else {
-                continue
-            }
-            if messages.isEmpty { report(promptNode, path, "expected at least one message") }
-            var prompt: [ChatMessage] = []
-            for (j, messageNode) in messages.enumerated() {
-                let messagePath = "\(path)[\(j)]"
-                guard let fields = mapping(messageNode, messagePath, known: ["role", "content"]) else { continue }
-                let roles = ChatMessage.Role.allCases.map(\.rawValue).joined(separator: " | ")
-                var role = ChatMessage.Role.user
-                if let r = fields["role"] {
-                    if let text = scalarText(r), let value = ChatMessage.Role(rawValue: text) {
-                        role = value
-                    } else {
-                        report(r, messagePath + ".role", "expected \(roles), got \(describe(r))")
-                    }
-                } else {
-                    report(messageNode, messagePath + ".role", "missing required field; expected \(roles)")
-                }
-                var content = ""
-                if let c = fields["content"] {
-                    if let text = scalarText(c) { content = text } else {
-                        report(c, messagePath + ".content", "expected text, got \(describe(c))")
-                    }
-                } else {
-                    report(messageNode, messagePath + ".content", "missing required field; the message text")
-                }
-                prompt.append(ChatMessage(role: role, content: content))
-            }
-            prompts.append(prompt)
-        }
-        return prompts
     }
 
     private mutating func parseRequest(_ node: Node) -> Profile.RequestSettings {
@@ -540,7 +490,7 @@ struct ProfileParser {
         }
     }
 
-    private mutating func integer(_ node: Node, _ path: String, minimum: Int) -> Int? {
+    mutating func integer(_ node: Node, _ path: String, minimum: Int) -> Int? {
         if let text = scalarText(node)?.replacingOccurrences(of: "_", with: ""), let value = Int(text), value >= minimum {
             return value
         }
@@ -549,12 +499,12 @@ struct ProfileParser {
         return nil
     }
 
-    private func number(_ node: Node) -> Double? {
+    func number(_ node: Node) -> Double? {
         guard let text = scalarText(node), let value = Double(text), value.isFinite else { return nil }
         return value
     }
 
-    private mutating func string(_ node: Node, _ path: String) -> String? {
+    mutating func string(_ node: Node, _ path: String) -> String? {
         guard let text = scalarText(node) else {
             report(node, path, "expected text, got \(describe(node))")
             return nil
@@ -565,17 +515,17 @@ struct ProfileParser {
     // MARK: - Nodes
 
     /// The text of a non-null scalar.
-    private func scalarText(_ node: Node) -> String? {
+    func scalarText(_ node: Node) -> String? {
         guard let scalar = node.scalar, !isNull(node) else { return nil }
         return scalar.string
     }
 
-    private func isNull(_ node: Node) -> Bool {
+    func isNull(_ node: Node) -> Bool {
         guard let scalar = node.scalar else { return false }
         return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
-    private func describe(_ node: Node) -> String {
+    func describe(_ node: Node) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -587,7 +537,7 @@ struct ProfileParser {
         }
     }
 
-    private mutating func sequence(_ node: Node, _ path: String, expected: String) -> [Node]? {
+    mutating func sequence(_ node: Node, _ path: String, expected: String) -> [Node]? {
         guard case .sequence(let list) = node else {
             report(node, path, "expected \(expected), got \(describe(node))")
             return nil
@@ -597,7 +547,7 @@ struct ProfileParser {
 
     /// The entries of a mapping by key, after checking the keys: unknown ones are reported with the
     /// nearest known key as a suggestion, or with a dedicated hint.
-    private mutating func mapping(_ node: Node, _ path: String, known: [String],
+    mutating func mapping(_ node: Node, _ path: String, known: [String],
                                   hints: [String: String] = [:]) -> [String: Node]? {
         guard case .mapping(let mapping) = node else {
             report(node, path, "expected a mapping with keys \(known.joined(separator: ", ")), got \(describe(node))")
@@ -626,13 +576,13 @@ struct ProfileParser {
 
     // MARK: - Problems
 
-    private mutating func report(_ node: Node?, _ path: String, _ message: String) {
+    mutating func report(_ node: Node?, _ path: String, _ message: String) {
         let mark = node?.mark
         problems.append(ProfileProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1,
                                        fieldPath: path, message: message))
     }
 
-    private mutating func reportSyntax(_ error: YamlError) {
+    mutating func reportSyntax(_ error: YamlError) {
         func add(_ mark: Mark?, _ message: String) {
             problems.append(ProfileProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, fieldPath: "",
                                            message: "YAML syntax error: \(message)"))
