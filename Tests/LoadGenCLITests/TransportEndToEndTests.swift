@@ -101,4 +101,58 @@ final class TransportEndToEndTests: XCTestCase {
             XCTAssertTrue(resolved.contains(expected), "resolved profile lacks \(expected):\n\(resolved)")
         }
     }
+
+    /// `loadgen mock`'s limit flags: bad combinations are refused; a mock started with `--rpm 60
+    /// --ratelimit-headers anthropic --max-streams 1 --max-queue 0 --reject-status 529` answers two
+    /// users at once with one completion and one 529 (overloaded), and then a 429 whose Anthropic
+    /// headers the run parsed.
+    func testMockLimitFlags() throws {
+        for (arguments, message) in [
+            (["--rpm", "0"], "Please give --rpm as 1 or more."),
+            (["--max-queue", "3"], "Please give --max-streams with --max-queue."),
+            (["--ratelimit-headers", "azure"], "Please give --ratelimit-headers as openai or anthropic."),
+            (["--max-streams", "2", "--reject-status", "200"], "Please give --reject-status as an HTTP error status"),
+        ] {
+            let result = try BinaryRunner.run(["mock", "--port", "0"] + arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments)")
+            XCTAssertTrue(result.stderr.contains(message), result.stderr)
+        }
+
+        let mock = try BinaryRunner.start(["mock", "--port", "0", "--tokens", "2", "--ttft", "200ms", "--rpm", "60",
+                                           "--burst", "2s", "--ratelimit-headers", "anthropic", "--max-streams", "1",
+                                           "--max-queue", "0", "--reject-status", "529"])
+        defer {
+            kill(mock.process.processIdentifier, SIGTERM)
+            mock.process.waitUntilExit()
+        }
+        let line = String(decoding: mock.stdout.fileHandleForReading.availableData, as: UTF8.self)
+        let port = try XCTUnwrap(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) }, line)
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = directory.appendingPathComponent("flags.yaml")
+        try """
+            name: flags
+            target: {provider: openai-compatible, model: m, base_url: "http://127.0.0.1:\(port)/v1"}
+            load: {mode: closed, users: 2, requests: 3}
+            """.write(to: profile, atomically: true, encoding: .utf8)
+        let runs = directory.appendingPathComponent("runs")
+        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let run = runs.appendingPathComponent(try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: runs.path).first))
+        let text = try String(contentsOf: run.appendingPathComponent("events.ndjson"), encoding: .utf8)
+        let attempts = try text.split(separator: "\n").compactMap { line -> [String: Any]? in
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return object["type"] as? String == "attempt" ? object : nil
+        }
+        // Two at once: the bucket (2) lets both pass (the rate limit is checked first); one gets the
+        // slot, the other finds the queue (0) full: 529. The next request finds the bucket empty: 429.
+        XCTAssertEqual(attempts.compactMap { $0["status"] as? Int }.sorted(), [200, 429, 529])
+        XCTAssertEqual(attempts.first { $0["status"] as? Int == 529 }?["error"] as? String, "overloaded")
+        let refused = try XCTUnwrap(attempts.first { $0["status"] as? Int == 429 })
+        let limits = try XCTUnwrap(refused["ratelimit"] as? [String: Any])
+        let requests = try XCTUnwrap(limits["requests"] as? [String: Any])
+        XCTAssertEqual(requests["limit"] as? Int, 60)
+        XCTAssertEqual(requests["remaining"] as? Int, 0)
+        XCTAssertNotNil(requests["reset_ms"] as? Double, "the RFC 3339 reset, parsed")
+        XCTAssertEqual(limits["retry_after_ms"] as? Int, 1_000)
+    }
 }
