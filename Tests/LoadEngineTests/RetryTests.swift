@@ -113,6 +113,25 @@ final class RetryTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(began), 1)
     }
 
+    /// Two requests fail together; the first record's callback stops the run: its retry (already
+    /// scheduled) never starts, and the second attempt, ending after the stop, is not retried at all.
+    func testAttemptsEndingAfterTheStopAreNotRetried() throws {
+        let server = try makeServer { _ in .status(503, body: "{}") }
+        var plan = LoadPlan(mode: .open(nextArrivalNanos: constantArrivals(everyNanos: 0)), maxRequests: 2)
+        plan.retry = RetryPolicy(maxAttempts: 5, retryOn: [.http5xx], backoffBaseNanos: 300_000_000,
+                                 backoffMaxNanos: 300_000_000)
+        let engine = try Engine(template: template(server), plan: plan)
+        var records: [AttemptRecord] = []
+        engine.onAttempt = { record in
+            records.append(record)
+            if records.count == 1 { engine.stopArrivals(reason: "test") }
+        }
+        let outcome = try engine.run()
+        XCTAssertEqual(records.map(\.willRetry), [true, false])
+        XCTAssertEqual(outcome.neverStarted, 1)
+        XCTAssertEqual(outcome.started, 2)
+    }
+
     // MARK: - Helpers
 
     private func once() -> () -> UInt64? {
