@@ -1,5 +1,5 @@
 # Every target is a one-liner; the work lives in scripts/.
-.PHONY: deps build run test bench bench-report leak-check clean
+.PHONY: deps build run test bench bench-report leak-check clean smoke-live
 
 deps:
 	@scripts/install-deps.sh
@@ -24,3 +24,7 @@ clean:
 
 leak-check:
 	scripts/leak-check.sh
+
+# Real requests to a real provider with your key: make smoke-live PROVIDER=openai [YES=1]. Never in CI.
+smoke-live: build
+	scripts/smoke-live.sh $(PROVIDER) $(if $(YES),--yes)

@@ -29,11 +29,19 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Turn TLS certificate verification off (only for servers you trust).")
     var insecure = false
 
+    @Option(help: ArgumentHelp("Verify TLS with the CA certificates in this PEM file (replaces target.ca_file).",
+                               valueName: "file"),
+            completion: .file(extensions: ["pem", "crt"]))
+    var caFile: String?
+
     @Option(help: "Open this many connections (a GET to the target URL each) before the run, so the first requests do not pay for connection setup.")
     var warmupConnections = 0
 
     func validate() throws {
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("Please give --ca-file as a readable PEM file of CA certificates; cannot read \(caFile).")
+        }
     }
 
     func run() throws {
@@ -63,7 +71,8 @@ struct RunCommand: ParsableCommand {
         } else {
             baseURL = loaded.target.baseURL ?? Profile.Target.openAIBaseURL
         }
-        let template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+        var template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+        if let caFile { template.caFile = URL(fileURLWithPath: caFile).standardized.path }
 
         // Everything that can fail before the first request fails before the run directory exists.
         let engine = try Engine(template: template, plan: plan)
@@ -138,6 +147,13 @@ struct RunCommand: ParsableCommand {
         if outcome.dropped > 0 {
             print("dropped arrivals: \(outcome.dropped) (\(plan.maxInFlight) in flight and \(plan.maxQueued) waiting; "
                 + "raise limits.max_in_flight or limits.max_queue, or lower the rate)")
+        }
+        if outcome.retries > 0 {
+            print("retries: \(outcome.retries) of the \(outcome.started) attempts were retries (each is its own line in events.ndjson)")
+        }
+        if let failures = summary.errorsByClass[ErrorClass.tls.rawValue], failures > 0 {
+            print("TLS failed for \(failures) attempts: if the server's certificate is private, give its CA with --ca-file FILE "
+                + "or target.ca_file (or --insecure for a server you trust)")
         }
         let cpuPerRequest = (usageAfter.cpuSeconds - usageBefore.cpuSeconds) / Double(max(outcome.completed, 1)) * 1e6
         let cpuLabel = mockServer == nil ? "client CPU" : "process CPU (client and embedded mock)"

@@ -31,6 +31,7 @@ enum SummaryJSON {
             "cancelled": outcome.cancelled,
             "never_started": outcome.neverStarted,
             "dropped": outcome.dropped,
+            "retries": outcome.retries,
             "peak_in_flight": outcome.peakInFlight,
             "interrupted": outcome.interruptedBySignal != nil,
             "client_cpu_s": cpuSeconds,
