@@ -1,5 +1,5 @@
 # Every target is a one-liner; the work lives in scripts/.
-.PHONY: deps build run test bench leak-check clean
+.PHONY: deps build run test bench bench-report leak-check clean smoke-live
 
 deps:
 	@scripts/install-deps.sh
@@ -16,8 +16,15 @@ test: deps
 bench: deps
 	scripts/bench.sh
 
+bench-report: deps
+	scripts/bench-report.sh
+
 clean:
 	rm -rf .build
 
 leak-check:
 	scripts/leak-check.sh
+
+# Real requests to a real provider with your key: make smoke-live PROVIDER=openai [YES=1]. Never in CI.
+smoke-live: build
+	scripts/smoke-live.sh $(PROVIDER) $(if $(YES),--yes)

@@ -14,6 +14,12 @@ enum EmbeddedMock {
         config.errorStatus = settings.errorStatus
         config.faults = settings.faults.map(fault)
         config.seed = seed
+        config.rateLimit = settings.rateLimit.map(rateLimit)
+        config.capacity = settings.capacity.map { settings in
+            var capacity = MockCapacity(maxConcurrent: settings.streams, maxQueue: settings.queue)
+            capacity.rejectStatus = settings.rejectStatus
+            return capacity
+        }
         let server = MockServer(config: config)
         let port = try server.start(host: "127.0.0.1", port: 0)
         let root = settings.dialect == .groq ? "/openai/v1" : "/v1"
@@ -32,6 +38,15 @@ enum EmbeddedMock {
         }
         return MockFault(kind: kind, rate: settings.rate, afterTokens: settings.afterTokens, status: settings.status,
                          stallNanos: settings.stallNanos)
+    }
+
+    static func rateLimit(_ settings: Profile.MockRateLimitSettings) -> MockRateLimit {
+        var limit = MockRateLimit(requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute)
+        limit.inputTokensPerMinute = settings.inputTokensPerMinute
+        limit.outputTokensPerMinute = settings.outputTokensPerMinute
+        limit.burstNanos = settings.burstNanos
+        limit.headerFamily = settings.headers.map { $0 == .anthropic ? .anthropic : .openai }
+        return limit
     }
 
     static func delay(_ spec: DelaySpec) -> MockDelay {

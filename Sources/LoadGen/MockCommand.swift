@@ -27,6 +27,11 @@ struct MockCommand: ParsableCommand {
             x-mock-fault-after, x-mock-stall-ms, x-mock-ttft-ms, x-mock-itl-ms,
             x-mock-tokens.
 
+            Rate limits (--rpm, --tpm, --input-tpm, --output-tpm) are announced
+            in each route's own headers (anthropic-ratelimit-* on /v1/messages,
+            x-ratelimit-* elsewhere; --ratelimit-headers forces one family), and
+            errors, a 429 or a --reject-status refusal too, come in its format.
+
             Example: loadgen mock --port 0 --ttft 200ms --itl 10ms --tokens 32
             """
     )
@@ -66,6 +71,34 @@ struct MockCommand: ParsableCommand {
     @Option(help: "Seed for the random draws.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("Requests per minute (a token bucket); over it: 429 with retry-after.", valueName: "n"))
+    var rpm: Int?
+
+    @Option(help: ArgumentHelp("Prompt + completion tokens per minute (a token bucket).", valueName: "n"))
+    var tpm: Int?
+
+    @Option(help: ArgumentHelp("Prompt tokens per minute (Anthropic's input limit).", valueName: "n"))
+    var inputTpm: Int?
+
+    @Option(help: ArgumentHelp("Completion tokens per minute (Anthropic's output limit).", valueName: "n"))
+    var outputTpm: Int?
+
+    @Option(help: "What each rate-limit bucket holds, as time at its rate (600 RPM with 1s holds 10).")
+    var burst = DurationArgument(nanos: 1_000_000_000)
+
+    @Option(help: ArgumentHelp("Rate-limit header family: openai (x-ratelimit-*) or anthropic (anthropic-ratelimit-*); "
+                               + "default: each route's own (anthropic on /v1/messages).", valueName: "family"))
+    var ratelimitHeaders: String?
+
+    @Option(help: ArgumentHelp("Completions generated at once; the rest wait in a queue.", valueName: "n"))
+    var maxStreams: Int?
+
+    @Option(help: ArgumentHelp("Requests that may wait for a slot (with --max-streams); more are refused.", valueName: "n"))
+    var maxQueue: Int?
+
+    @Option(help: "Status of a refusal when the queue is full (503, or 529 as Anthropic).")
+    var rejectStatus = 503
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("Please give a port from 0 to 65535.") }
         guard tokens >= 0 else { throw ValidationError("Please give --tokens as 0 or more.") }
@@ -76,6 +109,19 @@ struct MockCommand: ParsableCommand {
         guard threads >= 0 else { throw ValidationError("Please give --threads as 0 or more.") }
         guard fault.reduce(0, { $0 + $1.rate }) <= 1 + 1e-9 else {
             throw ValidationError("Please give --fault rates that add up to 1 or less (a request gets at most one fault).")
+        }
+        for (flag, value) in [("--rpm", rpm), ("--tpm", tpm), ("--input-tpm", inputTpm), ("--output-tpm", outputTpm),
+                              ("--max-streams", maxStreams)] {
+            if let value, value < 1 { throw ValidationError("Please give \(flag) as 1 or more.") }
+        }
+        guard burst.nanos > 0 else { throw ValidationError("Please give --burst as a positive duration, e.g. 1s.") }
+        if let ratelimitHeaders, !["openai", "anthropic"].contains(ratelimitHeaders) {
+            throw ValidationError("Please give --ratelimit-headers as openai or anthropic.")
+        }
+        if let maxQueue, maxQueue < 0 { throw ValidationError("Please give --max-queue as 0 or more.") }
+        if maxQueue != nil && maxStreams == nil { throw ValidationError("Please give --max-streams with --max-queue.") }
+        guard (400...599).contains(rejectStatus) else {
+            throw ValidationError("Please give --reject-status as an HTTP error status from 400 to 599.")
         }
     }
 
@@ -89,6 +135,19 @@ struct MockCommand: ParsableCommand {
         config.threads = threads
         config.seed = seed
         config.faults = fault
+        if rpm != nil || tpm != nil || inputTpm != nil || outputTpm != nil {
+            var limit = MockRateLimit(requestsPerMinute: rpm, tokensPerMinute: tpm)
+            limit.inputTokensPerMinute = inputTpm
+            limit.outputTokensPerMinute = outputTpm
+            limit.burstNanos = burst.nanos
+            limit.headerFamily = ratelimitHeaders.map { $0 == "anthropic" ? .anthropic : .openai }
+            config.rateLimit = limit
+        }
+        if let maxStreams {
+            var capacity = MockCapacity(maxConcurrent: maxStreams, maxQueue: maxQueue)
+            capacity.rejectStatus = rejectStatus
+            config.capacity = capacity
+        }
 
         // Block the stop signals before the server's threads start, so that they inherit the mask
         // and this thread alone receives them through sigwait.

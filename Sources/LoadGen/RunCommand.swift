@@ -10,8 +10,8 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a load profile and record every attempt (the default command).",
         discussion: """
-            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, summary.json, summary.txt,
-            profile.resolved.yaml and one .hgrm histogram per latency metric.
+            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, run.json, summary.json, summary.txt,
+            profile.resolved.yaml, histograms.hlog and one .hgrm histogram per metric.
             The first Ctrl-C stops new requests and lets those in flight finish; a second cancels them.
             Exit codes: 0 done, 1 error, 2 bad profile or arguments, 130 interrupted.
             """
@@ -29,6 +29,11 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Turn TLS certificate verification off (only for servers you trust).")
     var insecure = false
 
+    @Option(help: ArgumentHelp("Verify TLS with the CA certificates in this PEM file (replaces target.ca_file).",
+                               valueName: "file"),
+            completion: .file(extensions: ["pem", "crt"]))
+    var caFile: String?
+
     @Option(help: "Open this many connections (a GET to the target URL each) before the run, so the first requests do not pay for connection setup.")
     var warmupConnections = 0
 
@@ -39,6 +44,9 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("Please give --ca-file as a readable PEM file of CA certificates; cannot read \(caFile).")
+        }
     }
 
     func run() throws {
@@ -69,7 +77,8 @@ struct RunCommand: ParsableCommand {
         } else {
             baseURL = loaded.target.baseURL ?? Profile.Target.openAIBaseURL
         }
-        let template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+        var template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+        if let caFile { template.caFile = URL(fileURLWithPath: caFile).standardized.path }
 
         // Everything that can fail before the first request fails before the run directory exists.
         let engine = try Engine(template: template, plan: plan)
@@ -86,6 +95,8 @@ struct RunCommand: ParsableCommand {
         header.host = ProcessInfo.processInfo.hostName
         header.stages = stageTimeline.stages
         let eventLog = try EventLogWriter(path: directory.file("events.ndjson"), header: header)
+        try directory.write("run.json", RunMetadata.render(header: header, profilePath: profile, outcome: nil,
+                                                           endedAt: nil, files: []))
         let recorder = RunRecorder()
         var eventLogFailure: Error?
 
@@ -135,7 +146,7 @@ struct RunCommand: ParsableCommand {
             throw CLIError("writing \(directory.file("events.ndjson")) failed: \(eventLogFailure)")
         }
         let summary = Summary(recorder: recorder)
-        let table = SummaryTable.render(summary)
+        let table = SummaryTable.render(recorder)
         try directory.write("summary.txt", table)
         try directory.write(
             "summary.json",
@@ -143,9 +154,16 @@ struct RunCommand: ParsableCommand {
                 summary: summary, outcome: outcome, recorder: recorder, profileName: loaded.name,
                 cpuSeconds: usageAfter.cpuSeconds - usageBefore.cpuSeconds,
                 startRSSKiB: usageBefore.currentRSSKiB, peakRSSKiB: usageAfter.peakRSSKiB))
-        for (name, text) in recorder.hgrmFiles() {
+        let histogramFiles = recorder.hgrmFiles()
+        for (name, text) in histogramFiles {
             try directory.write(name, text)
         }
+        try directory.write("histograms.hlog", recorder.histogramLog(
+            startedAt: startedAt, runName: (directory.path as NSString).lastPathComponent))
+        try directory.write("run.json", RunMetadata.render(
+            header: header, profilePath: profile, outcome: outcome, endedAt: Date(),
+            files: ["events.ndjson", "histograms.hlog", "profile.resolved.yaml", "run.json", "summary.json",
+                    "summary.txt"] + histogramFiles.keys.sorted()))
 
         print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
         if let reason = outcome.stopReason {
@@ -154,6 +172,13 @@ struct RunCommand: ParsableCommand {
         if outcome.dropped > 0 {
             print("dropped arrivals: \(outcome.dropped) (\(plan.maxInFlight) in flight and \(plan.maxQueued) waiting; "
                 + "raise limits.max_in_flight or limits.max_queue, or lower the rate)")
+        }
+        if outcome.retries > 0 {
+            print("retries: \(outcome.retries) of the \(outcome.started) attempts were retries (each is its own line in events.ndjson)")
+        }
+        if let failures = summary.errorsByClass[ErrorClass.tls.rawValue], failures > 0 {
+            print("TLS failed for \(failures) attempts: if the server's certificate is private, give its CA with --ca-file FILE "
+                + "or target.ca_file (or --insecure for a server you trust)")
         }
         let cpuPerRequest = (usageAfter.cpuSeconds - usageBefore.cpuSeconds) / Double(max(outcome.completed, 1)) * 1e6
         let cpuLabel = mockServer == nil ? "client CPU" : "process CPU (client and embedded mock)"

@@ -55,6 +55,7 @@ struct ValidateCommand: ParsableCommand {
             print("  max requests: \(limit)")
         }
         print("  max in flight: \(loaded.limits.maxInFlight)")
+        TransportDescription.lines(for: loaded).forEach { print($0) }
         PromptDescription.lines(for: loaded, mix: mix, bodyBytes: bodyBytes).forEach { print($0) }
         let target = loaded.target
         print("  target: \(target.provider.rawValue) \(target.model), \(target.dialect.rawValue) format, "

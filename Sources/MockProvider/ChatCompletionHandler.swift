@@ -18,7 +18,9 @@ import NIOHTTP1
 /// scheduled write is cancelled and queued requests are dropped.
 ///
 /// Per-request overrides come from `x-mock-*` headers (see `MockOverrides`). Injected errors and
-/// faults (`MockConfig.errorRate`, `MockConfig.faults`) are drawn per request.
+/// faults (`MockConfig.errorRate`, `MockConfig.faults`) are drawn per request. Rate limits and the
+/// capacity queue (`MockAdmission`) come after them; their headers are in the route's family unless
+/// `MockRateLimit.headerFamily` forces one, and their refusals in the route's error format.
 final class ChatCompletionHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = ByteBuffer
@@ -37,6 +39,19 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         var arrival: NIODeadline
     }
 
+    /// A parsed completion request on its way to generation, through the rate limits and the
+    /// capacity queue when they are set.
+    private struct PendingCompletion {
+        var chat: ChatRequest
+        var overrides: MockOverrides
+        var dialect: MockDialect
+        /// The stream fault drawn for it (nil for a non-streamed request).
+        var fault: MockFault?
+        /// When its head arrived.
+        var arrival: NIODeadline
+        var keepAlive: Bool
+    }
+
     private let loop: MockLoopContext
     private var receiving: ReceivedRequest?
     private var queued = CircularBuffer<ReceivedRequest>()
@@ -48,12 +63,16 @@ final class ChatCompletionHandler: ChannelInboundHandler {
     private var isOpen = true
     /// Set after a response that closes the connection: later requests are ignored.
     private var isClosing = false
+    /// A completion waiting for a generation slot (`MockCapacityGate`): its ticket, and what starts it.
+    private var waitingForSlot: (ticket: UInt64, start: () -> Void)?
+    /// True while this connection's completion holds a generation slot.
+    private var holdsSlot = false
 
     init(loop: MockLoopContext) {
         self.loop = loop
     }
 
-    private var isResponding: Bool { streaming != nil || delayed != nil }
+    private var isResponding: Bool { streaming != nil || delayed != nil || waitingForSlot != nil }
 
     // MARK: - Channel events
 
@@ -95,6 +114,7 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         streaming = nil
         delayed = nil
         queued.removeAll()
+        leaveCapacityGate()
         context.fireChannelInactive()
     }
 
@@ -201,12 +221,34 @@ final class ChatCompletionHandler: ChannelInboundHandler {
                 status: status, message: Self.injectedMessage(status), keepAlive: keepAlive, dialect: dialect,
                 context: context)
         }
+        let completion = PendingCompletion(
+            chat: chat, overrides: overrides, dialect: dialect, fault: chat.stream ? fault : nil,
+            arrival: request.arrival, keepAlive: keepAlive)
+        guard let admission = loop.admission else {
+            return generate(completion, startedAt: request.arrival, extraHeaders: [], context: context)
+        }
+        admit(completion, admission: admission, context: context)
+    }
 
+    /// Tokens the completion will produce: the configured (or overridden) count, capped by max_tokens.
+    private func completionTokens(_ chat: ChatRequest, _ overrides: MockOverrides) -> Int {
+        let configuredTokens = overrides.outputTokens ?? max(0, loop.config.outputTokens)
+        return min(configuredTokens, chat.maxTokens ?? Int.max)
+    }
+
+    /// Plans the completion and starts writing it. `startedAt` is when generation starts: the
+    /// request's arrival, or the moment it got a generation slot (the wait is Groq's `queue_time`).
+    private func generate(
+        _ completion: PendingCompletion, startedAt: NIODeadline, extraHeaders: [(String, String)],
+        context: ChannelHandlerContext
+    ) {
         let config = loop.config
+        let chat = completion.chat
+        let overrides = completion.overrides
         let ttftNanos = overrides.ttftNanos ?? loop.drawTTFTNanos()
         let configuredTokens = overrides.outputTokens ?? max(0, config.outputTokens)
-        let tokens = min(configuredTokens, chat.maxTokens ?? Int.max)
-        let plan = CompletionPlan(
+        let tokens = completionTokens(chat, overrides)
+        var plan = CompletionPlan(
             requestNumber: loop.nextRequestNumber(),
             createdSeconds: time(nil),
             modelLiteral: chat.modelLiteral ?? Self.defaultModelLiteral,
@@ -214,13 +256,14 @@ final class ChatCompletionHandler: ChannelInboundHandler {
             completionTokens: tokens,
             finishReason: tokens < configuredTokens ? .length : .stop,
             includeUsage: chat.includeUsage,
-            firstTokenDeadline: request.arrival + .nanoseconds(Int64(clamping: ttftNanos)),
+            firstTokenDeadline: startedAt + .nanoseconds(Int64(clamping: ttftNanos)),
             interTokenDelayNanos: overrides.interTokenDelayNanos ?? config.interTokenDelayNanos,
-            keepAlive: keepAlive,
-            dialect: dialect,
-            fault: chat.stream ? fault : nil,
-            queueNanos: Self.nanos(from: request.arrival, to: .now())
+            keepAlive: completion.keepAlive,
+            dialect: completion.dialect,
+            fault: completion.fault,
+            queueNanos: Self.nanos(from: completion.arrival, to: .now())
         )
+        plan.extraHeaders = extraHeaders
         if chat.stream {
             startStreaming(plan, context: context)
         } else {
@@ -296,7 +339,8 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         }
         var buffer = context.channel.allocator.buffer(capacity: body.readableBytes + 160)
         HTTPResponseBytes.writeResponse(
-            status: 200, contentType: "application/json", body: body, keepAlive: plan.keepAlive, into: &buffer)
+            status: 200, contentType: "application/json", extraHeaders: plan.extraHeaders, body: body,
+            keepAlive: plan.keepAlive, into: &buffer)
         write(buffer, closing: !plan.keepAlive, context: context)
     }
 
@@ -324,7 +368,9 @@ final class ChatCompletionHandler: ChannelInboundHandler {
     }
 
     /// Writes and flushes the end of a response; `closing` closes the connection once it is written.
+    /// A generation slot held for the response is given back.
     private func write(_ buffer: ByteBuffer, closing: Bool, context: ChannelHandlerContext) {
+        leaveCapacityGate()
         guard closing else {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
             return
@@ -349,6 +395,80 @@ final class ChatCompletionHandler: ChannelInboundHandler {
 
     private static func nanos(from start: NIODeadline, to end: NIODeadline) -> UInt64 {
         end > start ? UInt64(clamping: (end - start).nanoseconds) : 0
+    }
+
+    // MARK: - Rate limits and capacity (MockAdmission)
+
+    /// Passes the rate limits, then asks for a generation slot: a request over a limit gets 429 with
+    /// `retry-after`, one that finds the slot queue full gets the configured refusal status, and one
+    /// that must wait for a slot starts generating (its TTFT clock too) when it gets one. Every
+    /// response of the completion carries the rate-limit headers.
+    private func admit(_ completion: PendingCompletion, admission: MockAdmission, context: ChannelHandlerContext) {
+        let keepAlive = completion.keepAlive
+        var headers: [(String, String)] = []
+        if let limiter = admission.rateLimiter {
+            let family = limiter.family(for: completion.dialect)
+            let decision = limiter.admit(
+                promptTokens: completion.chat.promptTokens,
+                completionTokens: completionTokens(completion.chat, completion.overrides),
+                family: family, nowNanos: NIODeadline.now().uptimeNanoseconds)
+            headers = decision.headers
+            guard decision.allowed else {
+                var buffer = context.channel.allocator.buffer(capacity: 512)
+                MockRateLimitResponse.write429(
+                    decision, dialect: completion.dialect, keepAlive: keepAlive,
+                    allocator: context.channel.allocator, into: &buffer)
+                return write(buffer, closing: !keepAlive, context: context)
+            }
+        }
+        guard let gate = admission.capacity else {
+            return generate(completion, startedAt: completion.arrival, extraHeaders: headers, context: context)
+        }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        switch gate.acquire(on: context.eventLoop, onGranted: { handler.value.slotGranted(context: boundContext.value) }) {
+        case .granted:
+            holdsSlot = true
+            generate(completion, startedAt: completion.arrival, extraHeaders: headers, context: context)
+        case .queued(let ticket):
+            waitingForSlot = (ticket, { [unowned self] in
+                self.generate(completion, startedAt: .now(), extraHeaders: headers, context: context)
+            })
+        case .refused:
+            // In the route's dialect: an Anthropic client gets `overloaded_error` for a 529.
+            let status = gate.capacity.rejectStatus
+            sendError(status: status, message: "The mock provider is at capacity (\(gate.capacity.maxConcurrent) "
+                + "completions generating, the queue full); please retry later.", extraHeaders: headers,
+                keepAlive: keepAlive, dialect: completion.dialect, context: context)
+        }
+    }
+
+    /// A slot came free for the completion waiting on this connection (on this channel's loop).
+    private func slotGranted(context: ChannelHandlerContext) {
+        guard isOpen, let waiting = waitingForSlot else {
+            // The request went away after the slot was handed over: hand it on.
+            loop.admission?.capacity?.release()
+            return
+        }
+        waitingForSlot = nil
+        holdsSlot = true
+        waiting.start()
+        startQueuedRequests(context: context)
+    }
+
+    /// Gives back a held slot, or leaves the slot queue (when the connection closes).
+    private func leaveCapacityGate() {
+        guard let gate = loop.admission?.capacity else { return }
+        if holdsSlot {
+            holdsSlot = false
+            gate.release()
+        }
+        if let waiting = waitingForSlot {
+            waitingForSlot = nil
+            if !gate.cancel(ticket: waiting.ticket) {
+                // Already granted: slotGranted will find nothing waiting and release it.
+            }
+        }
     }
 
     private static func injectedMessage(_ status: Int) -> String {

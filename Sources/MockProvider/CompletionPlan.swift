@@ -37,6 +37,8 @@ struct CompletionPlan {
     var fault: MockFault?
     /// Time from the request's arrival to the start of its completion (Groq's `queue_time`).
     var queueNanos: UInt64 = 0
+    /// Further response headers (the rate-limit announcement).
+    var extraHeaders: [(String, String)] = []
 
     /// The earliest time token `k` (0-based) can be ready: when a non-streamed completion is answered.
     func tokenDeadline(_ k: Int) -> NIODeadline {

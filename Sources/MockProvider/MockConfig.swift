@@ -17,6 +17,10 @@ public struct MockConfig: Sendable, Equatable {
     /// Misbehaviours injected into a fraction of responses; one draw per request picks at most one
     /// (after the `errorRate` draw, which wins).
     public var faults: [MockFault] = []
+    /// Token-bucket rate limits (429 with `retry-after` when exceeded); nil: none.
+    public var rateLimit: MockRateLimit?
+    /// Completions generated at once, the rest queued; nil: unlimited.
+    public var capacity: MockCapacity?
 
     public init() {}
 }

@@ -54,7 +54,7 @@ struct StreamingCompletion {
     /// Writes the response head and, as its own chunk, the events before the first token (which
     /// are not tokens) — unless a stall after the headers holds them back.
     mutating func writeHead(at now: NIODeadline, into buffer: inout ByteBuffer) {
-        HTTPResponseBytes.writeStreamHead(keepAlive: plan.keepAlive, into: &buffer)
+        HTTPResponseBytes.writeStreamHead(keepAlive: plan.keepAlive, extraHeaders: plan.extraHeaders, into: &buffer)
         if let fault = pendingFault, fault.kind == .stall, faultPoint == 0 {
             startStall(fault, at: now)
             return

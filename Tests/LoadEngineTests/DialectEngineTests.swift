@@ -105,7 +105,8 @@ final class DialectEngineTests: XCTestCase {
         }
         for dialect in [APIDialect.openAI, .anthropic, .groq] {
             var run = template(mock, dialect)
-            run.totalTimeoutNanos = 300_000_000  // ends the stalls
+            run.idleTimeoutNanos = 300_000_000  // ends the stalls, which come after a token
+            run.totalTimeoutNanos = 5_000_000_000
             let (records, outcome) = try mock.run(LoadPlan(mode: .closed(users: 8, thinkTimeNanos: 0), maxRequests: 300),
                                                   template: run)
             XCTAssertEqual(records.count, 300, "\(dialect)")
@@ -128,8 +129,20 @@ final class DialectEngineTests: XCTestCase {
             XCTAssertTrue(protocolErrors.contains { $0.errorMessage?.hasPrefix("invalid JSON") == true }, "\(label) \(protocolErrors.map(\.errorMessage))")
             XCTAssertTrue(protocolErrors.contains { $0.errorMessage?.contains("transfer closed") == true },
                           "\(label) \(protocolErrors.map(\.errorMessage))")
-            // A stall past the attempt's timeout is a timeout (whichever kind the engine tells).
-            XCTAssertTrue(records.contains { $0.errorClass?.isTimeout == true }, label)
+            // A stall after a token, with idle_timeout set, is an idle timeout: the stream had begun,
+            // so neither the TTFT nor the total limit is the one that ends it. It ends ≥ 300 ms after
+            // its last byte (the token), within the engine's millisecond timer and the machine's load.
+            let timeouts = records.filter { $0.errorClass?.isTimeout == true }
+            XCTAssertFalse(timeouts.isEmpty, label)
+            for record in timeouts {
+                XCTAssertEqual(record.errorClass, .timeoutIdle, label)
+                XCTAssertEqual(record.status, 200, label)
+                XCTAssertEqual(record.countedOutputTokens, 1, label)
+                let lastTokenNanos = record.startNanos + UInt64(record.tokenOffsetsMicros.last ?? 0) * 1_000
+                let silenceMillis = Double(record.endNanos - lastTokenNanos) / 1e6
+                XCTAssertGreaterThanOrEqual(silenceMillis, 299, label)
+                XCTAssertLessThan(silenceMillis, 1_500, label)
+            }
             // And the rest succeeded, whole.
             let successes = records.filter(\.succeeded)
             XCTAssertGreaterThan(successes.count, 90, label)

@@ -46,7 +46,9 @@ final class CostRunTests: XCTestCase {
                 XCTAssertEqual(attempt["provider_queue_us"] != nil, dialect == "groq", dialect)
             }
             XCTAssertEqual(try XCTUnwrap(summary["cost_usd"] as? Double), 0.0016, accuracy: 1e-10, dialect)
-            XCTAssertTrue(result.stdout.contains("cost: $0.001600"), result.stdout)
+            // One cost line, the report's: the total and the cost per successful request.
+            let costLines = result.stdout.split(separator: "\n").filter { $0.hasPrefix("cost:") }
+            XCTAssertEqual(costLines, ["cost: $0.0016 ($0.000032 per successful request)"], result.stdout)
         }
     }
 

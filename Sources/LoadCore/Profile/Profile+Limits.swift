@@ -14,6 +14,13 @@ extension Profile {
         /// Stop new requests once the spend of finished attempts plus an estimate for those in
         /// flight reaches this many US dollars (nil: no limit). See `CostBudget`.
         public var maxCostUSD: Double?
+        /// Time-to-first-token timeout, from the attempt's start to its first content token (default:
+        /// none, only `timeoutNanos` bounds it).
+        public var ttftTimeoutNanos: UInt64?
+        /// Idle timeout: no response byte for this long once the response has begun (default: none).
+        public var idleTimeoutNanos: UInt64?
+        /// Connections open at once, at most (default: unlimited; each attempt in flight may open one).
+        public var maxConnections: Int?
 
         public init(maxRequests: Int? = nil, maxInFlight: Int = 10_000, maxQueued: Int = 100_000,
                     timeoutNanos: UInt64 = 120_000_000_000, connectTimeoutNanos: UInt64 = 10_000_000_000) {

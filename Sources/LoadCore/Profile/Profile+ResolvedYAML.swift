@@ -10,6 +10,8 @@ extension Profile {
         if let baseURL = target.baseURL { lines.append("  base_url: \(Self.quote(baseURL))") }
         if let apiKeyEnv = target.apiKeyEnv { lines.append("  api_key_env: \(Self.quote(apiKeyEnv))") }
         if target.provider == .anthropic { lines.append("  anthropic_version: \(Self.quote(target.anthropicVersion))") }
+        if let caFile = target.caFile { lines.append("  ca_file: \(Self.quote(caFile))") }
+        lines.append("  http: \"\(target.http.rawValue)\"")
         if let mock = target.mock {
             lines.append("  mock:")
             lines.append("    dialect: \(mock.dialect.rawValue)")
@@ -22,6 +24,7 @@ extension Profile {
                 lines.append("    faults:")
                 for fault in mock.faults { lines.append("      - " + Self.yaml(fault)) }
             }
+            lines += Self.yamlLines(mock.rateLimit, mock.capacity)
         }
         lines += promptLines()
         lines.append("request:")
@@ -59,6 +62,10 @@ extension Profile {
         lines.append("  timeout: \(DurationFormat.format(nanos: limits.timeoutNanos))")
         lines.append("  connect_timeout: \(DurationFormat.format(nanos: limits.connectTimeoutNanos))")
         if let maxCostUSD = limits.maxCostUSD { lines.append("  max_cost_usd: \(Self.number(maxCostUSD))") }
+        if let ttft = limits.ttftTimeoutNanos { lines.append("  ttft_timeout: \(DurationFormat.format(nanos: ttft))") }
+        if let idle = limits.idleTimeoutNanos { lines.append("  idle_timeout: \(DurationFormat.format(nanos: idle))") }
+        if let connections = limits.maxConnections { lines.append("  max_connections: \(connections)") }
+        if let retries { lines += Self.yamlLines(retries) }
         lines.append("seed: \(seed)")
         if pricing.catalogPath != nil || !pricing.models.isEmpty {
             lines.append("pricing:")
@@ -69,6 +76,27 @@ extension Profile {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func yamlLines(_ rateLimit: MockRateLimitSettings?, _ capacity: MockCapacitySettings?) -> [String] {
+        var lines: [String] = []
+        if let rateLimit {
+            var fields: [String] = []
+            if let value = rateLimit.requestsPerMinute { fields.append("requests_per_minute: \(value)") }
+            if let value = rateLimit.tokensPerMinute { fields.append("tokens_per_minute: \(value)") }
+            if let value = rateLimit.inputTokensPerMinute { fields.append("input_tokens_per_minute: \(value)") }
+            if let value = rateLimit.outputTokensPerMinute { fields.append("output_tokens_per_minute: \(value)") }
+            fields.append("burst: \(DurationFormat.format(nanos: rateLimit.burstNanos))")
+            if let headers = rateLimit.headers { fields.append("headers: \(headers.rawValue)") }
+            lines.append("    rate_limit: {" + fields.joined(separator: ", ") + "}")
+        }
+        if let capacity {
+            var fields = ["streams: \(capacity.streams)"]
+            if let queue = capacity.queue { fields.append("queue: \(queue)") }
+            fields.append("reject_status: \(capacity.rejectStatus)")
+            lines.append("    capacity: {" + fields.joined(separator: ", ") + "}")
+        }
+        return lines
     }
 
     /// `prompts:` as the sources it was read from (files by absolute path, synthetic parameters),
@@ -110,6 +138,20 @@ extension Profile {
             }
         }
         return lines
+    }
+
+    private static func yamlLines(_ retries: RetryPolicy) -> [String] {
+        // In ErrorClass's declaration order, so the file reads the same every time.
+        let classes = ErrorClass.allCases.filter { retries.retryOn.contains($0) }.map(\.rawValue)
+        return [
+            "retries:",
+            "  max_attempts: \(retries.maxAttempts)",
+            "  on: [" + classes.joined(separator: ", ") + "]",
+            "  backoff: {base: \(DurationFormat.format(nanos: retries.backoffBaseNanos)), "
+                + "max: \(DurationFormat.format(nanos: retries.backoffMaxNanos))}",
+            "  honor_retry_after: \(retries.honorRetryAfter)",
+            "  max_retry_after: \(DurationFormat.format(nanos: retries.maxRetryAfterNanos))",
+        ]
     }
 
     private static func yaml(_ delay: DelaySpec) -> String {

@@ -14,6 +14,8 @@ import Foundation
 ///       api_key_env: OPENAI_API_KEY    # the NAME of an environment variable; defaults OPENAI_API_KEY,
 ///                                      # ANTHROPIC_API_KEY, GROQ_API_KEY; none for openai-compatible
 ///       anthropic_version: 2023-06-01  # provider anthropic only: the anthropic-version header
+///       ca_file: certs/ca.pem          # verify TLS with these CAs (relative to the profile)
+///       http: "1.1"                    # 1.1 | 2
 ///       mock:                          # provider mock only: the embedded mock's behaviour
 ///         dialect: openai              # openai | anthropic | groq: what the mock (and loadgen) speak
 ///         faults: [{kind: disconnect, after_tokens: 3, rate: 0.1}]   # see Profile.MockFault
@@ -23,6 +25,8 @@ import Foundation
 ///         output_tokens: 32
 ///         error_rate: 0.0              # 0...1
 ///         error_status: 500
+///         rate_limit: { requests_per_minute: 600, tokens_per_minute: 90000, burst: 1s }   # headers: the dialect's
+///         capacity: { streams: 64, queue: 1000, reject_status: 503 }
 ///     prompts:                         # prompt sets (docs/profiles.md, "Prompts"): any of
 ///       - ../prompts/chat.yaml         #   a prompt-set file or a folder of them (relative to this file)
 ///       - {path: ../prompts/summarize.yaml, weight: 2}   # with the set's share of requests
@@ -38,7 +42,14 @@ import Foundation
 ///       # closed: stages: [{ duration: 30s, users: 64 }]  (users may ramp too: "1..64")
 ///       # shorthands: {mode: open, rate: 200, duration: 10s}
 ///       #             {mode: closed, users: 100, requests: 500}   (requests sets limits.max_requests)
-///     limits: { max_requests: 10000, max_in_flight: 2000, timeout: 120s, connect_timeout: 10s, max_cost_usd: 5 }
+///     limits: { max_requests: 10000, max_in_flight: 2000, timeout: 120s, connect_timeout: 10s,
+///               ttft_timeout: 30s, idle_timeout: 20s, max_connections: 500, max_cost_usd: 5 }
+///     retries:                         # off unless given
+///       max_attempts: 3                # the first attempt included
+///       on: [http_429, http_5xx, overloaded, connect, timeout_connect]
+///       backoff: { base: 500ms, max: 30s }    # full jitter
+///       honor_retry_after: true
+///       max_retry_after: 60s
 ///     pricing: { catalog: prices.yaml, models: [{provider: openai, model: my-ft, input: 3, output: 12}] }
 ///     seed: 1
 ///
@@ -60,6 +71,8 @@ public struct Profile: Sendable, Equatable {
     public var seed: UInt64
     /// Where model prices come from (default: the built-in catalog).
     public var pricing = Pricing()
+    /// Retries of failed attempts (`retries:`); nil: none (the default: a 429 is a result).
+    public var retries: RetryPolicy?
 
     /// The prompt used when a profile has no `prompts`.
     public static let defaultPrompts: [PromptSet] = [
