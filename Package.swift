@@ -48,6 +48,7 @@ let package = Package(
             dependencies: [
                 "LoadEngine", "LoadCore", "MockProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .executableTarget(

@@ -22,6 +22,9 @@ public final class Engine {
     /// Handle SIGINT/SIGTERM: the first stops new arrivals and lets requests in flight finish, the second
     /// cancels them (recorded as `cancelled`).
     public var handlesSignals = false
+    /// After arrivals stop early (a first interrupt, or ``stopArrivals(reason:)``), attempts still in
+    /// flight this long afterwards are cancelled, as a second interrupt would. Nil: wait for them.
+    public var drainGraceMillis: UInt64?
 
     private let template: RequestTemplate
     private let plan: LoadPlan
@@ -36,6 +39,7 @@ public final class Engine {
     private var startTimer: PreciseTimer!
     private var tickTimer: UVTimer!
     private var finishTimer: UVTimer!
+    private var graceTimer: UVTimer!
     private var signalWatcher: SignalWatcher?
 
     /// The monotonic time all record timestamps are relative to.
@@ -56,6 +60,7 @@ public final class Engine {
     private var arrivalsEnded = false
     private var finishing = false
     private var interruptions = 0
+    private var graceStarted = false
     /// Closed loop: users sending or thinking, users to retire as their requests end, the next id.
     private var liveUsers = 0
     private var usersToRetire = 0
@@ -80,6 +85,7 @@ public final class Engine {
         startTimer = try PreciseTimer(loop: loop) { [unowned self] in self.startDueRequests() }
         finishTimer = UVTimer(loop: loop) { [unowned self] in self.shutDown() }
         tickTimer = UVTimer(loop: loop) { [unowned self] in self.reportProgress() }
+        graceTimer = UVTimer(loop: loop) { [unowned self] in self.graceExpired() }
         if onTick != nil {
             tickTimer.start(delayMillis: tickIntervalMillis, repeatMillis: tickIntervalMillis)
         }
@@ -326,6 +332,7 @@ public final class Engine {
         startTimer.close()
         tickTimer.close()
         finishTimer.close()
+        graceTimer.close()
         userTimer?.close()
         signalWatcher?.close()
         idleTransfers.removeAll()
@@ -344,6 +351,7 @@ public final class Engine {
         endArrivals()
         outcome.neverStarted += waitingForSlot.count
         waitingForSlot.removeAll()
+        startGraceTimer()
         finishIfDone()
     }
 
@@ -375,13 +383,30 @@ public final class Engine {
             endArrivals()
             outcome.neverStarted += waitingForSlot.count
             waitingForSlot.removeAll()
+            startGraceTimer()
         } else {
             cancelActiveTransfers()
         }
         finishIfDone()
     }
 
+    /// Starts the drain grace period once, when arrivals stop early.
+    private func startGraceTimer() {
+        guard let grace = drainGraceMillis, !graceStarted, !finishing else { return }
+        graceStarted = true
+        graceTimer.start(delayMillis: grace)
+    }
+
+    private func graceExpired() {
+        guard !activeTransfers.isEmpty else { return }
+        outcome.graceExpired = true
+        cancelActiveTransfers()
+        finishIfDone()
+    }
+
     private func reportProgress() {
+        var users: Int?
+        if case .closed = plan.mode { users = liveUsers - usersToRetire }
         onTick?(
             RunProgress(
                 elapsedNanos: MonotonicClock.nowNanos() - originNanos,
@@ -389,7 +414,9 @@ public final class Engine {
                 completed: outcome.completed,
                 inFlight: activeTransfers.count,
                 queued: waitingForSlot.count,
-                stopping: arrivalsEnded))
+                stopping: arrivalsEnded,
+                users: users,
+                interrupted: interruptions > 0))
     }
 }
 

@@ -54,7 +54,9 @@ extension Profile {
         lines.append("  max_queue: \(limits.maxQueued)")
         lines.append("  timeout: \(DurationFormat.format(nanos: limits.timeoutNanos))")
         lines.append("  connect_timeout: \(DurationFormat.format(nanos: limits.connectTimeoutNanos))")
+        lines.append("  grace: \(DurationFormat.format(nanos: limits.graceNanos))")
         lines.append("seed: \(seed)")
+        lines += thresholdLines()
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -31,6 +31,7 @@ import Foundation
 ///       #             {mode: closed, users: 100, requests: 500}   (requests sets limits.max_requests)
 ///     limits: { max_requests: 10000, max_in_flight: 2000, timeout: 120s, connect_timeout: 10s }
 ///     seed: 1
+///     thresholds: { ttft_p99: 800ms, error_rate: "< 1%", abort_on_fail: true }   # docs/profiles.md
 ///
 /// Durations carry a unit: `500ms`, `30s`, `2m`, `1h`, `1.5s` (also `us`, `ns`).
 public struct Profile: Sendable, Equatable {
@@ -48,6 +49,8 @@ public struct Profile: Sendable, Equatable {
     public var limits: Limits
     /// Seeds every random choice of the run (default 1).
     public var seed: UInt64
+    /// Service-level objectives checked at the end of the run (`thresholds:`, default none).
+    public var thresholds = Thresholds()
 
     /// The prompt used when a profile has no `prompts`.
     public static let defaultPrompts: [[ChatMessage]] = [[ChatMessage(role: .user, content: "Say hello in one short sentence.")]]
@@ -67,7 +70,8 @@ public struct Profile: Sendable, Equatable {
     /// Reads and validates a profile file.
     /// - Parameter path: the YAML file; errors name it as given.
     /// - Throws: ``ProfileError`` listing every problem found.
-    public static func load(path: String) throws -> Profile {
+    /// - Parameter overrides: command-line changes applied to the YAML before validation.
+    public static func load(path: String, overrides: [ProfileOverride] = []) throws -> Profile {
         let yaml: String
         do {
             yaml = try String(contentsOfFile: path, encoding: .utf8)
@@ -75,17 +79,19 @@ public struct Profile: Sendable, Equatable {
             throw ProfileError(problems: [ProfileProblem(file: path, line: 0, column: 0, fieldPath: "",
                                                          message: "cannot read the profile: \(error.localizedDescription)")])
         }
-        return try parse(yaml: yaml, file: path)
+        return try parse(yaml: yaml, file: path, overrides: overrides)
     }
 
     /// Parses and validates profile text.
     /// - Parameters:
     ///   - yaml: the profile.
     ///   - file: the name errors report, and the default profile name (without extension).
+    ///   - overrides: command-line changes applied to the YAML before validation; problems in their
+    ///     values name the override instead of a line.
     /// - Throws: ``ProfileError`` listing every problem found.
-    public static func parse(yaml: String, file: String) throws -> Profile {
+    public static func parse(yaml: String, file: String, overrides: [ProfileOverride] = []) throws -> Profile {
         var parser = ProfileParser(file: file)
-        let profile = parser.parse(yaml: yaml)
+        let profile = parser.parse(yaml: yaml, overrides: overrides)
         guard parser.problems.isEmpty, let profile else {
             // In file order, as an editor would list them.
             let ordered = parser.problems.enumerated().sorted {

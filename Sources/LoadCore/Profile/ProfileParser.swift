@@ -5,7 +5,7 @@ import Yams
 /// its position, so that one run of `loadgen` reports all mistakes at once.
 struct ProfileParser {
     let file: String
-    private(set) var problems: [ProfileProblem] = []
+    var problems: [ProfileProblem] = []
 
     init(file: String) {
         self.file = file
@@ -13,14 +13,11 @@ struct ProfileParser {
 
     // MARK: - Document
 
-    mutating func parse(yaml: String) -> Profile? {
-        let root: Node
+    /// Parses a profile after applying command-line overrides to its YAML (none by default).
+    mutating func parse(yaml: String, overrides: [ProfileOverride] = []) -> Profile? {
+        let composed: Node?
         do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                report(nil, "", "the profile is empty; it needs at least target: and load:")
-                return nil
-            }
-            root = node
+            composed = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
             reportSyntax(error)
             return nil
@@ -28,9 +25,18 @@ struct ProfileParser {
             report(nil, "", "cannot parse YAML: \(error)")
             return nil
         }
-        guard let fields = mapping(root, "", known: ["name", "target", "prompts", "request", "load", "limits", "seed"],
+        guard composed != nil || !overrides.isEmpty else {
+            report(nil, "", "the profile is empty; it needs at least target: and load:")
+            return nil
+        }
+        let firstProblem = problems.count
+        let root = applying(overrides, to: composed)
+        guard problems.count == firstProblem else { return nil }
+        defer { attributeProblems(from: firstProblem, to: overrides) }
+        guard let fields = mapping(root, "", known: ["name", "target", "prompts", "request", "load", "limits", "seed",
+                                                     "thresholds"],
                                    hints: ["retry": "retries are not supported yet; remove retry:",
-                                           "slo": "SLO checks are not supported yet; remove slo:"]) else {
+                                           "slo": "SLO checks are called thresholds:; rename slo: to thresholds:"]) else {
             return nil
         }
 
@@ -43,6 +49,7 @@ struct ProfileParser {
                 report(node, "name", "expected letters, digits, \"-\", \"_\" or \".\" (it names the run directory), got \(describe(node))")
             }
         }
+        let thresholds = fields["thresholds"].map { parseThresholds($0) } ?? Thresholds()
         let target = parseTarget(fields["target"], parent: root)
         let prompts = fields["prompts"].map { parsePrompts($0) } ?? Profile.defaultPrompts
         let request = fields["request"].map { parseRequest($0) } ?? Profile.RequestSettings()
@@ -58,7 +65,7 @@ struct ProfileParser {
         }
         guard let target, let load else { return nil }
         return Profile(name: name, target: target, prompts: prompts, request: request, load: load, limits: limits,
-                       seed: seed)
+                       seed: seed).with(thresholds: thresholds)
     }
 
     // MARK: - Sections
@@ -232,7 +239,7 @@ struct ProfileParser {
     private mutating func parseLimits(_ node: Node) -> Profile.Limits {
         var limits = Profile.Limits()
         guard let fields = mapping(node, "limits", known: ["max_requests", "max_in_flight", "max_queue", "timeout",
-                                                           "connect_timeout"],
+                                                           "connect_timeout", "grace"],
                                    hints: ["max_cost_usd": "cost limits are not supported yet; remove max_cost_usd:",
                                            "ttft_timeout": "a separate TTFT timeout is not supported yet; use timeout:"]) else {
             return limits
@@ -248,6 +255,7 @@ struct ProfileParser {
         if let n = fields["connect_timeout"], let value = duration(n, "limits.connect_timeout") {
             limits.connectTimeoutNanos = value
         }
+        if let n = fields["grace"], let value = duration(n, "limits.grace", allowZero: true) { limits.graceNanos = value }
         return limits
     }
 
@@ -532,7 +540,7 @@ struct ProfileParser {
         }
     }
 
-    private mutating func integer(_ node: Node, _ path: String, minimum: Int) -> Int? {
+    mutating func integer(_ node: Node, _ path: String, minimum: Int) -> Int? {
         if let text = scalarText(node)?.replacingOccurrences(of: "_", with: ""), let value = Int(text), value >= minimum {
             return value
         }
@@ -541,12 +549,12 @@ struct ProfileParser {
         return nil
     }
 
-    private func number(_ node: Node) -> Double? {
+    func number(_ node: Node) -> Double? {
         guard let text = scalarText(node), let value = Double(text), value.isFinite else { return nil }
         return value
     }
 
-    private mutating func string(_ node: Node, _ path: String) -> String? {
+    mutating func string(_ node: Node, _ path: String) -> String? {
         guard let text = scalarText(node) else {
             report(node, path, "expected text, got \(describe(node))")
             return nil
@@ -557,17 +565,17 @@ struct ProfileParser {
     // MARK: - Nodes
 
     /// The text of a non-null scalar.
-    private func scalarText(_ node: Node) -> String? {
+    func scalarText(_ node: Node) -> String? {
         guard let scalar = node.scalar, !isNull(node) else { return nil }
         return scalar.string
     }
 
-    private func isNull(_ node: Node) -> Bool {
+    func isNull(_ node: Node) -> Bool {
         guard let scalar = node.scalar else { return false }
         return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
-    private func describe(_ node: Node) -> String {
+    func describe(_ node: Node) -> String {
         switch node {
         case .mapping: return "a mapping"
         case .sequence: return "a list"
@@ -579,7 +587,7 @@ struct ProfileParser {
         }
     }
 
-    private mutating func sequence(_ node: Node, _ path: String, expected: String) -> [Node]? {
+    mutating func sequence(_ node: Node, _ path: String, expected: String) -> [Node]? {
         guard case .sequence(let list) = node else {
             report(node, path, "expected \(expected), got \(describe(node))")
             return nil
@@ -589,7 +597,7 @@ struct ProfileParser {
 
     /// The entries of a mapping by key, after checking the keys: unknown ones are reported with the
     /// nearest known key as a suggestion, or with a dedicated hint.
-    private mutating func mapping(_ node: Node, _ path: String, known: [String],
+    mutating func mapping(_ node: Node, _ path: String, known: [String],
                                   hints: [String: String] = [:]) -> [String: Node]? {
         guard case .mapping(let mapping) = node else {
             report(node, path, "expected a mapping with keys \(known.joined(separator: ", ")), got \(describe(node))")
@@ -618,13 +626,13 @@ struct ProfileParser {
 
     // MARK: - Problems
 
-    private mutating func report(_ node: Node?, _ path: String, _ message: String) {
+    mutating func report(_ node: Node?, _ path: String, _ message: String) {
         let mark = node?.mark
         problems.append(ProfileProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1,
                                        fieldPath: path, message: message))
     }
 
-    private mutating func reportSyntax(_ error: YamlError) {
+    mutating func reportSyntax(_ error: YamlError) {
         func add(_ mark: Mark?, _ message: String) {
             problems.append(ProfileProblem(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, fieldPath: "",
                                            message: "YAML syntax error: \(message)"))
