@@ -49,8 +49,10 @@ extension ProfileParser {
         return thresholds
     }
 
-    /// The metric a threshold key names: a fixed name, or `<latency>_p<digits>` where the first two
-    /// digits are the whole percent and the rest its decimals (`p50` 50, `p999` 99.9, `p9999` 99.99, `p100` the maximum).
+    /// The metric a threshold key names: a fixed name, or `<latency>_p<digits>`: one or two digits
+    /// are the percent (`p50`, `p99`), `p100` is the maximum, and longer forms are read with the
+    /// first two digits as the whole percent (`p999` 99.9, `p995` 99.5, `p9999` 99.99), which must
+    /// then be 90 or more (so `p101` is refused rather than read as 10.1).
     static func thresholdMetric(named key: String) -> Threshold.Metric? {
         if let fixed = thresholdFixedNames.first(where: { $0.name == key }) { return fixed.metric }
         guard let split = key.range(of: "_p", options: .backwards) else { return nil }
@@ -60,7 +62,9 @@ extension ProfileParser {
             digits.allSatisfy({ $0.isASCII && $0.isNumber })
         else { return nil }
         let text = digits == "100" || digits.count <= 2 ? digits : "\(digits.prefix(2)).\(digits.dropFirst(2))"
-        guard let percentile = Double(text), percentile > 0, percentile <= 100 else { return nil }
+        guard let percentile = Double(text), percentile > 0, percentile <= 100,
+            digits.count <= 2 || digits == "100" || percentile >= 90
+        else { return nil }
         return .latency(latency.metric, percentile: percentile)
     }
 

@@ -63,13 +63,10 @@ final class RunDisplay {
         dropped += 1
     }
 
-    /// A message for the user, printed above the live block (or as a plain line).
+    /// A message for the user, printed above the live block (or as a plain line); nothing with `--quiet`.
     func note(_ message: String) {
-        if let writer {
-            writer.printLine(message)
-        } else {
-            printError(message)
-        }
+        guard mode != .quiet else { return }
+        writer?.printLine(message)
     }
 
     /// A progress tick (loop thread): redraws the live block, or prints a plain line every 10 s.
@@ -83,17 +80,27 @@ final class RunDisplay {
                 frame(progress, recorder: recorder), style: style, width: TerminalStyle.columns())
             writer?.showFrame(lines)
         case .plain:
-            guard progress.elapsedNanos >= lastPlainLineNanos + Self.plainIntervalNanos else { return }
-            lastPlainLineNanos = progress.elapsedNanos - progress.elapsedNanos % Self.plainIntervalNanos
+            // Ticks come every 500 ms, give or take a little: the one nearest each 10 s mark prints.
+            let nearest = progress.elapsedNanos + 250_000_000
+            guard nearest >= lastPlainLineNanos + Self.plainIntervalNanos else { return }
+            lastPlainLineNanos = nearest - nearest % Self.plainIntervalNanos
             writer?.printLine(LiveFrameRenderer.plainLine(frame(progress, recorder: recorder)))
         }
     }
 
-    /// Draws the last frame for good and waits until everything is written (call after the run).
+    /// Draws the last frame for good (plain mode: prints a last line) and waits until everything
+    /// is written (call after the run).
     func finish(_ progress: RunProgress?, recorder: RunRecorder) {
-        if case .live = mode, let progress {
-            writer?.showFrame(LiveFrameRenderer.terminalLines(
-                frame(progress, recorder: recorder), style: style, width: TerminalStyle.columns()))
+        if let progress {
+            switch mode {
+            case .live:
+                writer?.showFrame(LiveFrameRenderer.terminalLines(
+                    frame(progress, recorder: recorder), style: style, width: TerminalStyle.columns()))
+            case .plain:
+                writer?.printLine(LiveFrameRenderer.plainLine(frame(progress, recorder: recorder)))
+            case .quiet:
+                break
+            }
         }
         writer?.finish()
     }
