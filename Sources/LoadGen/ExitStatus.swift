@@ -14,7 +14,11 @@ enum ExitStatus {
     /// SIGINT or SIGTERM stopped the run (the log and summary are complete).
     static let interrupted: Int32 = 130
 
-    /// The text for `--help`.
-    static let help = "Exit codes: 0 done, 1 error, 2 bad profile or arguments, 3 a threshold failed, "
-        + "4 the target refused the first requests (401/403/404), 64 bad command line, 130 interrupted."
+    /// The text for `--help`, in lines short enough not to be wrapped.
+    static let help = """
+        Exit codes:
+          0 done, 1 error, 2 bad profile or arguments, 3 a threshold failed,
+          4 the target refused the first requests (401/403/404),
+          64 bad command line, 130 interrupted.
+        """
 }

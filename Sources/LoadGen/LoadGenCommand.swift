@@ -12,6 +12,8 @@ struct LoadGenCommand: ParsableCommand {
               loadgen validate profiles/ramp.yaml         check a profile and print its plan, sending nothing
               loadgen mock --port 8080 --ttft 200ms       serve the mock provider on 127.0.0.1:8080
               loadreport runs/<run>/                      summarize a run directory again
+
+            Shell completions: loadgen --generate-completion-script bash (or zsh, fish); see README.md.
             """,
         version: LoadGenVersion.current,
         subcommands: [RunCommand.self, ValidateCommand.self, MockCommand.self, VersionCommand.self],

@@ -96,9 +96,68 @@ final class RunEndToEndTests: XCTestCase {
         let attempts = lines.filter { $0["type"] as? String == "attempt" }
         let figures = try summary(in: run)
         XCTAssertEqual(figures["interrupted"] as? Bool, true)
-        XCTAssertEqual(attempts.count, figures["started"] as? Int)
+        try assertEveryStartedRequestEnded(attempts, started: figures["started"] as? Int)
         XCTAssert((100...140).contains(attempts.count), "about 3 s at 40/s: \(attempts.count)")
         XCTAssertTrue(attempts.allSatisfy { $0["error"] == nil }, "the first interrupt lets requests finish")
+    }
+
+    /// Requests 0..<started each have exactly one attempt line, with an end time.
+    private func assertEveryStartedRequestEnded(_ attempts: [[String: Any]], started: Int?,
+                                                file: StaticString = #filePath, line: UInt = #line) throws {
+        let started = try XCTUnwrap(started, file: file, line: line)
+        let requests = attempts.compactMap { $0["request"] as? Int }.sorted()
+        XCTAssertEqual(requests, Array(0..<started), "one end record per started request", file: file, line: line)
+        XCTAssertTrue(attempts.allSatisfy { $0["end_us"] is Double }, file: file, line: line)
+    }
+
+    /// With `--grace 1s`, requests still in flight 1 s after the first interrupt are cancelled (a
+    /// 5 s TTFT: none could finish), and the run ends then, not 5 s later.
+    func testGracePeriodCancelsWhatIsStillInFlight() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = try writeProfile("""
+            name: grace
+            target: {provider: mock, model: mock-small, mock: {ttft: 5s, output_tokens: 2}}
+            load: {mode: open, rate: 20, duration: 60s}
+            """, in: directory)
+        let runs = directory.appendingPathComponent("runs")
+        let (process, stdout, stderr) = try BinaryRunner.start(
+            ["--profile", profile.path, "--output", runs.path, "--grace", "1s"])
+        Thread.sleep(forTimeInterval: 2)
+        let interrupted = Date()
+        kill(process.processIdentifier, SIGINT)
+        let result = BinaryRunner.finish(process, stdout, stderr)
+        let exitAfter = Date().timeIntervalSince(interrupted)
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssert((0.9...3).contains(exitAfter), "exits when the 1 s grace ends: \(exitAfter) s")
+        XCTAssertTrue(result.stderr.contains("loadgen: interrupted: no new requests;"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("grace period (1s) over: requests still in flight were cancelled"),
+                      result.stdout)
+
+        let run = try onlyRunDirectory(in: runs)
+        let lines = try events(in: run)
+        XCTAssertEqual(lines.last?["type"] as? String, "end")
+        let attempts = lines.filter { $0["type"] as? String == "attempt" }
+        let figures = try summary(in: run)
+        try assertEveryStartedRequestEnded(attempts, started: figures["started"] as? Int)
+        XCTAssert((30...50).contains(attempts.count), "about 2 s at 20/s: \(attempts.count)")
+        XCTAssertTrue(attempts.allSatisfy { $0["error"] as? String == "cancelled" })
+        XCTAssertEqual(figures["cancelled"] as? Int, attempts.count)
+
+        // limits.grace in the profile does the same.
+        let fromProfile = try writeProfile("""
+            name: grace
+            target: {provider: mock, model: mock-small, mock: {ttft: 5s, output_tokens: 2}}
+            load: {mode: open, rate: 20, duration: 60s}
+            limits: {grace: 500ms}
+            """, in: directory)
+        let second = try BinaryRunner.start(["--profile", fromProfile.path, "--output", runs.path, "--quiet"])
+        Thread.sleep(forTimeInterval: 1)
+        let start = Date()
+        kill(second.process.processIdentifier, SIGTERM)
+        let secondResult = BinaryRunner.finish(second.process, second.stdout, second.stderr)
+        XCTAssertEqual(secondResult.status, 130, secondResult.stderr)
+        XCTAssert(Date().timeIntervalSince(start) < 2.5, "500 ms of grace")
+        XCTAssertTrue(secondResult.stdout.contains("grace period (500ms) over"), secondResult.stdout)
     }
 
     /// A second interrupt (here SIGTERM after SIGINT) cancels what is still in flight; each cancelled
@@ -124,7 +183,7 @@ final class RunEndToEndTests: XCTestCase {
         XCTAssertEqual(lines.last?["type"] as? String, "end")
         let attempts = lines.filter { $0["type"] as? String == "attempt" }
         let cancelled = attempts.filter { $0["error"] as? String == "cancelled" }
-        XCTAssertEqual(attempts.count, try summary(in: run)["started"] as? Int)
+        try assertEveryStartedRequestEnded(attempts, started: try summary(in: run)["started"] as? Int)
         XCTAssert((30...50).contains(cancelled.count), "about 2 s at 20/s in flight: \(cancelled.count)")
         XCTAssertEqual(cancelled.count, attempts.count, "a 5 s TTFT: nothing finished before the cancel")
     }
@@ -151,9 +210,14 @@ final class RunEndToEndTests: XCTestCase {
         var environment = ProcessInfo.processInfo.environment
         environment["LOADGEN_TEST_KEY"] = key
         let runs = directory.appendingPathComponent("runs")
-        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path], environment: environment)
-        XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("http_4xx 10"), result.stdout)
+        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--verbose"],
+                                          environment: environment)
+        // Every answer is 401: the run stops after the first 5 and names the key's variable.
+        XCTAssertEqual(result.status, 4, result.stderr)
+        XCTAssertTrue(result.stdout.contains("http_4xx"), result.stdout)
+        XCTAssertTrue(result.stderr.contains("401 Unauthorized: the API key is missing, wrong or revoked; check LOADGEN_TEST_KEY"),
+                      result.stderr)
+        XCTAssertTrue(result.stderr.contains("  401  http_4xx  "), "the --verbose lines: \(result.stderr)")
         XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key))
         let run = try onlyRunDirectory(in: runs)
         for file in try FileManager.default.contentsOfDirectory(atPath: run.path) {
