@@ -1,5 +1,5 @@
 # Every target is a one-liner; the work lives in scripts/.
-.PHONY: deps build run test bench leak-check clean
+.PHONY: deps build run test bench lint release leak-check clean
 
 deps:
 	@scripts/install-deps.sh
@@ -15,6 +15,12 @@ test: deps
 
 bench: deps
 	scripts/bench.sh
+
+lint:
+	scripts/lint.sh
+
+release: deps
+	scripts/release.sh
 
 clean:
 	rm -rf .build
