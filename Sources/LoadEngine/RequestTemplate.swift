@@ -1,11 +1,16 @@
-/// What every attempt of a run sends. Bodies rotate: request N sends `bodies[N % bodies.count]`.
+import LoadCore
+
+/// What every attempt of a run sends. Request N sends `bodies[bodySelector.index(forRequest: N)]`,
+/// or `bodies[N % bodies.count]` without a selector.
 public struct RequestTemplate: Sendable {
     /// The full URL, e.g. `http://127.0.0.1:8080/v1/chat/completions`.
     public var url: String
     /// Header lines `Name: value`. They may carry credentials: the engine never prints them.
     public var headers: [String]
-    /// Request bodies (JSON), used round-robin.
+    /// Request bodies (JSON), chosen by ``bodySelector`` or else round-robin.
     public var bodies: [[UInt8]]
+    /// Chooses each request's body (weighted prompts); its `count` must equal `bodies.count`.
+    public var bodySelector: PromptSelector?
     /// Strings to blank out of any error text the engine records (API keys).
     public var secrets: [String]
     /// Limit for the TCP (and TLS) connect.
@@ -22,6 +27,13 @@ public struct RequestTemplate: Sendable {
         self.headers = headers
         self.bodies = bodies
         self.secrets = secrets
+    }
+
+    /// The index into ``bodies`` of request `requestID`'s body. Allocation-free.
+    @inline(__always)
+    func bodyIndex(forRequest requestID: UInt64) -> Int {
+        if let bodySelector { return bodySelector.index(forRequest: requestID) }
+        return Int(requestID % UInt64(bodies.count))
     }
 
     /// True when the URL names a loopback host; such targets bypass proxies from the environment.

@@ -106,7 +106,7 @@ final class Transfer {
 
     /// Resets the attempt state and loads the body for `requestID`. Call before adding the handle.
     func prepare(requestID: UInt64, userID: Int?, intendedStartNanos: UInt64) throws {
-        let bodyIndex = Int(requestID % UInt64(template.bodies.count))
+        let bodyIndex = template.bodyIndex(forRequest: requestID)
         if bodyIndex != loadedBodyIndex {
             let bodyBytes = template.bodies[bodyIndex]
             try check(CLibUV_easy_setopt_off_t(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bodyBytes.count)), "POSTFIELDSIZE")

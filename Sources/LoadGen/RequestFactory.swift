@@ -12,28 +12,22 @@ enum RequestFactory {
         if profile.request.stream { headers.append("Accept: text/event-stream") }
         if let apiKey { headers.append("Authorization: Bearer \(apiKey)") }
         let url = baseURL.hasSuffix("/") ? baseURL + "chat/completions" : baseURL + "/chat/completions"
+        let mix = PromptMix(sets: profile.prompts)
         var template = RequestTemplate(
             url: url,
             headers: headers,
-            bodies: try profile.prompts.map { try body(messages: $0, profile: profile) },
+            bodies: bodies(mix: mix, profile: profile),
             secrets: apiKey.map { [$0] } ?? [])
+        template.bodySelector = mix.selector(seed: profile.seed)
         template.connectTimeoutNanos = profile.limits.connectTimeoutNanos
         template.totalTimeoutNanos = profile.limits.timeoutNanos
         template.insecure = insecure
         return template
     }
 
-    /// A chat-completions request body. Streaming requests ask for usage in the last chunk.
-    static func body(messages: [ChatMessage], profile: Profile) throws -> [UInt8] {
-        var json: [String: Any] = [
-            "model": profile.target.model,
-            "messages": messages.map { ["role": $0.role.rawValue, "content": $0.content] },
-            "stream": profile.request.stream,
-        ]
-        if profile.request.stream { json["stream_options"] = ["include_usage": true] }
-        if let maxTokens = profile.request.maxTokens { json["max_tokens"] = maxTokens }
-        if let temperature = profile.request.temperature { json["temperature"] = temperature }
-        return Array(try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]))
+    /// One body per prompt of the mix, in its order (``ChatRequestBody``).
+    static func bodies(mix: PromptMix, profile: Profile) -> [[UInt8]] {
+        mix.prompts.map { ChatRequestBody.encode(prompt: $0, model: profile.target.model, request: profile.request) }
     }
 
     /// The API key named by the profile, from the environment. Nil when the profile names none.

@@ -20,9 +20,13 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         let loaded: Profile
+        let mix: PromptMix
+        let bodyBytes: Int
         do {
             loaded = try ProfileLoader.load(path: profile)
             _ = try PlanFactory.plan(loaded)
+            mix = PromptMix(sets: loaded.prompts)
+            bodyBytes = RequestFactory.bodies(mix: mix, profile: loaded).reduce(0) { $0 + $1.count }
         } catch let error as CLIError {
             printError("loadgen: " + error.description)
             throw ExitCode(error.exitCode)
@@ -55,7 +59,7 @@ struct ValidateCommand: ParsableCommand {
             print("  max requests: \(limit)")
         }
         print("  max in flight: \(loaded.limits.maxInFlight)")
-        print("  prompts: \(loaded.prompts.count)")
+        PromptDescription.lines(for: loaded, mix: mix, bodyBytes: bodyBytes).forEach { print($0) }
         print("\n" + loaded.resolvedYAML())
     }
 }

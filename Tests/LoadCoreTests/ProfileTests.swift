@@ -36,8 +36,9 @@ final class ProfileTests: XCTestCase {
         XCTAssertEqual(profile.target.provider, .mock)
         XCTAssertEqual(profile.target.mock?.ttft, .uniform(minNanos: 100_000_000, maxNanos: 300_000_000))
         XCTAssertEqual(profile.target.mock?.errorStatus, 503)
-        XCTAssertEqual(profile.prompts.count, 2)
-        XCTAssertEqual(profile.prompts[1][0], ChatMessage(role: .system, content: "Be brief."))
+        XCTAssertEqual(profile.prompts.map(\.name), ["inline"], "inline prompts form one set")
+        XCTAssertEqual(profile.prompts[0].prompts.count, 2)
+        XCTAssertEqual(profile.prompts[0].prompts[1].messages[0], ChatMessage(role: .system, content: "Be brief."))
         XCTAssertEqual(profile.request, Profile.RequestSettings(maxTokens: 128, temperature: 0, stream: true))
         XCTAssertEqual(profile.load.mode, .open)
         XCTAssertEqual(profile.load.stages, [Stage(durationNanos: 10_000_000_000, level: .constant(5)),
@@ -175,8 +176,9 @@ final class ProfileTests: XCTestCase {
              "target.mock.error_rate", "from 0 to 1"),
             // not-yet-supported section
             ("target: {provider: mock}\nload: {mode: open, rate: 1, duration: 1s}\nretry: {max_attempts: 3}", "retry", "not supported yet"),
-            // prompts given as a file
-            ("target: {provider: mock}\nload: {mode: open, rate: 1, duration: 1s}\nprompts: prompts/chat.yaml", "prompts", "not supported yet"),
+            // a prompt-set file that does not exist (relative to the profile's folder)
+            ("target: {provider: mock}\nload: {mode: open, rate: 1, duration: 1s}\nprompts: prompts/chat.yaml", "prompts",
+             "no prompt-set file or folder at profiles/prompts/chat.yaml"),
             // bad role
             ("target: {provider: mock}\nload: {mode: open, rate: 1, duration: 1s}\nprompts: [[{role: robot, content: hi}]]",
              "prompts[0][0].role", "system | user | assistant"),

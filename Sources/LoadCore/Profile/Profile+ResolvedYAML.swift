@@ -1,3 +1,5 @@
+import Foundation
+
 extension Profile {
     /// The fully resolved profile as YAML, every default filled in, for `profile.resolved.yaml` in
     /// the run directory. Parsing it again yields an equal profile.
@@ -15,11 +17,7 @@ extension Profile {
             lines.append("    error_rate: \(Self.number(mock.errorRate))")
             lines.append("    error_status: \(mock.errorStatus)")
         }
-        lines.append("prompts:")
-        for prompt in prompts {
-            let messages = prompt.map { "{role: \($0.role.rawValue), content: \(Self.quote($0.content))}" }
-            lines.append("  - [" + messages.joined(separator: ", ") + "]")
-        }
+        lines += promptLines()
         lines.append("request:")
         if let maxTokens = request.maxTokens { lines.append("  max_tokens: \(maxTokens)") }
         if let temperature = request.temperature { lines.append("  temperature: \(Self.number(temperature))") }
@@ -58,6 +56,47 @@ extension Profile {
         lines.append("seed: \(seed)")
         lines += thresholdLines()
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `prompts:` as the sources it was read from (files by absolute path, synthetic parameters),
+    /// with counts and shares in comments; only inline prompts are written out.
+    private func promptLines() -> [String] {
+        let mix = PromptMix(sets: prompts)
+        let selection = mix.selector(seed: seed).isRoundRobin
+            ? "in turn (round-robin)" : "by weight, drawn from seed \(seed)"
+        var lines = ["prompts:", "  # \(prompts.count) set(s), \(mix.prompts.count) prompt(s); each request's prompt is chosen \(selection)"]
+        for (index, set) in prompts.enumerated() {
+            let share = String(format: "%.1f %%", mix.share(ofSet: index) * 100)
+            let comment = "  # set \(set.name): \(set.prompts.count) prompt(s), \(share) of requests"
+            let weight = set.weight.map { ", weight: \(Self.number($0))" } ?? ""
+            switch set.source {
+            case .file(let path):
+                lines.append("  - {path: \(Self.quote(path))\(weight)}" + comment)
+            case .synthetic(let spec):
+                var fields = ["name: \(Self.quote(spec.name))", "count: \(spec.count)",
+                              "input_tokens: {mean: \(Self.number(spec.meanInputTokens)), stddev: \(Self.number(spec.stddevInputTokens))}"]
+                if let maxTokens = spec.maxTokens { fields.append("max_tokens: \(maxTokens)") }
+                lines.append("  - {synthetic: {\(fields.joined(separator: ", "))}\(weight)}" + comment)
+            case .inline:
+                for (position, prompt) in set.prompts.enumerated() {
+                    let messages = "[" + prompt.messages.map {
+                        "{role: \($0.role.rawValue), content: \(Self.quote($0.content))}"
+                    }.joined(separator: ", ") + "]"
+                    var line: String
+                    if prompt.name == nil && prompt.weight == 1 && prompt.maxTokens == nil {
+                        line = "  - " + messages
+                    } else {
+                        var fields = ["messages: " + messages]
+                        if prompt.weight != 1 { fields.append("weight: \(Self.number(prompt.weight))") }
+                        if let maxTokens = prompt.maxTokens { fields.append("max_tokens: \(maxTokens)") }
+                        if let name = prompt.name { fields.append("name: \(Self.quote(name))") }
+                        line = "  - {" + fields.joined(separator: ", ") + "}"
+                    }
+                    lines.append(position == 0 ? line + comment : line)
+                }
+            }
+        }
+        return lines
     }
 
     private static func yaml(_ delay: DelaySpec) -> String {

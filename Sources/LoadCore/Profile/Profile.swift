@@ -18,8 +18,12 @@ import Foundation
 ///         output_tokens: 32
 ///         error_rate: 0.0              # 0...1
 ///         error_status: 500
-///     prompts:                         # chat message lists, used round-robin
-///       - [{role: user, content: "Say hello"}]
+///     prompts:                         # prompt sets (docs/profiles.md, "Prompts"): any of
+///       - ../prompts/chat.yaml         #   a prompt-set file or a folder of them (relative to this file)
+///       - {path: ../prompts/summarize.yaml, weight: 2}   # with the set's share of requests
+///       - {synthetic: {count: 1000, input_tokens: {mean: 512, stddev: 128}, max_tokens: 128}}
+///       - [{role: user, content: "Say hello"}]           # inline prompts (one set, "inline")
+///       - {messages: "Say hello", weight: 3, max_tokens: 16}
 ///     request: { max_tokens: 128, temperature: 0, stream: true }   # stream defaults to true
 ///     load:
 ///       mode: open                     # open (rate = arrivals per second) | closed (users)
@@ -39,8 +43,8 @@ public struct Profile: Sendable, Equatable {
     public var name: String
     /// The API under test.
     public var target: Target
-    /// Chat message lists, sent round-robin (request i uses prompts[i % count]).
-    public var prompts: [[ChatMessage]]
+    /// The prompt sets, never empty; ``PromptMix`` flattens them and says which request gets which.
+    public var prompts: [PromptSet]
     /// Per-request parameters.
     public var request: RequestSettings
     /// The load shape.
@@ -53,9 +57,11 @@ public struct Profile: Sendable, Equatable {
     public var thresholds = Thresholds()
 
     /// The prompt used when a profile has no `prompts`.
-    public static let defaultPrompts: [[ChatMessage]] = [[ChatMessage(role: .user, content: "Say hello in one short sentence.")]]
+    public static let defaultPrompts: [PromptSet] = [
+        PromptSet(name: PromptSet.inlineName, source: .inline, prompts: [Prompt(user: "Say hello in one short sentence.")])
+    ]
 
-    public init(name: String, target: Target, prompts: [[ChatMessage]] = Profile.defaultPrompts,
+    public init(name: String, target: Target, prompts: [PromptSet] = Profile.defaultPrompts,
                 request: RequestSettings = RequestSettings(), load: LoadSettings, limits: Limits = Limits(),
                 seed: UInt64 = 1) {
         self.name = name
@@ -93,9 +99,15 @@ public struct Profile: Sendable, Equatable {
         var parser = ProfileParser(file: file)
         let profile = parser.parse(yaml: yaml, overrides: overrides)
         guard parser.problems.isEmpty, let profile else {
-            // In file order, as an editor would list them.
+            // In file order, as an editor would list them: the profile's first, then each prompt-set
+            // file's in the order the files were read.
+            var fileOrder = [file: 0]
+            for problem in parser.problems where fileOrder[problem.file] == nil {
+                fileOrder[problem.file] = fileOrder.count
+            }
             let ordered = parser.problems.enumerated().sorted {
-                ($0.element.line, $0.element.column, $0.offset) < ($1.element.line, $1.element.column, $1.offset)
+                (fileOrder[$0.element.file] ?? 0, $0.element.line, $0.element.column, $0.offset)
+                    < (fileOrder[$1.element.file] ?? 0, $1.element.line, $1.element.column, $1.offset)
             }
             throw ProfileError(problems: ordered.map(\.element))
         }

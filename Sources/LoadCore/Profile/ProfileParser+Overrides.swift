@@ -35,7 +35,8 @@ extension ProfileParser {
     /// - Parameter first: the index of the first problem found after the overrides were applied.
     mutating func attributeProblems(from first: Int, to overrides: [ProfileOverride]) {
         guard !overrides.isEmpty, first < problems.count else { return }
-        for index in first..<problems.count {
+        // Problems inside another file (a prompt-set file named by --prompts) keep their own position.
+        for index in first..<problems.count where problems[index].file == file {
             // The last override of a path is the one in effect.
             guard let override = overrides.last(where: { $0.covers(fieldPath: problems[index].fieldPath) }) else {
                 continue

@@ -51,10 +51,6 @@ struct ProfileParser {
         }
         let thresholds = fields["thresholds"].map { parseThresholds($0) } ?? Thresholds()
         let target = parseTarget(fields["target"], parent: root)
-        let prompts = fields["prompts"].map { parsePrompts($0) } ?? Profile.defaultPrompts
-        let request = fields["request"].map { parseRequest($0) } ?? Profile.RequestSettings()
-        var limits = fields["limits"].map { parseLimits($0) } ?? Profile.Limits()
-        let load = parseLoad(fields["load"], parent: root, limits: &limits)
         var seed: UInt64 = 1
         if let node = fields["seed"] {
             if let text = scalarText(node), let value = UInt64(text.replacingOccurrences(of: "_", with: "")) {
@@ -63,6 +59,10 @@ struct ProfileParser {
                 report(node, "seed", "expected a non-negative whole number, got \(describe(node))")
             }
         }
+        let prompts = fields["prompts"].map { parsePrompts($0, seed: seed) } ?? Profile.defaultPrompts
+        let request = fields["request"].map { parseRequest($0) } ?? Profile.RequestSettings()
+        var limits = fields["limits"].map { parseLimits($0) } ?? Profile.Limits()
+        let load = parseLoad(fields["load"], parent: root, limits: &limits)
         guard let target, let load else { return nil }
         return Profile(name: name, target: target, prompts: prompts, request: request, load: load, limits: limits,
                        seed: seed).with(thresholds: thresholds)
@@ -163,56 +163,6 @@ struct ProfileParser {
             }
         }
         return mock
-    }
-
-    private mutating func parsePrompts(_ node: Node) -> [[ChatMessage]] {
-        let example = "[[{role: user, content: \"Say hello\"}]]"
-        if scalarText(node) != nil {
-            report(node, "prompts", "prompt files are not supported yet; give a list of message lists like \(example)")
-            return Profile.defaultPrompts
-        }
-        guard let list = sequence(node, "prompts", expected: "a list of message lists like \(example)") else {
-            return Profile.defaultPrompts
-        }
-        if list.isEmpty {
-            report(node, "prompts", "expected at least one prompt, like \(example); or remove prompts: for the default")
-            return Profile.defaultPrompts
-        }
-        var prompts: [[ChatMessage]] = []
-        for (i, promptNode) in list.enumerated() {
-            let path = "prompts[\(i)]"
-            guard let messages = sequence(promptNode, path, expected: "a list of messages like [{role: user, content: \"Say hello\"}]") else {
-                continue
-            }
-            if messages.isEmpty { report(promptNode, path, "expected at least one message") }
-            var prompt: [ChatMessage] = []
-            for (j, messageNode) in messages.enumerated() {
-                let messagePath = "\(path)[\(j)]"
-                guard let fields = mapping(messageNode, messagePath, known: ["role", "content"]) else { continue }
-                let roles = ChatMessage.Role.allCases.map(\.rawValue).joined(separator: " | ")
-                var role = ChatMessage.Role.user
-                if let r = fields["role"] {
-                    if let text = scalarText(r), let value = ChatMessage.Role(rawValue: text) {
-                        role = value
-                    } else {
-                        report(r, messagePath + ".role", "expected \(roles), got \(describe(r))")
-                    }
-                } else {
-                    report(messageNode, messagePath + ".role", "missing required field; expected \(roles)")
-                }
-                var content = ""
-                if let c = fields["content"] {
-                    if let text = scalarText(c) { content = text } else {
-                        report(c, messagePath + ".content", "expected text, got \(describe(c))")
-                    }
-                } else {
-                    report(messageNode, messagePath + ".content", "missing required field; the message text")
-                }
-                prompt.append(ChatMessage(role: role, content: content))
-            }
-            prompts.append(prompt)
-        }
-        return prompts
     }
 
     private mutating func parseRequest(_ node: Node) -> Profile.RequestSettings {
