@@ -60,6 +60,27 @@ final class OverrideFlagTests: XCTestCase {
         XCTAssertTrue(yaml.contains("  max_requests: 12"), yaml)
     }
 
+    /// --prompts takes a path relative to the current directory (not to the profile's folder).
+    func testPromptsFromTheCommandLine() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        let profile = try CLITestSupport.writeProfile(profileText, in: directory.appendingPathComponent("sub"))
+        try """
+            name: mine
+            prompts:
+              - "First question"
+              - "Second question"
+            """.write(to: directory.appendingPathComponent("my-prompts.yaml"), atomically: true, encoding: .utf8)
+        let result = try BinaryRunner.run(
+            ["--profile", profile.path, "--output", "runs", "--quiet", "--prompts", "my-prompts.yaml", "--duration", "1s"],
+            currentDirectory: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let run = try CLITestSupport.onlyRunDirectory(in: directory.appendingPathComponent("runs"))
+        let yaml = try resolved(run)
+        XCTAssertTrue(yaml.contains("my-prompts.yaml\"}  # set mine: 2 prompt(s), 100.0 % of requests"), yaml)
+        XCTAssertFalse(yaml.contains("Say hello in one short sentence"), yaml)
+    }
+
     /// Bad values are reported like bad profile lines, naming the flag; bad flags are usage errors.
     func testErrorsNameTheFlag() throws {
         let directory = try BinaryRunner.temporaryDirectory(self)
@@ -76,7 +97,8 @@ final class OverrideFlagTests: XCTestCase {
 
         let (prompts, _) = try run(["--prompts", "/nonexistent/prompts.yaml"], in: directory)
         XCTAssertEqual(prompts.status, 2)
-        XCTAssertTrue(prompts.stderr.contains("--prompts /nonexistent/prompts.yaml"), prompts.stderr)
+        XCTAssertTrue(prompts.stderr.contains("profile.yaml: prompts: no prompt-set file or folder at /nonexistent/prompts.yaml "
+            + "(the value came from --prompts /nonexistent/prompts.yaml)"), prompts.stderr)
 
         // Rejected by the argument parser (exit 64, EX_USAGE) with a "Please ..." message.
         let cases: [([String], String)] = [
