@@ -10,22 +10,29 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a load profile and record every attempt (the default command).",
         discussion: """
-            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, summary.json, summary.txt,
-            profile.resolved.yaml, one .hgrm histogram per latency metric, and thresholds.json when
-            the profile has thresholds.
-            The first Ctrl-C (or SIGTERM) stops new requests and lets those in flight finish within the
-            grace period (--grace, limits.grace, 30s); a second cancels them. Either way the event log and
-            the summary are complete.
-            On a terminal (stderr) a live display is redrawn twice a second (NO_COLOR turns colors off);
-            otherwise a plain progress line is printed every 10 s.
+            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, summary.json,
+            summary.txt, profile.resolved.yaml, one .hgrm histogram per latency
+            metric, and thresholds.json when the profile has thresholds.
+
+            The first Ctrl-C (or SIGTERM) stops new requests and lets those in
+            flight finish within the grace period (--grace, limits.grace, 30s);
+            a second cancels them. Either way the event log and the summary are
+            complete.
+
+            On a terminal (stderr) a live display is redrawn twice a second
+            (NO_COLOR turns colors off); otherwise a plain progress line is
+            printed every 10 s.
+
             \(ExitStatus.help)
 
             Examples:
               loadgen --profile profiles/ramp.yaml
-              loadgen run -p profiles/constant.yaml --rate 20 --duration 1m --quiet
-              loadgen -p profiles/ramp.yaml --base-url http://127.0.0.1:8000/v1 --model llama-3.1-8b
-              loadgen -p profiles/closed-loop.yaml --users 16 --set load.think_time=500ms
-              loadgen -p profiles/ramp.yaml --set 'thresholds.ttft_p99=800ms' --verbose 2> attempts.log
+              loadgen -p profiles/constant.yaml --rate 20 --duration 1m --quiet
+              loadgen -p profiles/closed-loop.yaml --users 16 --grace 5s
+              loadgen -p profiles/ramp.yaml --set thresholds.ttft_p99=800ms
+              loadgen -p profiles/ramp.yaml --verbose 2> attempts.log
+              loadgen -p profiles/ramp.yaml --model llama-3.1-8b \\
+                  --base-url http://127.0.0.1:8000/v1
             """
     )
 

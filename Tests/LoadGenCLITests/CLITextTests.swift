@@ -37,7 +37,7 @@ final class CLITextTests: XCTestCase {
                          "--duration <duration>", "--prompts <path>", "--base-url <url>", "--model <name>",
                          "--set <key.path=value>", "--grace <duration>", "--verbose", "--quiet",
                          "3 a threshold failed", "4 the target refused the first requests (401/403/404)",
-                         "NO_COLOR", "loadgen -p profiles/ramp.yaml --base-url http://127.0.0.1:8000/v1"] {
+                         "NO_COLOR", "--base-url http://127.0.0.1:8000/v1", "--set thresholds.ttft_p99=800ms"] {
             XCTAssertTrue(run.stdout.contains(expected), "run --help lacks \(expected):\n\(run.stdout)")
         }
     }
