@@ -7,11 +7,12 @@ struct ValidateCommand: ParsableCommand {
         commandName: "validate",
         abstract: "Check a profile and print the resolved plan; sends nothing.",
         discussion: """
-            Exit codes: 0 valid, 2 invalid (every problem is listed with file:line:column and field).
+            Exit codes: 0 valid, 2 invalid (every problem is listed with
+            file:line:column and field).
 
             Examples:
               loadgen validate profiles/ramp.yaml
-              for p in profiles/*.yaml; do loadgen validate "$p" > /dev/null || echo "bad: $p"; done
+              for p in profiles/*.yaml; do loadgen validate "$p" >/dev/null; done
             """
     )
 
