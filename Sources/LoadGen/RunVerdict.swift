@@ -5,7 +5,8 @@ import LoadEngine
 /// The end of a run beyond the summary table: the thresholds' PASS/FAIL table (and
 /// `thresholds.json`), why the run stopped early if it did, and the exit code that follows.
 enum RunVerdict {
-    /// Prints the verdict and returns the exit code (``ExitStatus``); an interrupt is handled by the caller.
+    /// Prints the verdict and returns the exit code (``ExitStatus``): 4 when the target refused the
+    /// run, else 3 when a threshold failed, else 0. An interrupt (130) is handled by the caller and wins.
     static func report(
         monitor: RunMonitor, recorder: RunRecorder, outcome: RunOutcome, profile: Profile, directory: RunDirectory,
         url: String
@@ -14,6 +15,9 @@ enum RunVerdict {
         if outcome.graceExpired {
             print("grace period (\(DurationFormat.format(nanos: profile.limits.graceNanos))) over: "
                 + "requests still in flight were cancelled (\(outcome.cancelled) in all)")
+        }
+        if let reason = outcome.stopReason, monitor.abortedBy == nil, monitor.rejection == nil {
+            print("stopped early: \(reason)")
         }
         if let tracker = monitor.thresholds {
             let results = tracker.evaluate(recorder: recorder)
@@ -25,8 +29,6 @@ enum RunVerdict {
             if results.contains(where: { !$0.passed }) || monitor.abortedBy != nil {
                 status = ExitStatus.thresholdsFailed
             }
-        } else if let reason = outcome.stopReason, monitor.rejection == nil {
-            print("stopped early: \(reason)")
         }
         if let rejection = monitor.rejectionAtEnd {
             printError("loadgen: " + rejection.explanation(
