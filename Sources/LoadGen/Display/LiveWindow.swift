@@ -4,9 +4,13 @@ import LoadCore
 /// The last seconds of a run, for the live display: per-second buckets of finished attempts
 /// (output tokens, a small TTFT histogram each) in a ring covering 10 s, and the progress ticks'
 /// start and success counts, whose last 2 s give the current rates (a 10 s average would lag
-/// far behind a ramp). Cheap enough for the loop thread: recording is a few additions and one histogram
-/// record; a snapshot merges 10 histograms of about 3,000 counters.
-final class LiveWindow {
+/// far behind a ramp).
+///
+/// A value: the loop thread records into its copy (a few additions and one histogram record per
+/// attempt) and hands a copy to the display's writer thread each tick, which computes the
+/// snapshot (merging 10 histograms of about 3,000 counters) off the loop. Copying is cheap: the
+/// histograms' storage is shared until the loop writes to a bucket again.
+struct LiveWindow {
     static let seconds: UInt64 = 10
     /// The span of the sent and ok rates.
     static let rateNanos: UInt64 = 2_000_000_000
@@ -31,12 +35,10 @@ final class LiveWindow {
 
     /// One more than the window, so that the bucket being filled never evicts one still counted.
     private var buckets: [Bucket]
-    private var merged: Histogram<UInt64>
     private var ticks: [(elapsedNanos: UInt64, started: Int, successes: Int)] = []
 
     init() {
         buckets = (0...Self.seconds).map { _ in Bucket(ttftMicros: Self.makeHistogram()) }
-        merged = Self.makeHistogram()
     }
 
     /// Two significant digits (1 % precision) from 1 µs to 1 h: about 3,000 counters.
@@ -46,7 +48,7 @@ final class LiveWindow {
     }
 
     /// Counts a finished attempt in the second it ended.
-    func record(_ attempt: AttemptRecord) {
+    mutating func record(_ attempt: AttemptRecord) {
         let second = attempt.endNanos / 1_000_000_000
         let index = Int(second % UInt64(buckets.count))
         if buckets[index].second != second {
@@ -63,7 +65,7 @@ final class LiveWindow {
     }
 
     /// Remembers a tick's counts, for the rates.
-    func recordTick(elapsedNanos: UInt64, started: Int, successes: Int) {
+    mutating func recordTick(elapsedNanos: UInt64, started: Int, successes: Int) {
         ticks.append((elapsedNanos, started, successes))
         while let first = ticks.first, elapsedNanos - first.elapsedNanos > Self.rateNanos {
             ticks.removeFirst()
@@ -75,7 +77,7 @@ final class LiveWindow {
         let nowSecond = nowNanos / 1_000_000_000
         let firstSecond = nowSecond >= Self.seconds - 1 ? nowSecond - (Self.seconds - 1) : 0
         let span = max(Double(nowNanos - firstSecond * 1_000_000_000) / 1e9, 0.001)
-        merged.reset()
+        var merged = Self.makeHistogram()
         var tokens = 0
         for bucket in buckets where bucket.second >= firstSecond && bucket.second <= nowSecond {
             tokens += bucket.outputTokens

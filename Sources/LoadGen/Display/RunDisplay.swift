@@ -6,9 +6,10 @@ import LoadEngine
 /// redrawn twice a second on a terminal, a plain line every 10 s otherwise, or nothing (`--quiet`);
 /// with `--verbose`, one line per finished attempt as well.
 ///
-/// All entry points run on the engine's loop thread and only count, merge small histograms and
-/// format text; writing is left to a ``StatusWriter`` thread, so a slow terminal never delays a
-/// request (docs/PERFORMANCE.md measures the schedule lag with and without the display).
+/// All entry points run on the engine's loop thread and only count and copy: each tick hands a
+/// ``FrameInputs`` value to a ``StatusWriter`` thread, which computes the figures, renders the
+/// text and writes it, so neither formatting nor a slow terminal delays a request
+/// (docs/PERFORMANCE.md, scenario e, measures the schedule lag with and without the display).
 final class RunDisplay {
     static let plainIntervalNanos: UInt64 = 10_000_000_000
 
@@ -18,7 +19,7 @@ final class RunDisplay {
     private let profile: Profile
     private let timeline: StageTimeline
     private let closedLoopPlan: ClosedLoopPlan?
-    private let window = LiveWindow()
+    private var window = LiveWindow()
     private let writer: StatusWriter?
     private var lastPlainLineNanos: UInt64 = 0
     private var dropped = 0
@@ -55,7 +56,10 @@ final class RunDisplay {
     func attempt(_ record: AttemptRecord) {
         window.record(record)
         if let cost = record.costUSD { costUSD = (costUSD ?? 0) + cost }
-        if verbose { writer?.printLine(AttemptLine.format(record, secrets: secrets)) }
+        if verbose {
+            let secrets = self.secrets
+            writer?.printLine { AttemptLine.format(record, secrets: secrets) }
+        }
     }
 
     /// An arrival dropped because the wait queue was full (loop thread).
@@ -69,6 +73,23 @@ final class RunDisplay {
         writer?.printLine(message)
     }
 
+    /// What a frame is computed from, copied on the loop thread (cheap: the collections are
+    /// shared until the loop writes to them again).
+    struct FrameInputs {
+        var progress: RunProgress
+        var successes: Int
+        var errorsByClass: [ErrorClass: Int]
+        var window: LiveWindow
+        var dropped: Int
+        var costUSD: Double?
+        var stopReason: String?
+    }
+
+    private func inputs(_ progress: RunProgress, recorder: RunRecorder) -> FrameInputs {
+        FrameInputs(progress: progress, successes: recorder.successes, errorsByClass: recorder.errorsByClass,
+                    window: window, dropped: dropped, costUSD: costUSD, stopReason: stopReason)
+    }
+
     /// A progress tick (loop thread): redraws the live block, or prints a plain line every 10 s.
     func tick(_ progress: RunProgress, recorder: RunRecorder) {
         window.recordTick(elapsedNanos: progress.elapsedNanos, started: progress.started, successes: recorder.successes)
@@ -76,15 +97,13 @@ final class RunDisplay {
         case .quiet:
             return
         case .live:
-            let lines = LiveFrameRenderer.terminalLines(
-                frame(progress, recorder: recorder), style: style, width: TerminalStyle.columns())
-            writer?.showFrame(lines)
+            show(inputs(progress, recorder: recorder))
         case .plain:
             // Ticks come every 500 ms, give or take a little: the one nearest each 10 s mark prints.
             let nearest = progress.elapsedNanos + 250_000_000
             guard nearest >= lastPlainLineNanos + Self.plainIntervalNanos else { return }
             lastPlainLineNanos = nearest - nearest % Self.plainIntervalNanos
-            writer?.printLine(LiveFrameRenderer.plainLine(frame(progress, recorder: recorder)))
+            printPlainLine(inputs(progress, recorder: recorder))
         }
     }
 
@@ -93,20 +112,29 @@ final class RunDisplay {
     func finish(_ progress: RunProgress?, recorder: RunRecorder) {
         if let progress {
             switch mode {
-            case .live:
-                writer?.showFrame(LiveFrameRenderer.terminalLines(
-                    frame(progress, recorder: recorder), style: style, width: TerminalStyle.columns()))
-            case .plain:
-                writer?.printLine(LiveFrameRenderer.plainLine(frame(progress, recorder: recorder)))
-            case .quiet:
-                break
+            case .live: show(inputs(progress, recorder: recorder))
+            case .plain: printPlainLine(inputs(progress, recorder: recorder))
+            case .quiet: break
             }
         }
         writer?.finish()
     }
 
-    /// The frame for a tick.
-    func frame(_ progress: RunProgress, recorder: RunRecorder) -> LiveFrame {
+    private func show(_ inputs: FrameInputs) {
+        let style = self.style
+        writer?.showFrame { [self] in
+            LiveFrameRenderer.terminalLines(frame(inputs), style: style, width: TerminalStyle.columns())
+        }
+    }
+
+    private func printPlainLine(_ inputs: FrameInputs) {
+        writer?.printLine { [self] in LiveFrameRenderer.plainLine(frame(inputs)) }
+    }
+
+    /// The frame for a tick. Reads only `inputs` and the display's constant settings, so it runs
+    /// on the writer thread.
+    func frame(_ inputs: FrameInputs) -> LiveFrame {
+        let progress = inputs.progress
         let elapsed = progress.elapsedNanos
         let total = profile.load.totalDurationNanos
         var fraction: Double?
@@ -122,19 +150,19 @@ final class RunDisplay {
             target = level(atNanos: elapsed, stageIndex: index)
         }
         if progress.stopping, let total, elapsed >= total { target = nil }
-        var errors = recorder.errorsByClass
+        var errors = inputs.errorsByClass
         let http429 = errors.removeValue(forKey: .http429) ?? 0
         let top = errors.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }
         return LiveFrame(
             profileName: profile.name, elapsedNanos: elapsed, totalNanos: total, progress: fraction, stage: stage,
             isOpenLoop: profile.load.mode == .open, target: target, users: progress.users,
-            window: window.snapshot(atNanos: elapsed), inFlight: progress.inFlight, queued: progress.queued,
-            dropped: dropped, successes: recorder.successes, http429: http429,
+            window: inputs.window.snapshot(atNanos: elapsed), inFlight: progress.inFlight, queued: progress.queued,
+            dropped: inputs.dropped, successes: inputs.successes, http429: http429,
             otherErrors: errors.values.reduce(0, +), topError: top.map { "\($0.key.rawValue) \($0.value)" },
-            costUSD: costUSD, state: state(progress))
+            costUSD: inputs.costUSD, state: state(progress, stopReason: inputs.stopReason))
     }
 
-    private func state(_ progress: RunProgress) -> String? {
+    private func state(_ progress: RunProgress, stopReason: String?) -> String? {
         guard progress.stopping, progress.inFlight > 0 else { return nil }
         let grace = DurationFormat.format(nanos: profile.limits.graceNanos)
         if progress.interrupted {

@@ -5,7 +5,8 @@ import Foundation
 ///
 /// Two kinds of output: lines (notes, `--verbose` attempt lines), printed in order above the live
 /// block; and the live block itself, of which only the latest matters: a frame not yet drawn is
-/// replaced by a newer one. The writer knows how many lines it drew last, so it can move the
+/// replaced by a newer one. Frames (and plain progress lines) arrive as closures that render on
+/// this thread, so that the loop thread only copies a few values per tick. The writer knows how many lines it drew last, so it can move the
 /// cursor back up and redraw in place. Pending lines are bounded (`maxPendingLines`); beyond that,
 /// lines are dropped and counted, and the count is printed.
 final class StatusWriter {
@@ -14,8 +15,8 @@ final class StatusWriter {
     private let fd: Int32
     private let live: Bool
     private let condition = NSCondition()
-    private var pendingLines: [String] = []
-    private var pendingFrame: [String]?
+    private var pendingLines: [() -> String] = []
+    private var pendingFrame: (() -> [String])?
     private var droppedLines = 0
     private var closing = false
     private let finished = DispatchSemaphore(value: 0)
@@ -37,22 +38,30 @@ final class StatusWriter {
 
     /// Queues a line (without its newline) to print above the live block.
     func printLine(_ line: String) {
+        printLine { line }
+    }
+
+    /// Queues a line rendered on the writer thread.
+    func printLine(rendering render: @escaping () -> String) {
         condition.lock()
+        // The writer waits only when nothing is pending: wake it for the first item only.
+        let idle = pendingLines.isEmpty && pendingFrame == nil && droppedLines == 0
         if pendingLines.count < Self.maxPendingLines {
-            pendingLines.append(line)
+            pendingLines.append(render)
         } else {
             droppedLines += 1
         }
-        condition.signal()
+        if idle { condition.signal() }
         condition.unlock()
     }
 
-    /// Replaces the live block with `lines` at the next write.
-    func showFrame(_ lines: [String]) {
+    /// Replaces the live block with the lines `render` returns (called on the writer thread) at the next write.
+    func showFrame(rendering render: @escaping () -> [String]) {
         guard live else { return }
         condition.lock()
-        pendingFrame = lines
-        condition.signal()
+        let idle = pendingLines.isEmpty && pendingFrame == nil && droppedLines == 0
+        pendingFrame = render
+        if idle { condition.signal() }
         condition.unlock()
     }
 
@@ -72,15 +81,19 @@ final class StatusWriter {
             while pendingLines.isEmpty && pendingFrame == nil && droppedLines == 0 && !closing {
                 condition.wait()
             }
-            var lines = pendingLines
-            // A frame equal to the one on screen needs no redraw.
-            let frame = pendingFrame == lastFrame ? nil : pendingFrame
+            let renderLines = pendingLines
+            let renderFrame = pendingFrame
             let dropped = droppedLines
             let stopping = closing
             pendingLines.removeAll(keepingCapacity: true)
             pendingFrame = nil
             droppedLines = 0
             condition.unlock()
+
+            var lines = renderLines.map { $0() }
+            // A frame equal to the one on screen needs no redraw.
+            var frame = renderFrame?()
+            if frame == lastFrame { frame = nil }
 
             if dropped > 0 {
                 lines.append("loadgen: \(dropped) progress lines dropped: the terminal could not keep up")
