@@ -1,5 +1,5 @@
 # Every target is a one-liner; the work lives in scripts/.
-.PHONY: deps build run test bench lint release leak-check clean
+.PHONY: deps build run test bench bench-report lint release leak-check clean smoke-live
 
 deps:
 	@scripts/install-deps.sh
@@ -16,6 +16,9 @@ test: deps
 bench: deps
 	scripts/bench.sh
 
+bench-report: deps
+	scripts/bench-report.sh
+
 lint:
 	scripts/lint.sh
 
@@ -27,3 +30,7 @@ clean:
 
 leak-check:
 	scripts/leak-check.sh
+
+# Real requests to a real provider with your key: make smoke-live PROVIDER=openai [YES=1]. Never in CI.
+smoke-live: build
+	scripts/smoke-live.sh $(PROVIDER) $(if $(YES),--yes)

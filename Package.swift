@@ -74,10 +74,13 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "LoadCoreTests", dependencies: ["LoadCore"]),
+        // nginx with a generated certificate in front of a test server (TLS and HTTP/2 tests).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Golden/ holds the report's expected outputs, read by path.
+        .testTarget(name: "LoadCoreTests", dependencies: ["LoadCore"], exclude: ["Golden"]),
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider"]),
-        .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "LoadCore", "MockProvider"]),
+        .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "LoadCore", "MockProvider", "TestSupport"]),
         // Runs the built `loadgen` binary (swift test builds every product first).
-        .testTarget(name: "LoadGenCLITests", dependencies: ["LoadCore"]),
+        .testTarget(name: "LoadGenCLITests", dependencies: ["LoadCore", "TestSupport"]),
     ]
 )

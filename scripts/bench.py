@@ -3,7 +3,8 @@
 
 Each scenario starts `loadgen mock` on 127.0.0.1 with a free port, runs a bounded load, reads the
 run's summary.json, and prints one line of figures. Every scenario repeats --repeat times and
-reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d,e] [--seconds S]
+reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d,e] [--seconds S] [--timeouts]
+(--timeouts adds ttft_timeout and idle_timeout limits to scenarios a and b, to show their cost).
 """
 import argparse
 import json
@@ -20,6 +21,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOADGEN = os.path.join(ROOT, ".build", "release", "loadgen")
+# Extra `limits:` entries for scenarios a and b (set by --timeouts).
+EXTRA_LIMITS = ""
 BODY = ('{"model":"mock-small","messages":[{"role":"user","content":"Say hello"}],'
         '"stream":true,"stream_options":{"include_usage":true},"max_tokens":%d}')
 
@@ -88,7 +91,7 @@ def scenario_a(workdir, seconds):
             "name: bench-a\n" + target(mock.base_url) +
             "request: {max_tokens: 4}\n"
             f"load: {{mode: closed, users: 64, duration: {seconds}s}}\n"
-            "limits: {max_in_flight: 64}\n", workdir)
+            "limits: {max_in_flight: 64" + EXTRA_LIMITS + "}\n", workdir)
     finally:
         mock.stop()
     requests = summary["successes"]
@@ -111,7 +114,7 @@ def scenario_b(workdir, seconds):
             "name: bench-b\n" + target(mock.base_url) +
             f"request: {{max_tokens: {tokens}}}\n"
             f"load: {{mode: open, rate: {streams // ramp_seconds}, duration: {ramp_seconds}s}}\n"
-            f"limits: {{max_in_flight: {streams + 100}, timeout: 120s}}\n", workdir)
+            f"limits: {{max_in_flight: {streams + 100}, timeout: 120s" + EXTRA_LIMITS + "}\n", workdir)
     finally:
         mock.stop()
     token_events = max(summary["output_tokens"], 1)
@@ -216,7 +219,12 @@ def main():
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", default="a,b,c,d,e")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--timeouts", action="store_true",
+                        help="add ttft_timeout: 60s and idle_timeout: 30s to scenarios a and b")
     args = parser.parse_args()
+    if args.timeouts:
+        global EXTRA_LIMITS
+        EXTRA_LIMITS = ", ttft_timeout: 60s, idle_timeout: 30s"
     print(f"# {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, {os.cpu_count()} cores, "
           f"{subprocess.run([LOADGEN, 'version'], capture_output=True, text=True).stdout.strip()!r}")
     for name in args.only.split(","):

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the system libraries loadgen builds against (libuv and libcurl headers), when missing.
-# Extra Debian packages may be named as arguments (the benchmarks add wrk).
+# Installs the system libraries loadgen builds against (libuv and libcurl headers), and the tools the
+# TLS and HTTP/2 tests run (nginx as a TLS front for the mock, openssl to make its certificate), when
+# missing. Extra Debian packages may be named as arguments (the benchmarks add wrk).
 set -euo pipefail
 
 packages=(libuv1-dev libcurl4-openssl-dev pkg-config bsdutils "$@")
@@ -8,15 +9,19 @@ missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# Tools are checked by command: any nginx flavour will do (nginx-light, nginx-core, nginx).
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
     echo "install-deps: missing ${missing[*]}, and this is not a Debian-like system." >&2
-    echo "On macOS: brew install libuv curl pkg-config" >&2
+    echo "On macOS: brew install libuv curl pkg-config nginx openssl" >&2
     exit 1
 fi
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "install-deps: installing ${missing[*]}" >&2
 $sudo apt-get update -qq
+# The tests start their own nginx on free loopback ports; the package's service is not needed.
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null

@@ -16,7 +16,12 @@ final class CurlMulti {
     /// One uv_poll per socket, kept while curl keeps the connection.
     private var sockets: SocketPolls!
 
-    init(loop: UVLoop, maxConnections: Int) throws {
+    /// - Parameters:
+    ///   - maxConnections: connections kept in the cache (and, with `enforceLimit`, open at most).
+    ///   - enforceLimit: make `maxConnections` a hard limit (CURLMOPT_MAX_TOTAL_CONNECTIONS): transfers
+    ///     beyond it wait inside libcurl for a connection.
+    ///   - multiplex: let HTTP/2 transfers share connections as streams (CURLPIPE_MULTIPLEX).
+    init(loop: UVLoop, maxConnections: Int, enforceLimit: Bool = false, multiplex: Bool = false) throws {
         guard let multi = curl_multi_init() else { throw EngineError("curl_multi_init failed") }
         self.handle = multi
         self.loop = loop
@@ -31,7 +36,12 @@ final class CurlMulti {
         CLibUV_multi_setopt_ptr(multi, CURLMOPT_TIMERDATA, context)
         // Keep every connection we opened: the default cache (4 x handles added) shrinks after bursts
         // and forces new connections mid-run.
-        CLibUV_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(maxConnections, 16))
+        CLibUV_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, enforceLimit ? maxConnections : max(maxConnections, 16))
+        if enforceLimit {
+            CLibUV_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, maxConnections)
+            CLibUV_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnections)
+        }
+        CLibUV_multi_setopt_long(multi, CURLMOPT_PIPELINING, multiplex ? Int(CURLPIPE_MULTIPLEX) : Int(CURLPIPE_NOTHING))
         sockets = SocketPolls(loop: loop) { [unowned self] fd, flags in
             self.socketAction(fd, events: flags)
         }

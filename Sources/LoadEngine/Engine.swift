@@ -5,6 +5,8 @@ import LoadCore
 public enum EngineVersions {
     public static var curl: String { String(cString: curl_version()) }
     public static var uv: String { String(cString: uv_version_string()) }
+    /// libcurl's version as 0xXXYYZZ (7.88.1 is 0x075801).
+    public static var curlVersionNumber: UInt32 { curl_version_info(CURLVERSION_FIRST).pointee.version_num }
 }
 
 /// Runs one load plan on one libuv loop, on the calling thread, until the plan ends or is interrupted.
@@ -48,6 +50,9 @@ public final class Engine {
     private struct PendingStart {
         var userID: Int?
         var intendedStartNanos: UInt64
+        /// Set for a retry: the request it belongs to.
+        var requestID: UInt64?
+        var attemptNumber = 1
     }
 
     private var nextArrivalNanos: UInt64?
@@ -69,14 +74,37 @@ public final class Engine {
     private var userTimer: UVTimer?
     /// Warm-up transfers still open; the run proper starts when this reaches 0.
     private var warmupTransfers: [ObjectIdentifier: Transfer] = [:]
+    /// Attempts in flight at most: the plan's, capped by its connection limit under HTTP/1.1.
+    private let maxInFlight: Int
+    /// TTFT and idle timeouts, and streams left open after their end event.
+    private var timeoutWatch: TimeoutWatch!
+    /// Retries waiting for their backoff to end, by intended start.
+    private var retryQueue = DeadlineQueue<PendingStart>()
+    /// Draws the retry backoff's jitter.
+    private var random: SplitMix64
+    private var nextRequestID: UInt64 = 0
+    /// Set by a first interrupt or `stopArrivals`: nothing new starts, retries included.
+    private var draining = false
 
     /// - Throws: `EngineError` when libuv or libcurl cannot be set up.
     public init(template: RequestTemplate, plan: LoadPlan) throws {
         precondition(!template.bodies.isEmpty, "a request template needs at least one body")
         precondition(plan.maxInFlight > 0, "maxInFlight must be positive")
         CurlGlobal.initializeOnce()
+        if template.httpVersion == .http2, !template.url.lowercased().hasPrefix("https://"),
+           EngineVersions.curlVersionNumber < 0x08_00_00 {
+            throw EngineError("HTTP/2 over plain http (prior knowledge) needs libcurl 8.0 or later: libcurl "
+                + "\(EngineVersions.curl) breaks reused h2c connections (\"Error in the HTTP2 framing layer\", curl "
+                + "issue 10634); use an https URL (HTTP/2 by ALPN) or http: 1.1")
+        }
         self.template = template
         self.plan = plan
+        if let connections = plan.maxConnections, template.httpVersion == .http1_1 {
+            maxInFlight = max(1, min(plan.maxInFlight, connections))
+        } else {
+            maxInFlight = plan.maxInFlight
+        }
+        random = SplitMix64(seed: plan.seed)
         loop = try UVLoop()
     }
 
@@ -86,6 +114,11 @@ public final class Engine {
         finishTimer = UVTimer(loop: loop) { [unowned self] in self.shutDown() }
         tickTimer = UVTimer(loop: loop) { [unowned self] in self.reportProgress() }
         graceTimer = UVTimer(loop: loop) { [unowned self] in self.graceExpired() }
+        timeoutWatch = TimeoutWatch(
+            loop: loop, ttftTimeoutNanos: template.ttftTimeoutNanos, idleTimeoutNanos: template.idleTimeoutNanos
+        ) { [unowned self] transfer, expiry in
+            self.expired(transfer, expiry)
+        }
         if onTick != nil {
             tickTimer.start(delayMillis: tickIntervalMillis, repeatMillis: tickIntervalMillis)
         }
@@ -182,6 +215,9 @@ public final class Engine {
     /// Starts every request whose intended time has come, then sleeps until the next one.
     private func startDueRequests() {
         let now = MonotonicClock.nowNanos() - originNanos
+        while let retry = retryQueue.popDue(atNanos: now) {
+            admit(retry)
+        }
         if case .closed = plan.mode {
             while let next = thinking.first, next.intendedStartNanos <= now {
                 _ = thinking.popFirst()
@@ -202,6 +238,7 @@ public final class Engine {
         var due: UInt64?
         if case .open = plan.mode, !arrivalsEnded { due = nextArrivalNanos }
         if let thinker = thinking.first { due = min(due ?? .max, thinker.intendedStartNanos) }
+        if let retry = retryQueue.firstDueNanos { due = min(due ?? .max, retry) }
         if let due {
             startTimer.arm(atMonotonicNanos: originNanos + due)
         } else {
@@ -221,7 +258,7 @@ public final class Engine {
             return
         }
         requestsIssued += 1
-        if activeTransfers.count < plan.maxInFlight {
+        if activeTransfers.count < maxInFlight {
             start(pending)
         } else if waitingForSlot.count < plan.maxQueued || pending.userID != nil {
             // Closed-loop users are never dropped: there are at most `users` of them.
@@ -232,15 +269,34 @@ public final class Engine {
         }
     }
 
+    /// Starts a retry whose backoff ended when a slot is free, or queues it (never dropped: its
+    /// request was admitted already).
+    private func admit(_ retry: PendingStart) {
+        if activeTransfers.count < maxInFlight {
+            start(retry)
+        } else {
+            waitingForSlot.append(retry)
+        }
+    }
+
     private func start(_ pending: PendingStart) {
-        let requestID = UInt64(outcome.started)
+        let requestID: UInt64
+        if let id = pending.requestID {
+            requestID = id
+        } else {
+            requestID = nextRequestID
+            nextRequestID += 1
+        }
         do {
             let transfer = try idleTransfers.popLast() ?? makeTransfer(warmup: false)
-            try transfer.prepare(requestID: requestID, userID: pending.userID, intendedStartNanos: pending.intendedStartNanos)
+            try transfer.prepare(requestID: requestID, userID: pending.userID, intendedStartNanos: pending.intendedStartNanos,
+                                 attemptNumber: pending.attemptNumber)
+            transfer.isInFlight = true
             transfer.markStarted(atNanos: MonotonicClock.nowNanos())
             try transfer.multi.add(transfer.easy)
             activeTransfers[ObjectIdentifier(transfer)] = transfer
             outcome.started += 1
+            if pending.attemptNumber > 1 { outcome.retries += 1 }
             outcome.peakInFlight = max(outcome.peakInFlight, activeTransfers.count)
         } catch {
             // libcurl refused the handle (out of memory): record the attempt as failed and go on.
@@ -248,6 +304,7 @@ public final class Engine {
             var record = AttemptRecord(
                 requestID: requestID, intendedStartNanos: pending.intendedStartNanos, startNanos: now, endNanos: now)
             record.userID = pending.userID
+            record.attemptNumber = pending.attemptNumber
             record.errorClass = .connect
             record.errorMessage = "\(error)"
             outcome.started += 1
@@ -259,16 +316,38 @@ public final class Engine {
     /// A new transfer, bound for life to one multi handle so that it keeps reusing the connections
     /// of that handle's cache. Handles fill up in turn, each with `connectionsPerMulti` transfers;
     /// the next is created when the last is full.
+    ///
+    /// With a connection limit L the shards are made up front instead: ⌈L / 1,024⌉ multi handles
+    /// that split L between them exactly (each enforces its share with
+    /// CURLMOPT_MAX_TOTAL_CONNECTIONS), and transfers are dealt to them in turn.
     private func makeTransfer(warmup: Bool) throws -> Transfer {
-        let index = transfersCreated / Self.connectionsPerMulti
-        if index == multis.count {
-            let multi = try CurlMulti(loop: loop, maxConnections: Self.connectionsPerMulti)
-            multi.onCompleted = { [unowned self] completed in self.handleCompleted(completed) }
-            multis.append(multi)
+        let multi: CurlMulti
+        if let limit = plan.maxConnections {
+            if multis.isEmpty {
+                let shards = (limit + Self.connectionsPerMulti - 1) / Self.connectionsPerMulti
+                for shard in 0..<shards {
+                    let share = limit / shards + (shard < limit % shards ? 1 : 0)
+                    try addMulti(maxConnections: share, enforced: true)
+                }
+            }
+            multi = multis[transfersCreated % multis.count]
+        } else {
+            let index = transfersCreated / Self.connectionsPerMulti
+            if index == multis.count {
+                try addMulti(maxConnections: Self.connectionsPerMulti, enforced: false)
+            }
+            multi = multis[index]
         }
-        let multi = multis[index]
         transfersCreated += 1
-        return try Transfer(template: template, multi: multi, originNanos: originNanos, warmup: warmup)
+        return try Transfer(template: template, multi: multi, originNanos: originNanos,
+                            timeoutWatch: warmup ? nil : timeoutWatch, warmup: warmup)
+    }
+
+    private func addMulti(maxConnections: Int, enforced: Bool) throws {
+        let multi = try CurlMulti(loop: loop, maxConnections: maxConnections, enforceLimit: enforced,
+                                  multiplex: template.httpVersion == .http2)
+        multi.onCompleted = { [unowned self] completed in self.handleCompleted(completed) }
+        multis.append(multi)
     }
 
     private func endArrivals() {
@@ -292,35 +371,67 @@ public final class Engine {
                 continue
             }
             // Already recorded when a callback earlier in this batch cancelled the requests in flight.
-            guard activeTransfers.removeValue(forKey: ObjectIdentifier(finished)) != nil else { continue }
-            let record = finished.complete(result: result, atNanos: nowAbsolute)
-            idleTransfers.append(finished)
-            outcome.completed += 1
-            outcome.elapsedNanos = max(outcome.elapsedNanos, record.endNanos)
-            onAttempt(record)
-            if case .closed = plan.mode, record.userID != nil, usersToRetire > 0 {
-                usersToRetire -= 1
-                liveUsers -= 1
-            } else if case .closed(_, let thinkTimeNanos) = plan.mode, let user = record.userID, !arrivalsEnded {
-                let readyNanos = nowAbsolute - originNanos + thinkTimeNanos
-                if thinkTimeNanos == 0 {
-                    issue(PendingStart(userID: user, intendedStartNanos: readyNanos))
-                } else {
-                    thinking.append(PendingStart(userID: user, intendedStartNanos: readyNanos))
-                }
+            guard activeTransfers[ObjectIdentifier(finished)] != nil else { continue }
+            finish(finished, record: finished.complete(result: result, atNanos: nowAbsolute), nowAbsolute: nowAbsolute)
+        }
+        afterCompletions()
+    }
+
+    /// The timeout watch gave up on an attempt (from its timer's callback, outside libcurl's calls).
+    private func expired(_ transfer: Transfer, _ expiry: TimeoutWatch.Expiry) {
+        guard activeTransfers[ObjectIdentifier(transfer)] != nil else { return }
+        let nowAbsolute = MonotonicClock.nowNanos()
+        transfer.multi.remove(transfer.easy)
+        finish(transfer, record: transfer.expire(expiry, atNanos: nowAbsolute), nowAbsolute: nowAbsolute)
+        afterCompletions()
+    }
+
+    /// Hands a finished attempt's record on, schedules its retry, and lets a closed-loop user go on.
+    private func finish(_ transfer: Transfer, record finished: AttemptRecord, nowAbsolute: UInt64) {
+        activeTransfers[ObjectIdentifier(transfer)] = nil
+        transfer.isInFlight = false
+        idleTransfers.append(transfer)
+        var record = finished
+        if let policy = plan.retry, !draining, policy.shouldRetry(record) {
+            record.willRetry = true
+            let delay = policy.delayNanos(
+                afterAttempt: record.attemptNumber, retryAfterMillis: record.rateLimit?.retryAfterMillis, random: &random)
+            let retry = PendingStart(
+                userID: record.userID, intendedStartNanos: nowAbsolute - originNanos + delay,
+                requestID: record.requestID, attemptNumber: record.attemptNumber + 1)
+            retryQueue.push(retry, dueNanos: retry.intendedStartNanos)
+        }
+        outcome.completed += 1
+        outcome.elapsedNanos = max(outcome.elapsedNanos, record.endNanos)
+        onAttempt(record)
+        guard !record.willRetry else { return }  // the user waits for its request's last attempt
+        if case .closed = plan.mode, record.userID != nil, usersToRetire > 0 {
+            usersToRetire -= 1
+            liveUsers -= 1
+        } else if case .closed(_, let thinkTimeNanos) = plan.mode, let user = record.userID, !arrivalsEnded {
+            let readyNanos = nowAbsolute - originNanos + thinkTimeNanos
+            if thinkTimeNanos == 0 {
+                issue(PendingStart(userID: user, intendedStartNanos: readyNanos))
+            } else {
+                thinking.append(PendingStart(userID: user, intendedStartNanos: readyNanos))
             }
         }
-        while activeTransfers.count < plan.maxInFlight, let next = waitingForSlot.popFirst() {
+    }
+
+    /// After a batch of completions: fill the free slots from the queue, re-arm the start timer.
+    private func afterCompletions() {
+        while activeTransfers.count < maxInFlight, let next = waitingForSlot.popFirst() {
             start(next)
         }
-        if case .closed = plan.mode { armStartTimer() }
+        armStartTimer()
         finishIfDone()
     }
 
     // MARK: - Ending
 
     private func finishIfDone() {
-        guard arrivalsEnded, activeTransfers.isEmpty, waitingForSlot.isEmpty, warmupTransfers.isEmpty, !finishing
+        guard arrivalsEnded, activeTransfers.isEmpty, waitingForSlot.isEmpty, retryQueue.isEmpty, warmupTransfers.isEmpty,
+              !finishing
         else { return }
         finishing = true
         // Shut down from a timer callback of our own, never from inside a curl callback chain.
@@ -330,6 +441,7 @@ public final class Engine {
     private func shutDown() {
         reportProgress()
         startTimer.close()
+        timeoutWatch.close()
         tickTimer.close()
         finishTimer.close()
         graceTimer.close()
@@ -347,12 +459,19 @@ public final class Engine {
     /// - Parameter reason: why, reported in `RunOutcome.stopReason` (the first reason wins).
     public func stopArrivals(reason: String) {
         if outcome.stopReason == nil { outcome.stopReason = reason }
-        guard !arrivalsEnded || !waitingForSlot.isEmpty else { return }
-        endArrivals()
-        outcome.neverStarted += waitingForSlot.count
-        waitingForSlot.removeAll()
+        drain()
         startGraceTimer()
         finishIfDone()
+    }
+
+    /// Stops arrivals and retries: what waits for a slot or for its backoff never starts.
+    private func drain() {
+        draining = true
+        endArrivals()
+        outcome.neverStarted += waitingForSlot.count + retryQueue.count
+        waitingForSlot.removeAll()
+        retryQueue.removeAll()
+        armStartTimer()
     }
 
     /// Cancels every request in flight (each recorded as `cancelled`) after stopping arrivals.
@@ -367,6 +486,7 @@ public final class Engine {
         let now = MonotonicClock.nowNanos()
         for transfer in activeTransfers.values.sorted(by: { $0.record.requestID < $1.record.requestID }) {
             transfer.multi.remove(transfer.easy)
+            transfer.isInFlight = false
             let record = transfer.cancel(atNanos: now)
             outcome.completed += 1
             outcome.cancelled += 1
@@ -380,9 +500,7 @@ public final class Engine {
         interruptions += 1
         outcome.interruptedBySignal = signal
         if interruptions == 1 {
-            endArrivals()
-            outcome.neverStarted += waitingForSlot.count
-            waitingForSlot.removeAll()
+            drain()
             startGraceTimer()
         } else {
             cancelActiveTransfers()

@@ -4,12 +4,15 @@ import LoadCore
 /// Maps transport results and HTTP statuses to the recorded error classes.
 enum ErrorClassification {
     /// The class of a libcurl failure.
-    static func errorClass(for code: CURLcode) -> ErrorClass {
+    /// - Parameter connected: whether the connection (TCP and TLS) was up, so that curl's timeout
+    ///   tells a connect timeout from the total one.
+    static func errorClass(for code: CURLcode, connected: Bool) -> ErrorClass {
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .connect
         case CURLE_OPERATION_TIMEDOUT:
-            return .timeoutTotal  // refined by the transfer: connect, first-token and idle timeouts
+            // TTFT and idle timeouts are the engine's own (TimeoutWatch), never curl's.
+            return connected ? .timeoutTotal : .timeoutConnect
         case CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CERTPROBLEM,
             CURLE_SSL_CACERT_BADFILE, CURLE_SSL_CIPHER, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
             CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_ENGINE_NOTFOUND, CURLE_SSL_ENGINE_SETFAILED,

@@ -1,3 +1,5 @@
+import LoadCore
+
 /// How the engine generates load.
 public struct LoadPlan {
     public enum Mode {
@@ -26,6 +28,16 @@ public struct LoadPlan {
     /// Connections to open before the run starts (a GET to the target URL each, answer ignored), so
     /// that the first requests do not pay for connection setup. 0: measure cold starts too.
     public var warmupConnections: Int
+    /// Connections open at once, at most (nil: unlimited). With HTTP/1.1 a connection carries one
+    /// attempt at a time, so this also caps the attempts in flight (the rest wait in the engine's
+    /// queue, keeping their intended start); with HTTP/2 attempts share connections as streams.
+    public var maxConnections: Int?
+    /// Retries of failed attempts (nil: none). Each retry is its own attempt and record, with the
+    /// request's id; it waits in the engine until its backoff ends (its intended start), then for a
+    /// slot like any arrival.
+    public var retry: RetryPolicy?
+    /// Seeds the retry backoff's jitter.
+    public var seed: UInt64 = 1
 
     public init(
         mode: Mode, durationNanos: UInt64? = nil, maxRequests: Int? = nil, maxInFlight: Int = 10_000,
@@ -58,7 +70,7 @@ public struct RunProgress: Sendable {
 
 /// How a run ended.
 public struct RunOutcome: Sendable {
-    /// Requests handed to libcurl.
+    /// Attempts handed to libcurl (retries included).
     public var started = 0
     /// Attempts that ended with a response or an error (cancelled ones included).
     public var completed = 0
@@ -66,7 +78,10 @@ public struct RunOutcome: Sendable {
     public var peakInFlight = 0
     /// Attempts cancelled by a second interrupt.
     public var cancelled = 0
-    /// Arrivals that were queued for a slot and never started because the run was interrupted.
+    /// Attempts that were retries (attempt number 2 or more); `started` counts them too.
+    public var retries = 0
+    /// Arrivals that were queued for a slot, and retries that were waiting for their backoff, and never
+    /// started because the run was interrupted or stopped.
     public var neverStarted = 0
     /// Arrivals dropped because `maxInFlight` attempts were running and `maxQueued` were waiting.
     public var dropped = 0

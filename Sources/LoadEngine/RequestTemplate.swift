@@ -17,8 +17,16 @@ public struct RequestTemplate: Sendable {
     public var connectTimeoutNanos: UInt64 = 10_000_000_000
     /// Limit for a whole attempt, from its start to its last byte.
     public var totalTimeoutNanos: UInt64 = 120_000_000_000
+    /// Limit from an attempt's start to its first content token (nil: none).
+    public var ttftTimeoutNanos: UInt64?
+    /// Limit on the silence between response bytes once the response has begun (nil: none).
+    public var idleTimeoutNanos: UInt64?
     /// Turns TLS certificate and host verification off. Only when the user asked for it.
     public var insecure = false
+    /// A PEM file of CA certificates that replaces the system's store for verification.
+    public var caFile: String?
+    /// HTTP/1.1, or HTTP/2 (ALPN over https, prior knowledge over http).
+    public var httpVersion: HTTPVersion = .http1_1
     /// Token arrival offsets kept per attempt; tokens beyond are counted but not timed individually.
     public var maxTokenOffsets = 16_384
 

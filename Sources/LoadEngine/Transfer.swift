@@ -13,6 +13,8 @@ final class Transfer {
     unowned let multi: CurlMulti
     private let template: RequestTemplate
     private let originNanos: UInt64
+    /// Watches this transfer's attempts for the TTFT and idle timeouts (nil for warm-up transfers).
+    private let timeoutWatch: TimeoutWatch?
     private var headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var loadedBodyIndex = -1
@@ -27,7 +29,20 @@ final class Transfer {
     private var body: [UInt8] = []
     private var sawDone = false
     private var failure: StreamFailure?
-    private var absoluteStartNanos: UInt64 = 0
+    private(set) var absoluteStartNanos: UInt64 = 0
+    /// True from the handle's addition to the multi until its record is made (the engine sets it).
+    var isInFlight = false
+    /// Monotonic time of the last response byte (headers or body) of this attempt; nil before the first.
+    private(set) var lastByteNanos: UInt64?
+    /// Monotonic time the stream's end event (`[DONE]`) arrived; nil before.
+    private(set) var streamDoneNanos: UInt64?
+    /// Response headers the rate-limit parser reads (`x-ratelimit-*`, `anthropic-ratelimit-*`,
+    /// `retry-after*`, `date`), as received; parsed once when the attempt ends.
+    private var capturedHeaders: [UInt8] = []
+    private var sawRateLimitHeader = false
+    /// The TimeoutWatch's bookkeeping: this transfer's heap slot (-1: not in the heap) and check time.
+    var timeoutHeapIndex = -1
+    var timeoutCheckNanos: UInt64 = 0
     /// Stream bytes received since the last complete SSE event; bounds the decoder's buffers.
     private var bytesSinceLastEvent = 0
     /// Set when the transfer was aborted from the write callback because the server broke the protocol.
@@ -40,12 +55,14 @@ final class Transfer {
     private static let maxEventBytes = 1 << 20
 
     /// - Parameter warmup: send a GET to the same URL instead (opens a connection; the answer is ignored).
-    init(template: RequestTemplate, multi: CurlMulti, originNanos: UInt64, warmup: Bool = false) throws {
+    init(template: RequestTemplate, multi: CurlMulti, originNanos: UInt64, timeoutWatch: TimeoutWatch? = nil,
+         warmup: Bool = false) throws {
         guard let easy = curl_easy_init() else { throw EngineError("curl_easy_init failed") }
         self.easy = easy
         self.multi = multi
         self.template = template
         self.originNanos = originNanos
+        self.timeoutWatch = timeoutWatch
         errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         try configure()
@@ -81,7 +98,7 @@ final class Transfer {
         try check(CLibUV_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
         try check(CLibUV_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
         try check(CLibUV_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1), "CURLOPT_TCP_NODELAY")
-        try check(CLibUV_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)), "HTTP_VERSION")
+        try configureTransport()
         try check(
             CLibUV_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(template.connectTimeoutNanos / 1_000_000)),
             "CONNECTTIMEOUT_MS")
@@ -91,6 +108,25 @@ final class Transfer {
         if template.targetsLoopback {
             // Proxies from the environment are for real providers; loopback traffic stays local.
             try check("*".withCString { CLibUV_easy_setopt_ptr(easy, CURLOPT_NOPROXY, $0) }, "CURLOPT_NOPROXY")
+        }
+    }
+
+    /// HTTP version, TLS verification (on unless `insecure`; `caFile` replaces the system's CAs).
+    private func configureTransport() throws {
+        let version: Int
+        switch template.httpVersion {
+        case .http1_1:
+            version = Int(CURL_HTTP_VERSION_1_1)
+        case .http2:
+            // https: h2 by ALPN (HTTP/1.1 if the server does not offer it); http: h2c with prior knowledge.
+            version = template.url.lowercased().hasPrefix("https://")
+                ? Int(CURL_HTTP_VERSION_2TLS) : Int(CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE)
+            // Wait for a connection that can multiplex rather than opening one per stream.
+            try check(CLibUV_easy_setopt_long(easy, CURLOPT_PIPEWAIT, 1), "PIPEWAIT")
+        }
+        try check(CLibUV_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, version), "HTTP_VERSION")
+        if let caFile = template.caFile {
+            try check(caFile.withCString { CLibUV_easy_setopt_ptr(easy, CURLOPT_CAINFO, $0) }, "CURLOPT_CAINFO")
         }
         if template.insecure {
             try check(CLibUV_easy_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, 0), "SSL_VERIFYPEER")
@@ -105,7 +141,7 @@ final class Transfer {
     }
 
     /// Resets the attempt state and loads the body for `requestID`. Call before adding the handle.
-    func prepare(requestID: UInt64, userID: Int?, intendedStartNanos: UInt64) throws {
+    func prepare(requestID: UInt64, userID: Int?, intendedStartNanos: UInt64, attemptNumber: Int = 1) throws {
         let bodyIndex = template.bodyIndex(forRequest: requestID)
         if bodyIndex != loadedBodyIndex {
             let bodyBytes = template.bodies[bodyIndex]
@@ -115,6 +151,7 @@ final class Transfer {
         }
         record = AttemptRecord(requestID: requestID, intendedStartNanos: intendedStartNanos, startNanos: 0, endNanos: 0)
         record.userID = userID
+        record.attemptNumber = attemptNumber
         record.tokenOffsetsMicros.reserveCapacity(64)
         decoder.finish()  // resets it for a new stream, keeping its buffers
         parser = OpenAIStreamParser()
@@ -126,6 +163,10 @@ final class Transfer {
         failure = nil
         bytesSinceLastEvent = 0
         abortReason = nil
+        lastByteNanos = nil
+        streamDoneNanos = nil
+        capturedHeaders.removeAll(keepingCapacity: true)
+        sawRateLimitHeader = false
         errorBuffer[0] = 0
     }
 
@@ -133,6 +174,18 @@ final class Transfer {
     func markStarted(atNanos now: UInt64) {
         absoluteStartNanos = now
         record.startNanos = now - originNanos
+        timeoutWatch?.attemptStarted(self)
+    }
+
+    /// True while the TTFT timeout applies: no content token yet (for a non-streamed answer, no body
+    /// byte yet), and the response is not an error status (which will never carry a token).
+    var awaitsFirstToken: Bool {
+        if record.firstTokenNanos != nil { return false }
+        if headersComplete {
+            if !(200..<300).contains(responseStatus) { return false }
+            if !isEventStream && record.firstByteNanos != nil { return false }
+        }
+        return true
     }
 
     // MARK: - Callbacks
@@ -144,23 +197,41 @@ final class Transfer {
             responseStatus = Self.parseStatus(line)
             isEventStream = false
             headersComplete = false
+            capturedHeaders.removeAll(keepingCapacity: true)
+            sawRateLimitHeader = false
             return
         }
         if first == UInt8(ascii: "\r") || first == UInt8(ascii: "\n") {
             if responseStatus >= 200 && !headersComplete {
                 headersComplete = true
-                record.headersNanos = MonotonicClock.nowNanos() - originNanos
+                let now = MonotonicClock.nowNanos()
+                record.headersNanos = now - originNanos
+                lastByteNanos = now
             }
             return
         }
-        if Self.hasPrefixIgnoringCase(line, "content-type:") {
-            isEventStream = Self.contains(line, "text/event-stream")
+        switch Self.lowercased(first) {
+        case UInt8(ascii: "c"):
+            if Self.hasPrefixIgnoringCase(line, "content-type:") {
+                isEventStream = Self.contains(line, "text/event-stream")
+            }
+        case UInt8(ascii: "x"), UInt8(ascii: "a"), UInt8(ascii: "r"):
+            if Self.hasPrefixIgnoringCase(line, "x-ratelimit-") || Self.hasPrefixIgnoringCase(line, "anthropic-ratelimit-")
+                || Self.hasPrefixIgnoringCase(line, "retry-after") {
+                sawRateLimitHeader = true
+                capturedHeaders.append(contentsOf: line)
+            }
+        case UInt8(ascii: "d"):
+            if Self.hasPrefixIgnoringCase(line, "date:") { capturedHeaders.append(contentsOf: line) }
+        default:
+            break
         }
     }
 
     /// - Returns: false to abort the transfer (the server broke the protocol).
     fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let now = MonotonicClock.nowNanos()
+        lastByteNanos = now
         if record.firstByteNanos == nil {
             record.firstByteNanos = now - originNanos
         }
@@ -198,8 +269,10 @@ final class Transfer {
             record.usageInputTokens = usage.inputTokens ?? record.usageInputTokens
             record.usageOutputTokens = usage.outputTokens ?? record.usageOutputTokens
         }
-        if update.done {
+        if update.done && !sawDone {
             sawDone = true
+            streamDoneNanos = now
+            timeoutWatch?.streamDone(self, atNanos: now)
         }
         if failure == nil, let reported = update.failure {
             failure = reported
@@ -211,11 +284,7 @@ final class Transfer {
     /// Finishes the attempt after libcurl reported it done, and returns its record.
     func complete(result: CURLcode, atNanos now: UInt64) -> AttemptRecord {
         record.endNanos = now - originNanos
-        var statusCode = 0
-        CLibUV_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &statusCode)
-        record.status = statusCode
-        record.connectNanos = curlTime(CURLINFO_CONNECT_TIME_T)
-        record.tlsNanos = curlTime(CURLINFO_APPCONNECT_TIME_T)
+        let statusCode = fillTransportInfo()
 
         if let abortReason {
             record.errorClass = .protocol
@@ -228,7 +297,9 @@ final class Transfer {
             if result != CURLE_OK { message += " (body cut short: \(String(cString: curl_easy_strerror(result))))" }
             record.errorMessage = redact(message)
         } else if result != CURLE_OK {
-            record.errorClass = ErrorClassification.errorClass(for: result)
+            // A timeout before the request could be sent (no PRETRANSFER time) is a connect timeout.
+            let connected = curlTime(CURLINFO_PRETRANSFER_TIME_T) != nil
+            record.errorClass = ErrorClassification.errorClass(for: result, connected: connected)
             let detail = String(cString: errorBuffer)
             let summary = String(cString: curl_easy_strerror(result))
             record.errorMessage = redact(detail.isEmpty ? summary : "\(summary): \(detail)")
@@ -260,6 +331,62 @@ final class Transfer {
         }
         body.removeAll(keepingCapacity: false)
         return record
+    }
+
+    /// Ends an attempt the timeout watch gave up on (the caller removed it from the multi first).
+    func expire(_ expiry: TimeoutWatch.Expiry, atNanos now: UInt64) -> AttemptRecord {
+        if expiry == .doneButOpen, let done = streamDoneNanos {
+            // The stream is complete: it ends, as a success, when its end event arrived.
+            return complete(result: CURLE_OK, atNanos: done)
+        }
+        record.endNanos = now - originNanos
+        let statusCode = fillTransportInfo()
+        let what: String
+        switch expiry {
+        case .ttft:
+            record.errorClass = .timeoutTTFT
+            what = "no content token within \(DurationFormat.format(nanos: template.ttftTimeoutNanos ?? 0)) of the start (limits.ttft_timeout)"
+        case .idle, .doneButOpen:
+            record.errorClass = .timeoutIdle
+            what = "no byte for \(DurationFormat.format(nanos: template.idleTimeoutNanos ?? 0)) (limits.idle_timeout)"
+        }
+        if headersComplete && !(200..<300).contains(statusCode) {
+            // The status is the result; the stalled error body is only a detail.
+            record.errorClass = ErrorClassification.errorClass(forStatus: statusCode)
+            record.errorMessage = redact("HTTP \(statusCode): \(excerpt(body)) (body stalled: \(what))")
+        } else {
+            record.errorMessage = what
+        }
+        _ = decoder.finish()
+        body.removeAll(keepingCapacity: false)
+        return record
+    }
+
+    /// Reads the status and libcurl's phase times into the record, parses the rate-limit headers,
+    /// and returns the status.
+    private func fillTransportInfo() -> Int {
+        var statusCode = 0
+        CLibUV_easy_getinfo_long(easy, CURLINFO_RESPONSE_CODE, &statusCode)
+        record.status = statusCode
+        record.dnsNanos = curlTime(CURLINFO_NAMELOOKUP_TIME_T)
+        record.connectNanos = curlTime(CURLINFO_CONNECT_TIME_T)
+        record.tlsNanos = curlTime(CURLINFO_APPCONNECT_TIME_T)
+        if sawRateLimitHeader {
+            record.rateLimit = parseRateLimitHeaders()
+        }
+        return statusCode
+    }
+
+    /// The captured rate-limit headers, with absolute times taken relative to the response's `Date`
+    /// or, without one, to the wall-clock time the headers arrived.
+    private func parseRateLimitHeaders() -> RateLimitSnapshot? {
+        let lines = capturedHeaders.split(whereSeparator: { $0 == 13 || $0 == 10 }).map {
+            String(decoding: $0, as: UTF8.self)
+        }
+        let nowMonotonic = MonotonicClock.nowNanos()
+        let headersAbsolute = record.headersNanos.map { $0 + originNanos } ?? nowMonotonic
+        let receivedAt = Date().timeIntervalSince1970 - Double(nowMonotonic - min(headersAbsolute, nowMonotonic)) / 1e9
+        return RateLimitHeaderParser.parse(lines: lines, receivedAtUnixSeconds: receivedAt)
     }
 
     /// Ends an attempt that the run abandoned (it is removed from the multi by the caller).

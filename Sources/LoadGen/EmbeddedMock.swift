@@ -12,9 +12,24 @@ enum EmbeddedMock {
         config.errorRate = settings.errorRate
         config.errorStatus = settings.errorStatus
         config.seed = seed
+        config.rateLimit = settings.rateLimit.map(rateLimit)
+        config.capacity = settings.capacity.map { settings in
+            var capacity = MockCapacity(maxConcurrent: settings.streams, maxQueue: settings.queue)
+            capacity.rejectStatus = settings.rejectStatus
+            return capacity
+        }
         let server = MockServer(config: config)
         let port = try server.start(host: "127.0.0.1", port: 0)
         return (server, "http://127.0.0.1:\(port)/v1")
+    }
+
+    static func rateLimit(_ settings: Profile.MockRateLimitSettings) -> MockRateLimit {
+        var limit = MockRateLimit(requestsPerMinute: settings.requestsPerMinute, tokensPerMinute: settings.tokensPerMinute)
+        limit.inputTokensPerMinute = settings.inputTokensPerMinute
+        limit.outputTokensPerMinute = settings.outputTokensPerMinute
+        limit.burstNanos = settings.burstNanos
+        limit.headerFamily = settings.headers == .anthropic ? .anthropic : .openai
+        return limit
     }
 
     static func delay(_ spec: DelaySpec) -> MockDelay {

@@ -44,6 +44,34 @@ struct MockCommand: ParsableCommand {
     @Option(help: "Seed for the random draws.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("Requests per minute (a token bucket); over it: 429 with retry-after.", valueName: "n"))
+    var rpm: Int?
+
+    @Option(help: ArgumentHelp("Prompt + completion tokens per minute (a token bucket).", valueName: "n"))
+    var tpm: Int?
+
+    @Option(help: ArgumentHelp("Prompt tokens per minute (Anthropic's input limit).", valueName: "n"))
+    var inputTpm: Int?
+
+    @Option(help: ArgumentHelp("Completion tokens per minute (Anthropic's output limit).", valueName: "n"))
+    var outputTpm: Int?
+
+    @Option(help: "What each rate-limit bucket holds, as time at its rate (600 RPM with 1s holds 10).")
+    var burst = DurationArgument(nanos: 1_000_000_000)
+
+    @Option(help: ArgumentHelp("Rate-limit header family: openai (x-ratelimit-*) or anthropic (anthropic-ratelimit-*).",
+                               valueName: "family"))
+    var ratelimitHeaders = "openai"
+
+    @Option(help: ArgumentHelp("Completions generated at once; the rest wait in a queue.", valueName: "n"))
+    var maxStreams: Int?
+
+    @Option(help: ArgumentHelp("Requests that may wait for a slot (with --max-streams); more are refused.", valueName: "n"))
+    var maxQueue: Int?
+
+    @Option(help: "Status of a refusal when the queue is full (503, or 529 as Anthropic).")
+    var rejectStatus = 503
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("Please give a port from 0 to 65535.") }
         guard tokens >= 0 else { throw ValidationError("Please give --tokens as 0 or more.") }
@@ -52,6 +80,19 @@ struct MockCommand: ParsableCommand {
             throw ValidationError("Please give --error-status as an HTTP status from 100 to 599.")
         }
         guard threads >= 0 else { throw ValidationError("Please give --threads as 0 or more.") }
+        for (flag, value) in [("--rpm", rpm), ("--tpm", tpm), ("--input-tpm", inputTpm), ("--output-tpm", outputTpm),
+                              ("--max-streams", maxStreams)] {
+            if let value, value < 1 { throw ValidationError("Please give \(flag) as 1 or more.") }
+        }
+        guard burst.nanos > 0 else { throw ValidationError("Please give --burst as a positive duration, e.g. 1s.") }
+        guard ["openai", "anthropic"].contains(ratelimitHeaders) else {
+            throw ValidationError("Please give --ratelimit-headers as openai or anthropic.")
+        }
+        if let maxQueue, maxQueue < 0 { throw ValidationError("Please give --max-queue as 0 or more.") }
+        if maxQueue != nil && maxStreams == nil { throw ValidationError("Please give --max-streams with --max-queue.") }
+        guard (400...599).contains(rejectStatus) else {
+            throw ValidationError("Please give --reject-status as an HTTP error status from 400 to 599.")
+        }
     }
 
     func run() throws {
@@ -63,6 +104,19 @@ struct MockCommand: ParsableCommand {
         config.errorStatus = errorStatus
         config.threads = threads
         config.seed = seed
+        if rpm != nil || tpm != nil || inputTpm != nil || outputTpm != nil {
+            var limit = MockRateLimit(requestsPerMinute: rpm, tokensPerMinute: tpm)
+            limit.inputTokensPerMinute = inputTpm
+            limit.outputTokensPerMinute = outputTpm
+            limit.burstNanos = burst.nanos
+            limit.headerFamily = ratelimitHeaders == "anthropic" ? .anthropic : .openai
+            config.rateLimit = limit
+        }
+        if let maxStreams {
+            var capacity = MockCapacity(maxConcurrent: maxStreams, maxQueue: maxQueue)
+            capacity.rejectStatus = rejectStatus
+            config.capacity = capacity
+        }
 
         // Block the stop signals before the server's threads start, so that they inherit the mask
         // and this thread alone receives them through sigwait.

@@ -4,6 +4,14 @@ import LoadEngine
 /// Turns a profile's load settings into the engine's plan.
 enum PlanFactory {
     static func plan(_ profile: Profile) throws -> LoadPlan {
+        var plan = try loadPlan(profile)
+        plan.maxConnections = profile.limits.maxConnections
+        plan.retry = profile.retries
+        plan.seed = profile.seed
+        return plan
+    }
+
+    private static func loadPlan(_ profile: Profile) throws -> LoadPlan {
         let load = profile.load
         switch load.mode {
         case .open:

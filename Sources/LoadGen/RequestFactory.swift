@@ -21,7 +21,11 @@ enum RequestFactory {
         template.bodySelector = mix.selector(seed: profile.seed)
         template.connectTimeoutNanos = profile.limits.connectTimeoutNanos
         template.totalTimeoutNanos = profile.limits.timeoutNanos
+        template.ttftTimeoutNanos = profile.limits.ttftTimeoutNanos
+        template.idleTimeoutNanos = profile.limits.idleTimeoutNanos
         template.insecure = insecure
+        template.caFile = profile.target.caFile
+        template.httpVersion = profile.target.http
         return template
     }
 

@@ -10,9 +10,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a load profile and record every attempt (the default command).",
         discussion: """
-            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, summary.json,
-            summary.txt, profile.resolved.yaml, one .hgrm histogram per latency
-            metric, and thresholds.json when the profile has thresholds.
+            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, run.json,
+            summary.json, summary.txt, profile.resolved.yaml, histograms.hlog, one
+            .hgrm histogram per metric, and thresholds.json when the profile has
+            thresholds.
 
             The first Ctrl-C (or SIGTERM) stops new requests and lets those in
             flight finish within the grace period (--grace, limits.grace, 30s);
@@ -54,12 +55,20 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Turn TLS certificate verification off (only for servers you trust).")
     var insecure = false
 
+    @Option(help: ArgumentHelp("Verify TLS with the CA certificates in this PEM file (replaces target.ca_file).",
+                               valueName: "file"),
+            completion: .file(extensions: ["pem", "crt"]))
+    var caFile: String?
+
     @Option(help: "Open this many connections (a GET to the target URL each) before the run, so the first requests do not pay for connection setup.")
     var warmupConnections = 0
 
     func validate() throws {
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
         if quiet && verbose { throw ValidationError("Please give either --quiet or --verbose, not both.") }
+        if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
+            throw ValidationError("Please give --ca-file as a readable PEM file of CA certificates; cannot read \(caFile).")
+        }
     }
 
     func run() throws {
@@ -89,7 +98,8 @@ struct RunCommand: ParsableCommand {
         } else {
             baseURL = loaded.target.baseURL ?? Profile.Target.openAIBaseURL
         }
-        let template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+        var template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+        if let caFile { template.caFile = URL(fileURLWithPath: caFile).standardized.path }
 
         // Everything that can fail before the first request fails before the run directory exists.
         let engine = try Engine(template: template, plan: plan)
@@ -107,6 +117,8 @@ struct RunCommand: ParsableCommand {
         header.host = ProcessInfo.processInfo.hostName
         header.stages = stageTimeline.stages
         let eventLog = try EventLogWriter(path: directory.file("events.ndjson"), header: header)
+        try directory.write("run.json", RunMetadata.render(header: header, profilePath: profile, outcome: nil,
+                                                           endedAt: nil, files: []))
         let recorder = RunRecorder()
         var eventLogFailure: Error?
         let display = RunDisplay(mode: DisplayMode.detect(quiet: quiet), verbose: verbose, profile: loaded,
@@ -147,7 +159,7 @@ struct RunCommand: ParsableCommand {
             throw CLIError("writing \(directory.file("events.ndjson")) failed: \(eventLogFailure)")
         }
         let summary = Summary(recorder: recorder)
-        let table = SummaryTable.render(summary)
+        let table = SummaryTable.render(recorder)
         try directory.write("summary.txt", table)
         try directory.write(
             "summary.json",
@@ -155,14 +167,29 @@ struct RunCommand: ParsableCommand {
                 summary: summary, outcome: outcome, recorder: recorder, profileName: loaded.name,
                 cpuSeconds: usageAfter.cpuSeconds - usageBefore.cpuSeconds,
                 startRSSKiB: usageBefore.currentRSSKiB, peakRSSKiB: usageAfter.peakRSSKiB))
-        for (name, text) in recorder.hgrmFiles() {
+        let histogramFiles = recorder.hgrmFiles()
+        for (name, text) in histogramFiles {
             try directory.write(name, text)
         }
+        try directory.write("histograms.hlog", recorder.histogramLog(
+            startedAt: startedAt, runName: (directory.path as NSString).lastPathComponent))
+        try directory.write("run.json", RunMetadata.render(
+            header: header, profilePath: profile, outcome: outcome, endedAt: Date(),
+            files: ["events.ndjson", "histograms.hlog", "profile.resolved.yaml", "run.json", "summary.json",
+                    "summary.txt"] + (loaded.thresholds.isEmpty ? [] : ["thresholds.json"])
+                + histogramFiles.keys.sorted()))
 
         print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
         if outcome.dropped > 0 {
             print("dropped arrivals: \(outcome.dropped) (\(plan.maxInFlight) in flight and \(plan.maxQueued) waiting; "
                 + "raise limits.max_in_flight or limits.max_queue, or lower the rate)")
+        }
+        if outcome.retries > 0 {
+            print("retries: \(outcome.retries) of the \(outcome.started) attempts were retries (each is its own line in events.ndjson)")
+        }
+        if let failures = summary.errorsByClass[ErrorClass.tls.rawValue], failures > 0 {
+            print("TLS failed for \(failures) attempts: if the server's certificate is private, give its CA with --ca-file FILE "
+                + "or target.ca_file (or --insecure for a server you trust)")
         }
         let cpuPerRequest = (usageAfter.cpuSeconds - usageBefore.cpuSeconds) / Double(max(outcome.completed, 1)) * 1e6
         let cpuLabel = mockServer == nil ? "client CPU" : "process CPU (client and embedded mock)"

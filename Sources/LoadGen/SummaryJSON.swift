@@ -11,7 +11,7 @@ enum SummaryJSON {
         var latency: [String: Any] = [:]
         for row in summary.rows {
             latency[row.metric.rawValue] = [
-                "count": row.count, "mean": row.meanMillis, "p50": row.p50Millis, "p90": row.p90Millis,
+                "count": row.count, "mean": row.meanMillis, "p50": row.p50Millis, "p90": row.p90Millis, "p95": row.p95Millis,
                 "p99": row.p99Millis, "p999": row.p999Millis, "max": row.maxMillis,
             ]
         }
@@ -31,6 +31,7 @@ enum SummaryJSON {
             "cancelled": outcome.cancelled,
             "never_started": outcome.neverStarted,
             "dropped": outcome.dropped,
+            "retries": outcome.retries,
             "peak_in_flight": outcome.peakInFlight,
             "interrupted": outcome.interruptedBySignal != nil,
             "client_cpu_s": cpuSeconds,

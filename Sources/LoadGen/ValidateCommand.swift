@@ -60,6 +60,7 @@ struct ValidateCommand: ParsableCommand {
             print("  max requests: \(limit)")
         }
         print("  max in flight: \(loaded.limits.maxInFlight)")
+        TransportDescription.lines(for: loaded).forEach { print($0) }
         PromptDescription.lines(for: loaded, mix: mix, bodyBytes: bodyBytes).forEach { print($0) }
         print("\n" + loaded.resolvedYAML())
     }

@@ -2,7 +2,9 @@ import ArgumentParser
 import Foundation
 import LoadCore
 
-/// `loadreport RUN...`: reads one or more event logs, merges them, and prints the summary table.
+/// `loadreport RUN...`: reads event logs (one run, several runs, or the shards of one run), merges
+/// them and prints a view of them. The numbers come from LoadCore's report code, the same that
+/// prints `loadgen`'s end-of-run summary.
 @main
 struct LoadReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,55 +12,107 @@ struct LoadReportCommand: ParsableCommand {
         abstract: "Summarize loadgen runs from their event logs.",
         discussion: """
             Each argument is a run directory (its events.ndjson is read) or an events.ndjson file. \
-            Several runs or shards are merged into one summary.
+            Several runs or shards are merged into one report: their attempts are united and their \
+            histograms added; --compare shows them side by side instead. docs/report.md explains \
+            every view, format and CSV column.
+
+            Examples:
+              loadreport runs/20261125T120000Z-ramp
+              loadreport runs/shard-* --group-by stage --format markdown
+              loadreport runs/a runs/b --compare
+              loadreport runs/x --csv attempts.csv
+              loadreport runs/x --timeseries 1s > timeseries.csv
+              loadreport runs/x --rate-limits --interval 10s
             """
     )
 
-    @Argument(help: ArgumentHelp("Run directories or events.ndjson files.", valueName: "run-dir-or-events-file"))
-    var runs: [String]
+    @Argument(help: ArgumentHelp("Run directories or events.ndjson files.", valueName: "run"))
+    var runs: [String] = []
+
+    @Option(help: "Output format: table, markdown, csv or json (default: table; csv for --timeseries).")
+    var format: String?
+
+    @Option(help: "Split the summary by model, provider, stage or status.")
+    var groupBy: String?
+
+    @Flag(help: "Show the runs side by side, one column each, instead of merging them.")
+    var compare = false
+
+    @Option(help: ArgumentHelp("Also write one CSV row per attempt to this file.", valueName: "file"))
+    var csv: String?
+
+    @Option(help: ArgumentHelp(
+        "Print the time series with this interval (e.g. 1s, 500ms) instead of the summary.", valueName: "interval"))
+    var timeseries: String?
+
+    @Flag(help: "Print the rate-limit view (offered against admitted load, 429s, remaining quota) instead of the summary.")
+    var rateLimits = false
+
+    @Option(help: ArgumentHelp("Rows of the rate-limit view: whole seconds (default 10s).", valueName: "interval"))
+    var interval = "10s"
 
     func validate() throws {
         if runs.isEmpty {
             throw ValidationError("Please give at least one run directory or events.ndjson file.")
         }
+        if let format, ReportFormat(rawValue: format) == nil {
+            throw ValidationError("Please give --format as table, markdown, csv or json (got \"\(format)\").")
+        }
+        if let groupBy, ReportGroupBy(rawValue: groupBy) == nil || groupBy == "run" {
+            throw ValidationError("Please give --group-by as model, provider, stage or status (got \"\(groupBy)\").")
+        }
+        if compare && groupBy != nil {
+            throw ValidationError("Please use --compare or --group-by, not both.")
+        }
+        let views = [compare, timeseries != nil, rateLimits].filter { $0 }.count
+        if views > 1 {
+            throw ValidationError("Please choose one of --compare, --timeseries and --rate-limits.")
+        }
+        if let timeseries {
+            guard let nanos = DurationFormat.parseNanos(timeseries), nanos >= 1_000_000 else {
+                throw ValidationError("Please give --timeseries as a duration of 1ms or more, like 1s or 500ms "
+                    + "(got \"\(timeseries)\").")
+            }
+        }
+        guard let nanos = DurationFormat.parseNanos(interval), nanos >= 1_000_000_000, nanos % 1_000_000_000 == 0
+        else {
+            throw ValidationError("Please give --interval as whole seconds, like 10s or 1m (got \"\(interval)\").")
+        }
     }
 
     func run() throws {
-        let recorder = RunRecorder()
-        for run in runs {
-            let path = Self.eventsPath(for: run)
-            guard FileManager.default.fileExists(atPath: path) else {
-                Self.printError("\(path): no such file (expected a run directory or an events.ndjson file)")
-                throw ExitCode.failure
-            }
-            do {
-                let reader = try EventLogReader(path: path)
-                let count = try reader.readAll(into: recorder)
-                for warning in reader.warnings { Self.printError("warning: \(warning)") }
-                let header = reader.header
-                print("run: \(header.profile) started \(Self.format(header.startedAt)), \(count) attempts (\(path))")
-            } catch let error as EventLogError {
-                Self.printError(error.description)
-                throw ExitCode.failure
-            }
+        let paths = runs.map(ReportInputs.eventsPath(for:))
+        for path in paths where !FileManager.default.fileExists(atPath: path) {
+            Self.fail("\(path): no such file (expected a run directory or an events.ndjson file)")
         }
-        print("")
-        print(SummaryTable.render(recorder), terminator: "")
+        let view: ReportView = compare ? .compare : timeseries != nil ? .timeSeries : rateLimits ? .rateLimits : .summary
+        let options = ReportOptions(
+            groupBy: compare ? .run : groupBy.flatMap(ReportGroupBy.init(rawValue:)),
+            timeSeriesIntervalNanos: timeseries.flatMap(DurationFormat.parseNanos),
+            rateLimitIntervalNanos: rateLimits ? DurationFormat.parseNanos(interval) : nil)
+        let accumulator = ReportAccumulator(options: options)
+        var attemptsFile: AttemptCSVWriter?
+        do {
+            if let csv { attemptsFile = try AttemptCSVWriter(path: csv) }
+            let warnings = try ReportInputs.read(paths: paths, into: accumulator) { attempt, run, header in
+                try attemptsFile?.append(attempt, run: run, header: header)
+            }
+            try attemptsFile?.close()
+            for warning in warnings { Self.printError("warning: \(warning)") }
+        } catch let error as EventLogError {
+            Self.fail(error.description)
+        } catch let error as CSVWriteError {
+            Self.fail(error.description)
+        }
+        let report = accumulator.report()
+        let chosen = format.flatMap(ReportFormat.init(rawValue:)) ?? (view == .timeSeries ? .csv : .table)
+        print(try ReportRenderer.render(report, view: view, format: chosen), terminator: "")
+        if let csv { Self.printError("wrote \(report.overall.attempts) attempt rows to \(csv)") }
     }
 
-    /// `<dir>/events.ndjson` for a directory, the path itself otherwise.
-    static func eventsPath(for argument: String) -> String {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
-            return (argument as NSString).appendingPathComponent("events.ndjson")
-        }
-        return argument
-    }
-
-    static func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+    static func fail(_ message: String) -> Never {
+        printError(message)
+        Foundation.exit(1)
     }
 
     static func printError(_ message: String) {

@@ -44,12 +44,16 @@ final class ChatCompletionHandler: ChannelInboundHandler {
     private var isOpen = true
     /// Set after a response that closes the connection: later requests are ignored.
     private var isClosing = false
+    /// A completion waiting for a generation slot (`MockCapacityGate`): its ticket, and what starts it.
+    private var waitingForSlot: (ticket: UInt64, start: () -> Void)?
+    /// True while this connection's completion holds a generation slot.
+    private var holdsSlot = false
 
     init(loop: MockLoopContext) {
         self.loop = loop
     }
 
-    private var isResponding: Bool { streaming != nil || delayed != nil }
+    private var isResponding: Bool { streaming != nil || delayed != nil || waitingForSlot != nil }
 
     // MARK: - Channel events
 
@@ -91,6 +95,7 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         streaming = nil
         delayed = nil
         queued.removeAll()
+        leaveCapacityGate()
         context.fireChannelInactive()
     }
 
@@ -184,12 +189,31 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         if let status = injectedStatus {
             return sendError(status: status, message: Self.injectedMessage(status), keepAlive: keepAlive, context: context)
         }
+        guard let admission = loop.admission else {
+            return generate(chat, overrides: overrides, startedAt: request.arrival, extraHeaders: [], keepAlive: keepAlive,
+                            context: context)
+        }
+        admit(chat, overrides: overrides, arrival: request.arrival, admission: admission, keepAlive: keepAlive,
+              context: context)
+    }
 
+    /// Tokens the completion will produce: the configured (or overridden) count, capped by max_tokens.
+    private func completionTokens(_ chat: ChatRequest, _ overrides: MockOverrides) -> Int {
+        let configuredTokens = overrides.outputTokens ?? max(0, loop.config.outputTokens)
+        return min(configuredTokens, chat.maxTokens ?? Int.max)
+    }
+
+    /// Plans the completion and starts writing it. `startedAt` is when generation starts: the
+    /// request's arrival, or the moment it got a generation slot.
+    private func generate(
+        _ chat: ChatRequest, overrides: MockOverrides, startedAt: NIODeadline, extraHeaders: [(String, String)],
+        keepAlive: Bool, context: ChannelHandlerContext
+    ) {
         let config = loop.config
         let ttftNanos = overrides.ttftNanos ?? loop.drawTTFTNanos()
         let configuredTokens = overrides.outputTokens ?? max(0, config.outputTokens)
-        let tokens = min(configuredTokens, chat.maxTokens ?? Int.max)
-        let plan = CompletionPlan(
+        let tokens = completionTokens(chat, overrides)
+        var plan = CompletionPlan(
             requestNumber: loop.nextRequestNumber(),
             createdSeconds: time(nil),
             modelLiteral: chat.modelLiteral ?? Self.defaultModelLiteral,
@@ -197,10 +221,11 @@ final class ChatCompletionHandler: ChannelInboundHandler {
             completionTokens: tokens,
             finishReason: tokens < configuredTokens ? .length : .stop,
             includeUsage: chat.includeUsage,
-            firstTokenDeadline: request.arrival + .nanoseconds(Int64(clamping: ttftNanos)),
+            firstTokenDeadline: startedAt + .nanoseconds(Int64(clamping: ttftNanos)),
             interTokenDelayNanos: overrides.interTokenDelayNanos ?? config.interTokenDelayNanos,
             keepAlive: keepAlive
         )
+        plan.extraHeaders = extraHeaders
         if chat.stream {
             startStreaming(plan, context: context)
         } else {
@@ -264,7 +289,8 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         CompletionJSON.write(plan, into: &body)
         var buffer = context.channel.allocator.buffer(capacity: body.readableBytes + 160)
         HTTPResponseBytes.writeResponse(
-            status: 200, contentType: "application/json", body: body, keepAlive: plan.keepAlive, into: &buffer)
+            status: 200, contentType: "application/json", extraHeaders: plan.extraHeaders, body: body,
+            keepAlive: plan.keepAlive, into: &buffer)
         write(buffer, closing: !plan.keepAlive, context: context)
     }
 
@@ -290,7 +316,9 @@ final class ChatCompletionHandler: ChannelInboundHandler {
     }
 
     /// Writes and flushes the end of a response; `closing` closes the connection once it is written.
+    /// A generation slot held for the response is given back.
     private func write(_ buffer: ByteBuffer, closing: Bool, context: ChannelHandlerContext) {
+        leaveCapacityGate()
         guard closing else {
             context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
             return
@@ -299,6 +327,82 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(buffer)).whenComplete { _ in
             channel.close(promise: nil)
+        }
+    }
+
+    // MARK: - Rate limits and capacity (MockAdmission)
+
+    /// Passes the rate limits, then asks for a generation slot: a request over a limit gets 429 with
+    /// `retry-after`, one that finds the slot queue full gets the configured refusal status, and one
+    /// that must wait for a slot starts generating (its TTFT clock too) when it gets one. Every
+    /// response of the completion carries the rate-limit headers.
+    private func admit(
+        _ chat: ChatRequest, overrides: MockOverrides, arrival: NIODeadline, admission: MockAdmission, keepAlive: Bool,
+        context: ChannelHandlerContext
+    ) {
+        var headers: [(String, String)] = []
+        if let limiter = admission.rateLimiter {
+            let decision = limiter.admit(
+                promptTokens: chat.promptTokens, completionTokens: completionTokens(chat, overrides),
+                nowNanos: NIODeadline.now().uptimeNanoseconds)
+            headers = decision.headers
+            guard decision.allowed else {
+                var buffer = context.channel.allocator.buffer(capacity: 512)
+                MockRateLimitResponse.write429(
+                    decision, family: limiter.config.headerFamily, keepAlive: keepAlive,
+                    allocator: context.channel.allocator, into: &buffer)
+                return write(buffer, closing: !keepAlive, context: context)
+            }
+        }
+        guard let gate = admission.capacity else {
+            return generate(chat, overrides: overrides, startedAt: arrival, extraHeaders: headers, keepAlive: keepAlive,
+                            context: context)
+        }
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        switch gate.acquire(on: context.eventLoop, onGranted: { handler.value.slotGranted(context: boundContext.value) }) {
+        case .granted:
+            holdsSlot = true
+            generate(chat, overrides: overrides, startedAt: arrival, extraHeaders: headers, keepAlive: keepAlive,
+                     context: context)
+        case .queued(let ticket):
+            waitingForSlot = (ticket, { [unowned self] in
+                self.generate(chat, overrides: overrides, startedAt: .now(), extraHeaders: headers, keepAlive: keepAlive,
+                              context: context)
+            })
+        case .refused:
+            let status = gate.capacity.rejectStatus
+            sendError(status: status, message: "The mock provider is at capacity (\(gate.capacity.maxConcurrent) "
+                + "completions generating, the queue full); please retry later.", extraHeaders: headers,
+                keepAlive: keepAlive, context: context)
+        }
+    }
+
+    /// A slot came free for the completion waiting on this connection (on this channel's loop).
+    private func slotGranted(context: ChannelHandlerContext) {
+        guard isOpen, let waiting = waitingForSlot else {
+            // The request went away after the slot was handed over: hand it on.
+            loop.admission?.capacity?.release()
+            return
+        }
+        waitingForSlot = nil
+        holdsSlot = true
+        waiting.start()
+        startQueuedRequests(context: context)
+    }
+
+    /// Gives back a held slot, or leaves the slot queue (when the connection closes).
+    private func leaveCapacityGate() {
+        guard let gate = loop.admission?.capacity else { return }
+        if holdsSlot {
+            holdsSlot = false
+            gate.release()
+        }
+        if let waiting = waitingForSlot {
+            waitingForSlot = nil
+            if !gate.cancel(ticket: waiting.ticket) {
+                // Already granted: slotGranted will find nothing waiting and release it.
+            }
         }
     }
 

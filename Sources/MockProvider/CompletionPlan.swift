@@ -31,6 +31,8 @@ struct CompletionPlan {
     var interTokenDelayNanos: UInt64
     /// Whether the connection stays open after the response.
     var keepAlive: Bool
+    /// Further response headers (the rate-limit announcement).
+    var extraHeaders: [(String, String)] = []
 
     /// The earliest time token `k` (0-based) can be ready: when a non-streamed completion is answered.
     func tokenDeadline(_ k: Int) -> NIODeadline {

@@ -4,10 +4,16 @@ import NIOHTTP1
 /// HTTP/1.1 response heads and OpenAI-style error bodies, written as raw bytes.
 enum HTTPResponseBytes {
     /// Writes the head of a streamed (chunked `text/event-stream`) 200 response.
-    static func writeStreamHead(keepAlive: Bool, into buffer: inout ByteBuffer) {
+    static func writeStreamHead(keepAlive: Bool, extraHeaders: [(String, String)] = [], into buffer: inout ByteBuffer) {
         buffer.writeStaticString(
             "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncache-control: no-cache\r\ntransfer-encoding: chunked\r\n"
         )
+        for (name, value) in extraHeaders {
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
         if !keepAlive {
             buffer.writeStaticString("connection: close\r\n")
         }

@@ -14,6 +14,10 @@ public struct MockConfig: Sendable, Equatable {
     public var threads: Int = 0
     /// Seed for the delay and error draws.
     public var seed: UInt64 = 1
+    /// Token-bucket rate limits (429 with `retry-after` when exceeded); nil: none.
+    public var rateLimit: MockRateLimit?
+    /// Completions generated at once, the rest queued; nil: unlimited.
+    public var capacity: MockCapacity?
 
     public init() {}
 }

@@ -6,6 +6,8 @@
 final class MockLoopContext: @unchecked Sendable {
     /// The server's configuration.
     let config: MockConfig
+    /// The server-wide rate limits and generation slots (shared by every loop), when configured.
+    let admission: MockAdmission?
 
     private let loopIndex: UInt64
     private let loopCount: UInt64
@@ -16,8 +18,9 @@ final class MockLoopContext: @unchecked Sendable {
     ///   - config: the server's configuration; its `seed` plus `loopIndex` seeds this loop's generator.
     ///   - loopIndex: this loop's position in the group (0-based).
     ///   - loopCount: the number of loops, so request numbers are unique across loops.
-    init(config: MockConfig, loopIndex: Int, loopCount: Int) {
+    init(config: MockConfig, loopIndex: Int, loopCount: Int, admission: MockAdmission? = nil) {
         self.config = config
+        self.admission = admission
         self.loopIndex = UInt64(loopIndex)
         self.loopCount = UInt64(max(1, loopCount))
         self.generator = SplitMix64(seed: config.seed &+ UInt64(loopIndex))

@@ -28,6 +28,8 @@ public final class MockServer: @unchecked Sendable {
 
     private let lock = NSLock()
     private var state = State.idle
+    private let connections = MockConnectionCounter()
+    private var admission: MockAdmission?
 
     public init(config: MockConfig) {
         self.config = config
@@ -60,11 +62,14 @@ public final class MockServer: @unchecked Sendable {
 
         let threadCount = config.threads > 0 ? config.threads : System.coreCount
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threadCount)
+        let admission = MockAdmission(config: config)
+        self.admission = admission
         var contexts: [ObjectIdentifier: MockLoopContext] = [:]
         for (index, loop) in group.makeIterator().enumerated() {
             contexts[ObjectIdentifier(loop)] = MockLoopContext(
-                config: config, loopIndex: index, loopCount: threadCount)
+                config: config, loopIndex: index, loopCount: threadCount, admission: admission)
         }
+        let connections = self.connections
         let loopContexts = contexts
         let config = self.config
 
@@ -74,6 +79,8 @@ public final class MockServer: @unchecked Sendable {
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
             .childChannelOption(ChannelOptions.maxMessagesPerRead, value: 16)
             .childChannelInitializer { channel in
+                connections.opened()
+                channel.closeFuture.whenComplete { _ in connections.closed() }
                 // Every loop has its context; the fallback only guards against a foreign loop.
                 let loop =
                     loopContexts[ObjectIdentifier(channel.eventLoop)]
@@ -99,6 +106,19 @@ public final class MockServer: @unchecked Sendable {
         }
         state = .running(group: group, channel: channel, port: boundPort)
         return boundPort
+    }
+
+    /// Connections accepted so far, and the most open at once.
+    public var connectionCounts: (accepted: Int, peakOpen: Int) {
+        connections.counts
+    }
+
+    /// The most completions generated at once and the most requests waiting for a slot at once
+    /// (zeros without `config.capacity`).
+    public var capacityPeaks: (generating: Int, waiting: Int) {
+        guard let gate = admission?.capacity else { return (0, 0) }
+        let peaks = gate.peaks
+        return (peaks.busy, peaks.waiting)
     }
 
     /// Stops accepting, closes connections and joins the event loop threads. Safe to call twice

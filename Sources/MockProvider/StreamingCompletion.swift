@@ -37,7 +37,7 @@ struct StreamingCompletion {
 
     /// Writes the response head and the role-only first event (which is not a token).
     func writeHead(into buffer: inout ByteBuffer) {
-        HTTPResponseBytes.writeStreamHead(keepAlive: plan.keepAlive, into: &buffer)
+        HTTPResponseBytes.writeStreamHead(keepAlive: plan.keepAlive, extraHeaders: plan.extraHeaders, into: &buffer)
         ChunkEncoder.writeChunkHeader(length: prefix.count + SSEChunks.roleSuffix.count, into: &buffer)
         buffer.writeBytes(prefix)
         buffer.writeBytes(SSEChunks.roleSuffix)

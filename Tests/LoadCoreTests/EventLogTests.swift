@@ -89,7 +89,7 @@ final class EventLogTests: XCTestCase {
         let reader = try EventLogReader(path: path)
         XCTAssertEqual(reader.header, extended)
         XCTAssertEqual(try reader.next(), .dropped(intendedNanos: 7_000_100))
-        XCTAssertEqual(try reader.next(), .end(RunEnd(attempts: 0, successes: 0, endNanos: 9_000_000)))
+        XCTAssertEqual(try reader.next(), .end(RunEnd(attempts: 0, successes: 0, endNanos: 9_000_000, dropped: 1)))
         XCTAssertTrue(try String(contentsOfFile: path, encoding: .utf8).contains("\"dropped\":1"))
     }
 

@@ -174,8 +174,8 @@ final class ProfileTests: XCTestCase {
             // error_rate out of range
             ("target: {provider: mock, mock: {error_rate: 1.5}}\nload: {mode: open, rate: 1, duration: 1s}",
              "target.mock.error_rate", "from 0 to 1"),
-            // not-yet-supported section
-            ("target: {provider: mock}\nload: {mode: open, rate: 1, duration: 1s}\nretry: {max_attempts: 3}", "retry", "not supported yet"),
+            // the singular of retries:
+            ("target: {provider: mock}\nload: {mode: open, rate: 1, duration: 1s}\nretry: {max_attempts: 3}", "retry", "the key is retries:"),
             // a prompt-set file that does not exist (relative to the profile's folder)
             ("target: {provider: mock}\nload: {mode: open, rate: 1, duration: 1s}\nprompts: prompts/chat.yaml", "prompts",
              "no prompt-set file or folder at profiles/prompts/chat.yaml"),

@@ -44,14 +44,16 @@ final class RunRecorderTests: XCTestCase {
         let table = SummaryTable.render(recorder)
         let ttftLine = table.split(separator: "\n").first { $0.hasPrefix("TTFT ") }.map(String.init) ?? ""
         let cells = ttftLine.split(separator: " ").map(String.init)
-        // label, count, mean, p50, p90, p99, p99.9, max
-        XCTAssertEqual(cells.count, 8, ttftLine)
-        XCTAssertEqual(cells[1], "1000")
-        XCTAssertEqual(Double(cells[3]) ?? 0, 500, accuracy: 0.5)
-        XCTAssertEqual(Double(cells[5]) ?? 0, 990, accuracy: 1)
-        XCTAssertEqual(Double(cells[7]) ?? 0, 1000, accuracy: 1)
+        // label, unit, count, mean, p50, p90, p95, p99, p99.9, max
+        XCTAssertEqual(cells.count, 10, ttftLine)
+        XCTAssertEqual(cells[1], "ms")
+        XCTAssertEqual(cells[2], "1000")
+        XCTAssertEqual(Double(cells[4]) ?? 0, 500, accuracy: 0.5)
+        XCTAssertEqual(Double(cells[7]) ?? 0, 990, accuracy: 1)
+        XCTAssertEqual(Double(cells[9]) ?? 0, 1000, accuracy: 1)
         XCTAssertTrue(table.contains("inter-token"))
-        XCTAssertTrue(table.contains("attempts: 1000, successes: 1000, errors: 0"), table)
+        XCTAssertTrue(table.contains("requests: 1000 (1000 ok, 0 failed)"), table)
+        XCTAssertTrue(table.contains("attempts: 1000 (1000 ok, 0 failed; 0 retries)"), table)
         // Closed loop without lag: no intended-start rows.
         XCTAssertFalse(table.contains("schedule lag"), table)
     }
@@ -83,7 +85,9 @@ final class RunRecorderTests: XCTestCase {
         XCTAssertEqual(recorder.histogram(.ttft).totalCount, 5)
         XCTAssertEqual(recorder.histogram(.scheduleLag).totalCount, 21)
         let table = SummaryTable.render(recorder)
-        XCTAssertTrue(table.contains("errors: 16 (http_429 12, timeout_total 3, http_5xx 1)"), table)
+        XCTAssertTrue(table.contains("attempts: 21 (5 ok, 16 failed: http_429 12, timeout_total 3, http_5xx 1; 0 retries)"),
+                      table)
+        XCTAssertTrue(table.contains("statuses (attempts): 0 3, 200 5, 429 12, 503 1"), table)
     }
 
     func testMergeOfTwoHalvesEqualsTheWhole() {
@@ -114,6 +118,7 @@ final class RunRecorderTests: XCTestCase {
         XCTAssertTrue(text.contains("#[Max"), text)
         XCTAssertEqual(Set(recorder.hgrmFiles().keys), ["ttft.hgrm", "inter_token.hgrm", "total.hgrm",
                                                        "total_from_intended.hgrm", "ttft_from_intended.hgrm",
-                                                       "schedule_lag.hgrm"])
+                                                       "schedule_lag.hgrm", "time_per_output_token.hgrm",
+                                                       "output_tokens_per_s.hgrm"])
     }
 }

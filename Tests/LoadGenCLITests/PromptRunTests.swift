@@ -38,7 +38,7 @@ final class PromptRunTests: XCTestCase {
         let runs = directory.appendingPathComponent("runs")
         let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("attempts: 500, successes: 500"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("requests: 500 (500 ok, 0 failed)"), result.stdout)
 
         let runNames = try FileManager.default.contentsOfDirectory(atPath: runs.path)
         XCTAssertEqual(runNames.count, 1)

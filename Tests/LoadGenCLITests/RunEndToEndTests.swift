@@ -43,15 +43,15 @@ final class RunEndToEndTests: XCTestCase {
         let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stderr, "", "--quiet prints nothing while running")
-        for expected in ["TTFT", "inter-token", "total time", "attempts: 100, successes: 100", "run directory:",
+        for expected in ["TTFT", "inter-token", "total time", "requests: 100 (100 ok, 0 failed)", "run directory:",
                          "loadreport "] {
             XCTAssertTrue(result.stdout.contains(expected), "output lacks \(expected):\n\(result.stdout)")
         }
 
         let run = try onlyRunDirectory(in: runs)
         XCTAssertTrue(run.lastPathComponent.hasSuffix("Z-e2e"), run.lastPathComponent)
-        for file in ["events.ndjson", "summary.json", "summary.txt", "profile.resolved.yaml", "ttft.hgrm",
-                     "inter_token.hgrm", "total.hgrm"] {
+        for file in ["events.ndjson", "run.json", "summary.json", "summary.txt", "profile.resolved.yaml",
+                     "histograms.hlog", "ttft.hgrm", "inter_token.hgrm", "total.hgrm"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), file)
         }
         let lines = try events(in: run)
@@ -70,7 +70,7 @@ final class RunEndToEndTests: XCTestCase {
 
         let report = try BinaryRunner.run([run.path], binary: "loadreport")
         XCTAssertEqual(report.status, 0, report.stderr)
-        XCTAssertTrue(report.stdout.contains("attempts: 100, successes: 100"), report.stdout)
+        XCTAssertTrue(report.stdout.contains("requests: 100 (100 ok, 0 failed)"), report.stdout)
     }
 
     /// Interrupted after 3 s: exit 130, the log parses completely, the summary exists, and every
@@ -250,7 +250,7 @@ final class RunEndToEndTests: XCTestCase {
         let result = try BinaryRunner.run(
             ["--profile", profile.path, "--output", "runs"], environment: environment, currentDirectory: directory)
         XCTAssertEqual(result.status, 0, result.stderr)
-        XCTAssertTrue(result.stdout.contains("attempts: 3, successes: 3"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("requests: 3 (3 ok, 0 failed)"), result.stdout)
         XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key))
 
         try "not an assignment\n".write(to: directory.appendingPathComponent(".env"), atomically: true, encoding: .utf8)

@@ -45,7 +45,7 @@ final class TargetRejectionTests: XCTestCase {
         XCTAssertEqual(result.status, 4, result.stderr)
         XCTAssertTrue(result.stderr.contains("403 Forbidden: the key was accepted but has no access to model \"big-model\""),
                       result.stderr)
-        XCTAssertTrue(result.stdout.contains("attempts: 5,"), "one user: exactly 5 attempts\n\(result.stdout)")
+        XCTAssertTrue(result.stdout.contains("attempts: 5 (0 ok, 5 failed: http_4xx 5; 0 retries)"), "one user: exactly 5 attempts\n\(result.stdout)")
 
         // Half the answers 404 but some succeed: a run like any other (exit 0, all 30 sent).
         let mixed = try CLITestSupport.startMock(["--error-rate", "0.5", "--error-status", "404", "--seed", "3"])
@@ -53,6 +53,6 @@ final class TargetRejectionTests: XCTestCase {
         let ordinary = try BinaryRunner.run(
             ["--profile", profile.path, "--output", runs, "--base-url", mixed.baseURL, "--quiet"])
         XCTAssertEqual(ordinary.status, 0, ordinary.stderr)
-        XCTAssertTrue(ordinary.stdout.contains("attempts: 30,"), ordinary.stdout)
+        XCTAssertTrue(ordinary.stdout.contains("attempts: 30 ("), ordinary.stdout)
     }
 }

@@ -10,6 +10,15 @@ import Foundation
 ///      "ratelimit":{"requests":{"limit":600,"remaining":12,"reset_ms":6000},"retry_after_ms":1000},
 ///      "token_offsets_us":[201000,211000]}
 extension AttemptRecord {
+    /// Every key an attempt line may have (what `encode` writes and `init(eventObject:)` reads).
+    /// The reader warns about any other key; keep this list in step with the two.
+    static let eventLogKeys: Set<String> = [
+        "type", "request", "attempt", "user", "intended_us", "start_us", "stage", "dns_us", "connect_us", "tls_us",
+        "headers_us", "first_byte_us", "first_token_us", "end_us", "status", "error", "error_message", "tokens",
+        "usage_output_tokens", "usage_input_tokens", "usage_cached_input_tokens", "provider_queue_us", "cost_usd",
+        "ratelimit", "will_retry", "token_offsets_us",
+    ]
+
     func encode(into line: inout JSONLineBuffer) {
         line.beginObject()
         line.field("type", "attempt")

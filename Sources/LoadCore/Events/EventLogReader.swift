@@ -8,16 +8,21 @@ import Darwin
 /// Reads an event log line by line, streaming: memory stays bounded by the longest line, not the
 /// file. The header is read on open; ``next()`` returns the following events.
 ///
-/// A torn last line (a run killed mid-write) is skipped and noted in ``warnings``; a malformed line
-/// anywhere else is an error. Logs with a schema major version above ``RunHeader/currentSchema``
-/// are refused.
+/// Lines are decoded in place by ``EventLineScanner`` (no JSON tree, no copy); a line it does not
+/// handle goes through `JSONSerialization`, which decodes it the same way or names what is wrong.
+/// A torn last line (a run killed mid-write) is skipped and noted in ``warnings``, as are fields and
+/// line types this build does not know; a malformed line anywhere else is an error. Logs with a
+/// schema major version above ``RunHeader/currentSchema`` are refused.
 public final class EventLogReader {
     /// The file being read.
     public let path: String
     /// The run header (line 1).
     public private(set) var header: RunHeader
-    /// Problems tolerated while reading, e.g. a torn last line.
+    /// Problems tolerated while reading: a torn last line, a missing end line, unknown fields or
+    /// line types. Complete once ``next()`` has returned nil.
     public private(set) var warnings: [String] = []
+    /// Lines that needed the general decoder (the fast path declined them).
+    public private(set) var generalDecoderLines = 0
 
     private var fd: Int32
     private var buffer: [UInt8] = []
@@ -27,7 +32,12 @@ public final class EventLogReader {
     private var lineNumber = 0
     private var sawEnd = false
     private var finished = false
-    private static let chunkBytes = 256 * 1024
+    /// Unknown field names (as `type.field`) with the first line they appeared on, in order of appearance.
+    private var unknownFields: [(name: String, line: Int)] = []
+    private var unknownFieldNames: Set<String> = []
+    /// Unknown line types with how many lines had them and the first line.
+    private var unknownTypes: [(type: String, count: Int, line: Int)] = []
+    private static let chunkBytes = 1 << 20
 
     /// Opens the log and reads its header.
     /// - Throws: ``EventLogError`` when the file cannot be opened, is not an event log, or has a
@@ -40,13 +50,14 @@ public final class EventLogReader {
         }
         header = RunHeader(profile: "", startedAt: Date(timeIntervalSince1970: 0), loadgenVersion: "", seed: 0,
                            command: [])
-        guard let (first, _) = try readLine() else {
+        guard let (range, _) = try nextLineRange() else {
             throw EventLogError.notAnEventLog(path: path, reason: "the file is empty")
         }
-        guard let object = Self.parseObject(first), object["type"] as? String == "run" else {
+        guard let object = Self.parseObject(Data(buffer[range])), object["type"] as? String == "run" else {
             throw EventLogError.notAnEventLog(path: path, reason: "line 1 is not a {\"type\":\"run\"} header")
         }
         header = try Self.decodeHeader(object, path: path)
+        noteUnknownFields(of: object, known: Self.headerKeys, type: "run")
     }
 
     deinit {
@@ -56,33 +67,63 @@ public final class EventLogReader {
     /// The next event, or nil at the end of the file.
     /// - Throws: ``EventLogError`` on a read error or a malformed line that is not the last.
     public func next() throws -> EventLogEntry? {
-        while let (bytes, terminated) = try readLine() {
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            do {
-                guard let object = Self.parseObject(bytes) else { throw EventDecodingProblem("not a JSON object") }
-                let entry = try Self.decodeEntry(object)
-                if case .end = entry { sawEnd = true }
-                return entry
-            } catch let problem as EventDecodingProblem {
-                if !terminated {
-                    warnings.append("\(path):\(lineNumber): skipped a torn last line (\(bytes.count) bytes); "
-                        + "the run was probably interrupted")
-                    finish()
-                    return nil
-                }
-                throw EventLogError.malformedLine(path: path, line: lineNumber, reason: problem.reason)
+        while let (range, terminated) = try nextLineRange() {
+            enum Decoded {
+                case entry(EventLogEntry)
+                case general(Data)
             }
+            let decoded = buffer.withUnsafeBufferPointer { all -> Decoded in
+                let line = UnsafeBufferPointer(rebasing: all[range])
+                if let entry = EventLineScanner.decode(line) { return .entry(entry) }
+                return .general(Data(line))
+            }
+            let entry: EventLogEntry
+            switch decoded {
+            case .entry(let fast):
+                entry = fast
+            case .general(let bytes):
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+                generalDecoderLines += 1
+                do {
+                    guard let object = Self.parseObject(bytes) else { throw EventDecodingProblem("not a JSON object") }
+                    entry = try decodeEntry(object)
+                } catch let problem as EventDecodingProblem {
+                    if !terminated {
+                        warnings.append("\(path):\(lineNumber): skipped a torn last line (\(bytes.count) bytes); "
+                            + "the run was probably interrupted")
+                        finish()
+                        return nil
+                    }
+                    throw EventLogError.malformedLine(path: path, line: lineNumber, reason: problem.reason)
+                }
+            }
+            switch entry {
+            case .end: sawEnd = true
+            case .other(let type): noteUnknownType(type)
+            default: break
+            }
+            return entry
         }
         finish()
         return nil
     }
 
-    /// Notes, once, a log without its end line (a run that did not finish; its attempts are valid).
+    /// Adds the warnings that need the whole file: a missing end line (a run that did not finish;
+    /// its attempts are valid), unknown fields and line types.
     private func finish() {
         guard !finished else { return }
         finished = true
         if !sawEnd {
             warnings.append("\(path): no end line; the run did not finish, the attempts logged so far are used")
+        }
+        if !unknownFields.isEmpty {
+            let list = unknownFields.map { "\($0.name) (first on line \($0.line))" }.joined(separator: ", ")
+            warnings.append("\(path): ignored fields this build does not know: \(list); a newer loadgen may have "
+                + "written them, a newer loadreport may read them")
+        }
+        for unknown in unknownTypes {
+            warnings.append("\(path): skipped \(unknown.count) line(s) of type \"\(unknown.type)\" that this build "
+                + "does not know (first on line \(unknown.line))")
         }
     }
 
@@ -102,24 +143,35 @@ public final class EventLogReader {
 
     // MARK: - Lines
 
-    /// The next line without its newline, and whether a newline terminated it.
-    private func readLine() throws -> ([UInt8], Bool)? {
+    /// The next line's byte range in `buffer` (without its newline; valid until the next call), and
+    /// whether a newline terminated it.
+    private func nextLineRange() throws -> (Range<Int>, Bool)? {
         while true {
-            if let newline = buffer[scanned...].firstIndex(of: 0x0A) {
-                let line = Array(buffer[start..<newline])
-                start = newline + 1
-                scanned = start
-                lineNumber += 1
-                return (line, true)
+            let count = buffer.count
+            if scanned < count {
+                let from = scanned
+                let newline: Int? = buffer.withUnsafeBufferPointer { all in
+                    guard let base = all.baseAddress, let hit = memchr(base + from, 0x0A, count - from) else {
+                        return nil
+                    }
+                    return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+                }
+                if let newline {
+                    let range = start..<newline
+                    start = newline + 1
+                    scanned = start
+                    lineNumber += 1
+                    return (range, true)
+                }
+                scanned = count
             }
-            scanned = buffer.count
             if atEOF {
-                guard start < buffer.count else { return nil }
-                let line = Array(buffer[start...])
-                start = buffer.count
-                scanned = start
+                guard start < count else { return nil }
+                let range = start..<count
+                start = count
+                scanned = count
                 lineNumber += 1
-                return (line, false)
+                return (range, false)
             }
             try fill()
         }
@@ -148,10 +200,34 @@ public final class EventLogReader {
         }
     }
 
+    // MARK: - Unknown fields and types
+
+    private static let headerKeys: Set<String> = [
+        "type", "schema", "profile", "started_at", "loadgen_version", "curl_version", "uv_version", "seed", "command",
+        "mode", "provider", "model", "host", "stages",
+    ]
+    private static let droppedKeys: Set<String> = ["type", "intended_us"]
+    private static let endKeys: Set<String> = ["type", "attempts", "successes", "dropped", "end_us"]
+
+    private func noteUnknownFields(of object: [String: Any], known: Set<String>, type: String) {
+        for key in object.keys.sorted() where !known.contains(key) {
+            let name = "\(type).\(key)"
+            if unknownFieldNames.insert(name).inserted { unknownFields.append((name, max(lineNumber, 1))) }
+        }
+    }
+
+    private func noteUnknownType(_ type: String) {
+        if let index = unknownTypes.firstIndex(where: { $0.type == type }) {
+            unknownTypes[index].count += 1
+        } else {
+            unknownTypes.append((type, 1, lineNumber))
+        }
+    }
+
     // MARK: - Decoding
 
-    private static func parseObject(_ bytes: [UInt8]) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+    private static func parseObject(_ bytes: Data) -> [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any]
     }
 
     private static func decodeHeader(_ object: [String: Any], path: String) throws -> RunHeader {
@@ -194,19 +270,24 @@ public final class EventLogReader {
         return UInt64(nanos)
     }
 
-    private static func decodeEntry(_ object: [String: Any]) throws -> EventLogEntry {
+    private func decodeEntry(_ object: [String: Any]) throws -> EventLogEntry {
         guard let type = object["type"] as? String else { throw EventDecodingProblem("missing \"type\"") }
         switch type {
         case "attempt":
-            return .attempt(try AttemptRecord(eventObject: object))
+            let attempt = try AttemptRecord(eventObject: object)
+            noteUnknownFields(of: object, known: AttemptRecord.eventLogKeys, type: type)
+            return .attempt(attempt)
         case "end":
-            let endNanos = nanos(object["end_us"])
+            noteUnknownFields(of: object, known: Self.endKeys, type: type)
             return .end(RunEnd(attempts: (object["attempts"] as? NSNumber)?.intValue ?? 0,
-                               successes: (object["successes"] as? NSNumber)?.intValue ?? 0, endNanos: endNanos))
+                               successes: (object["successes"] as? NSNumber)?.intValue ?? 0,
+                               endNanos: Self.nanos(object["end_us"]),
+                               dropped: (object["dropped"] as? NSNumber)?.intValue ?? 0))
         case "dropped":
-            guard let intended = nanos(object["intended_us"]) else {
+            guard let intended = Self.nanos(object["intended_us"]) else {
                 throw EventDecodingProblem("dropped: missing or bad intended_us")
             }
+            noteUnknownFields(of: object, known: Self.droppedKeys, type: type)
             return .dropped(intendedNanos: intended)
         default:
             return .other(type: type)

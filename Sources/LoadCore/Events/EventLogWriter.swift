@@ -6,19 +6,26 @@ import Darwin
 #endif
 
 /// Appends the run's events to an NDJSON file (`events.ndjson`): the run header first, one line
-/// per attempt, and an end line. Lines are encoded by hand into an in-memory buffer that is
-/// written with POSIX `write` whenever it exceeds ``flushThresholdBytes``, and on ``flush()`` and
-/// ``close()``. Single-threaded, like the recorder.
+/// per attempt, and an end line. Lines are encoded by hand into an in-memory buffer; a buffer is
+/// handed to a writer thread (``EventLogWriteThread``) when it exceeds ``flushThresholdBytes`` or
+/// holds lines older than ``flushIntervalNanos``, and on ``flush()`` and ``close()``. The caller's
+/// thread never waits for the disk unless the disk falls several buffers behind. Call it from
+/// one thread, like the recorder.
 ///
 /// A killed run leaves whole lines plus at most one torn line, which ``EventLogReader`` skips.
 public final class EventLogWriter {
     /// Buffered bytes above which `append` writes to the file.
     public static let flushThresholdBytes = 256 * 1024
+    /// Lines are handed to the writer thread at most this long after the previous hand-over (checked
+    /// when a line is appended), so a killed run loses little.
+    public static let flushIntervalNanos: UInt64 = 1_000_000_000
 
     /// The file being written.
     public let path: String
     private var fd: Int32
     private var line = JSONLineBuffer(capacity: EventLogWriter.flushThresholdBytes + 64 * 1024)
+    private var writer: EventLogWriteThread?
+    private var lastHandOffNanos = EventLogWriter.monotonicNanos()
     /// Attempt lines appended so far.
     public private(set) var attempts = 0
     /// Of which succeeded.
@@ -34,6 +41,7 @@ public final class EventLogWriter {
         guard fd >= 0 else {
             throw EventLogError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }
+        writer = EventLogWriteThread(fd: fd, path: path)
         line.beginObject()
         line.field("type", "run")
         line.field("schema", header.schema)
@@ -65,10 +73,7 @@ public final class EventLogWriter {
     }
 
     deinit {
-        if fd >= 0 {
-            try? flush()
-            _ = closeDescriptor(fd)
-        }
+        try? close()
     }
 
     /// Buffers one attempt line; writes the buffer when it is large.
@@ -77,7 +82,7 @@ public final class EventLogWriter {
         attempt.encode(into: &line)
         attempts += 1
         if attempt.succeeded { successes += 1 }
-        if line.bytes.count > Self.flushThresholdBytes { try flush() }
+        try handOffIfDue()
     }
 
     /// Buffers a `{"type":"dropped"}` line for an arrival that was never sent (queue full).
@@ -88,7 +93,7 @@ public final class EventLogWriter {
         line.field("intended_us", nanosAsMicros: intendedNanos)
         line.endLine()
         dropped += 1
-        if line.bytes.count > Self.flushThresholdBytes { try flush() }
+        try handOffIfDue()
     }
 
     /// Buffers the end line `{"type":"end",...}` with the counts so far.
@@ -101,37 +106,51 @@ public final class EventLogWriter {
         line.field("dropped", dropped)
         if let endNanos { line.field("end_us", nanosAsMicros: endNanos) }
         line.endLine()
-        if line.bytes.count > Self.flushThresholdBytes { try flush() }
+        try handOffIfDue()
     }
 
-    /// Writes the buffered bytes to the file.
-    public func flush() throws {
-        guard fd >= 0, !line.bytes.isEmpty else { return }
-        var offset = 0
-        let total = line.bytes.count
-        let failure: String? = line.bytes.withUnsafeBytes { raw -> String? in
-            while offset < total {
-                let written = write(fd, raw.baseAddress! + offset, total - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return String(cString: strerror(errno))
-                }
-                offset += written
-            }
-            return nil
+    /// Hands the buffer to the writer thread when it is large or its oldest line has waited long.
+    private func handOffIfDue() throws {
+        if line.bytes.count > Self.flushThresholdBytes {
+            try handOff()
+        } else if Self.monotonicNanos() &- lastHandOffNanos >= Self.flushIntervalNanos {
+            try handOff()
         }
-        line.bytes.removeAll(keepingCapacity: true)
-        if let failure { throw EventLogError.io(path: path, reason: "write failed: \(failure)") }
     }
 
-    /// Flushes and closes the file. Further appends are buffered and lost; call it once.
+    private func handOff() throws {
+        lastHandOffNanos = Self.monotonicNanos()
+        guard let writer, !line.bytes.isEmpty else { return }
+        var next = try writer.enqueue(line.bytes)
+        if next.capacity < Self.flushThresholdBytes { next.reserveCapacity(Self.flushThresholdBytes + 64 * 1024) }
+        line.bytes = next
+    }
+
+    /// Writes every buffered line to the file and waits until it is written.
+    /// - Throws: ``EventLogError/io(path:reason:)`` when a write failed.
+    public func flush() throws {
+        guard let writer else { return }
+        try handOff()
+        try writer.drain()
+    }
+
+    /// Flushes, stops the writer thread and closes the file. Further appends are buffered and lost.
     public func close() throws {
-        guard fd >= 0 else { return }
+        guard let writer, fd >= 0 else { return }
         defer {
+            writer.stop()
+            self.writer = nil
             _ = closeDescriptor(fd)
             fd = -1
         }
         try flush()
+    }
+
+    /// CLOCK_MONOTONIC in nanoseconds (a vDSO call: tens of nanoseconds).
+    static func monotonicNanos() -> UInt64 {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
     }
 }
 

@@ -1,4 +1,4 @@
-/// The last line of a complete event log: `{"type":"end","attempts":N,"successes":S,"end_us":T}`.
+/// The last line of a complete event log: `{"type":"end","attempts":N,"successes":S,"dropped":D,"end_us":T}`.
 /// A log without it comes from a run that was killed; its attempts are still valid.
 public struct RunEnd: Sendable, Equatable {
     /// Attempt lines written.
@@ -7,10 +7,13 @@ public struct RunEnd: Sendable, Equatable {
     public var successes: Int
     /// The run's end, nanoseconds since the run origin (microsecond resolution in the log).
     public var endNanos: UInt64?
+    /// Arrivals dropped because every in-flight slot and the wait queue were full.
+    public var dropped: Int
 
-    public init(attempts: Int, successes: Int, endNanos: UInt64?) {
+    public init(attempts: Int, successes: Int, endNanos: UInt64?, dropped: Int = 0) {
         self.attempts = attempts
         self.successes = successes
         self.endNanos = endNanos
+        self.dropped = dropped
     }
 }

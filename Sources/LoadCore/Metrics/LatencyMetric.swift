@@ -1,9 +1,13 @@
-/// The latency distributions a ``RunRecorder`` keeps, each an HDR histogram in microseconds.
+/// The distributions a ``RunRecorder`` keeps, each an HDR histogram of integers: times in
+/// microseconds, rates in thousandths (``unit``).
 public enum LatencyMetric: String, CaseIterable, Sendable, Codable {
     /// Time to first token: firstTokenNanos − startNanos, successful attempts that produced a token.
     case ttft
     /// Gaps between consecutive token arrivals (tokenOffsetsMicros), successful attempts.
     case interToken = "inter_token"
+    /// Time per output token after the first: (endNanos − firstTokenNanos) / (output tokens − 1),
+    /// successful attempts with at least two output tokens (usage when reported, else counted).
+    case timePerOutputToken = "time_per_output_token"
     /// endNanos − startNanos, successful attempts.
     case total
     /// endNanos − intendedStartNanos, successful attempts: latency as a user waiting since the
@@ -13,16 +17,34 @@ public enum LatencyMetric: String, CaseIterable, Sendable, Codable {
     case ttftFromIntended = "ttft_from_intended"
     /// startNanos − intendedStartNanos, all attempts: how late the engine started requests.
     case scheduleLag = "schedule_lag"
+    /// Output tokens ÷ (endNanos − startNanos) in tokens per second, successful attempts with at
+    /// least one output token: the speed one request saw, time to first token included. Recorded
+    /// in thousandths of a token per second.
+    case outputTokensPerSecond = "output_tokens_per_s"
 
     /// The row label in the summary table.
     public var label: String {
         switch self {
         case .ttft: return "TTFT"
         case .interToken: return "inter-token"
+        case .timePerOutputToken: return "time per output token"
         case .total: return "total time"
         case .totalFromIntended: return "total from intended"
         case .ttftFromIntended: return "TTFT from intended"
         case .scheduleLag: return "schedule lag"
+        case .outputTokensPerSecond: return "output tokens/s"
         }
     }
+
+    /// The unit of the reported values: `ms` for times (recorded in µs), `tokens/s` for the rate
+    /// (recorded in thousandths). Both are recorded at 1,000 times the reported unit.
+    public var unit: String {
+        self == .outputTokensPerSecond ? "tokens/s" : "ms"
+    }
+
+    /// Recorded integers per reported unit (1,000 for every metric: µs per ms, thousandths per token/s).
+    public var recordedPerUnit: Double { 1000 }
+
+    /// True for times (where lower is better), false for the rate.
+    public var isTime: Bool { self != .outputTokensPerSecond }
 }

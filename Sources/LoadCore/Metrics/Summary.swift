@@ -1,15 +1,16 @@
 import Foundation
 
-/// The numbers of a run's end-of-run summary, computed from a ``RunRecorder``. A pure value:
-/// `loadgen` and `loadreport` build it from the same recorder state and print the same table.
+/// The numbers of `summary.json`, computed from a ``RunRecorder``: rows in milliseconds (tokens/s
+/// for `output_tokens_per_s`). The tables come from ``Report`` and ``ReportRenderer``.
 public struct Summary: Sendable, Equatable, Codable {
-    /// One latency distribution, in milliseconds.
+    /// One distribution, in milliseconds (tokens/s for the rate).
     public struct Row: Sendable, Equatable, Codable {
         public var metric: LatencyMetric
         public var count: UInt64
         public var meanMillis: Double
         public var p50Millis: Double
         public var p90Millis: Double
+        public var p95Millis: Double
         public var p99Millis: Double
         public var p999Millis: Double
         public var maxMillis: Double
@@ -31,24 +32,21 @@ public struct Summary: Sendable, Equatable, Codable {
     public var outputTokensPerSecond: Double
     public var outputTokens: Int
 
-    /// Schedule lag p99 above which the intended-start rows are shown in closed loop, in ms.
-    public static let lagThresholdMillis = 1.0
-
     /// Computes the summary.
     /// - Parameter recorder: the aggregated run(s).
     public init(recorder: RunRecorder) {
-        let lag = recorder.histogram(.scheduleLag)
-        let lagP99Millis = lag.totalCount > 0 ? Double(lag.valueAtPercentile(99)) / 1000 : 0
-        var metrics: [LatencyMetric] = [.ttft, .interToken, .total]
-        if recorder.openLoopAttempts > 0 || lagP99Millis > Self.lagThresholdMillis {
+        var metrics: [LatencyMetric] = [.ttft, .interToken, .timePerOutputToken, .total, .outputTokensPerSecond]
+        if Report.showsIntendedStart(recorder) {
             metrics += [.ttftFromIntended, .totalFromIntended, .scheduleLag]
         }
         rows = metrics.map { metric in
             let h = recorder.histogram(metric)
             let empty = h.totalCount == 0
-            func ms(_ percentile: Double) -> Double { empty ? 0 : Double(h.valueAtPercentile(percentile)) / 1000 }
+            func ms(_ percentile: Double) -> Double {
+                empty ? 0 : Double(h.valueAtPercentile(percentile)) / metric.recordedPerUnit
+            }
             return Row(metric: metric, count: h.totalCount, meanMillis: empty ? 0 : h.mean / 1000,
-                       p50Millis: ms(50), p90Millis: ms(90), p99Millis: ms(99), p999Millis: ms(99.9),
+                       p50Millis: ms(50), p90Millis: ms(90), p95Millis: ms(95), p99Millis: ms(99), p999Millis: ms(99.9),
                        maxMillis: empty ? 0 : Double(h.maxRecorded) / 1000)
         }
         attempts = recorder.attempts

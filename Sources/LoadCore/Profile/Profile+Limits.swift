@@ -11,6 +11,13 @@ extension Profile {
         public var timeoutNanos: UInt64
         /// TCP + TLS connect timeout (default 10 s).
         public var connectTimeoutNanos: UInt64
+        /// Time-to-first-token timeout, from the attempt's start to its first content token (default:
+        /// none, only `timeoutNanos` bounds it).
+        public var ttftTimeoutNanos: UInt64?
+        /// Idle timeout: no response byte for this long once the response has begun (default: none).
+        public var idleTimeoutNanos: UInt64?
+        /// Connections open at once, at most (default: unlimited; each attempt in flight may open one).
+        public var maxConnections: Int?
         /// After a first interrupt (or an early stop), requests still in flight this long afterwards
         /// are cancelled (`limits.grace`, default 30 s; `--grace` overrides it).
         public var graceNanos: UInt64 = 30_000_000_000

@@ -11,6 +11,10 @@ extension Profile {
         public var errorRate: Double
         /// HTTP status of injected errors (default 500).
         public var errorStatus: Int
+        /// Token-bucket rate limits the mock enforces (`rate_limit:`); nil: none.
+        public var rateLimit: MockRateLimitSettings?
+        /// Concurrent completions the mock generates, the rest waiting in its queue (`capacity:`); nil: unlimited.
+        public var capacity: MockCapacitySettings?
 
         public init(ttft: DelaySpec = .fixed(nanos: 200_000_000), interTokenNanos: UInt64 = 10_000_000,
                     outputTokens: Int = 32, errorRate: Double = 0, errorStatus: Int = 500) {

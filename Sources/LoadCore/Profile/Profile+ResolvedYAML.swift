@@ -9,6 +9,8 @@ extension Profile {
         lines.append("  model: \(Self.quote(target.model))")
         if let baseURL = target.baseURL { lines.append("  base_url: \(Self.quote(baseURL))") }
         if let apiKeyEnv = target.apiKeyEnv { lines.append("  api_key_env: \(Self.quote(apiKeyEnv))") }
+        if let caFile = target.caFile { lines.append("  ca_file: \(Self.quote(caFile))") }
+        lines.append("  http: \"\(target.http.rawValue)\"")
         if let mock = target.mock {
             lines.append("  mock:")
             lines.append("    ttft: \(Self.yaml(mock.ttft))")
@@ -16,6 +18,7 @@ extension Profile {
             lines.append("    output_tokens: \(mock.outputTokens)")
             lines.append("    error_rate: \(Self.number(mock.errorRate))")
             lines.append("    error_status: \(mock.errorStatus)")
+            lines += Self.yamlLines(mock.rateLimit, mock.capacity)
         }
         lines += promptLines()
         lines.append("request:")
@@ -52,10 +55,35 @@ extension Profile {
         lines.append("  max_queue: \(limits.maxQueued)")
         lines.append("  timeout: \(DurationFormat.format(nanos: limits.timeoutNanos))")
         lines.append("  connect_timeout: \(DurationFormat.format(nanos: limits.connectTimeoutNanos))")
+        if let ttft = limits.ttftTimeoutNanos { lines.append("  ttft_timeout: \(DurationFormat.format(nanos: ttft))") }
+        if let idle = limits.idleTimeoutNanos { lines.append("  idle_timeout: \(DurationFormat.format(nanos: idle))") }
+        if let connections = limits.maxConnections { lines.append("  max_connections: \(connections)") }
         lines.append("  grace: \(DurationFormat.format(nanos: limits.graceNanos))")
+        if let retries { lines += Self.yamlLines(retries) }
         lines.append("seed: \(seed)")
         lines += thresholdLines()
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func yamlLines(_ rateLimit: MockRateLimitSettings?, _ capacity: MockCapacitySettings?) -> [String] {
+        var lines: [String] = []
+        if let rateLimit {
+            var fields: [String] = []
+            if let value = rateLimit.requestsPerMinute { fields.append("requests_per_minute: \(value)") }
+            if let value = rateLimit.tokensPerMinute { fields.append("tokens_per_minute: \(value)") }
+            if let value = rateLimit.inputTokensPerMinute { fields.append("input_tokens_per_minute: \(value)") }
+            if let value = rateLimit.outputTokensPerMinute { fields.append("output_tokens_per_minute: \(value)") }
+            fields.append("burst: \(DurationFormat.format(nanos: rateLimit.burstNanos))")
+            fields.append("headers: \(rateLimit.headers.rawValue)")
+            lines.append("    rate_limit: {" + fields.joined(separator: ", ") + "}")
+        }
+        if let capacity {
+            var fields = ["streams: \(capacity.streams)"]
+            if let queue = capacity.queue { fields.append("queue: \(queue)") }
+            fields.append("reject_status: \(capacity.rejectStatus)")
+            lines.append("    capacity: {" + fields.joined(separator: ", ") + "}")
+        }
+        return lines
     }
 
     /// `prompts:` as the sources it was read from (files by absolute path, synthetic parameters),
@@ -97,6 +125,20 @@ extension Profile {
             }
         }
         return lines
+    }
+
+    private static func yamlLines(_ retries: RetryPolicy) -> [String] {
+        // In ErrorClass's declaration order, so the file reads the same every time.
+        let classes = ErrorClass.allCases.filter { retries.retryOn.contains($0) }.map(\.rawValue)
+        return [
+            "retries:",
+            "  max_attempts: \(retries.maxAttempts)",
+            "  on: [" + classes.joined(separator: ", ") + "]",
+            "  backoff: {base: \(DurationFormat.format(nanos: retries.backoffBaseNanos)), "
+                + "max: \(DurationFormat.format(nanos: retries.backoffMaxNanos))}",
+            "  honor_retry_after: \(retries.honorRetryAfter)",
+            "  max_retry_after: \(DurationFormat.format(nanos: retries.maxRetryAfterNanos))",
+        ]
     }
 
     private static func yaml(_ delay: DelaySpec) -> String {

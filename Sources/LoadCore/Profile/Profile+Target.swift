@@ -25,6 +25,11 @@ extension Profile {
         public var apiKeyEnv: String?
         /// The embedded mock's behaviour; non-nil exactly when `provider` is `.mock`.
         public var mock: MockSettings?
+        /// A PEM file of CA certificates to verify the server with (`ca_file`, relative to the
+        /// profile); nil: the system's store.
+        public var caFile: String?
+        /// HTTP/1.1 (one stream per connection) or HTTP/2 (multiplexed) (`http: 1.1 | 2`, default 1.1).
+        public var http: HTTPVersion = .http1_1
 
         public init(provider: Provider, model: String, baseURL: String? = nil, apiKeyEnv: String? = nil,
                     mock: MockSettings? = nil) {

@@ -1,11 +1,4 @@
 extension Profile {
-    /// This profile with `thresholds` set (the parser builds profiles as values).
-    func with(thresholds: Thresholds) -> Profile {
-        var profile = self
-        profile.thresholds = thresholds
-        return profile
-    }
-
     /// `thresholds:` as resolved YAML lines (none when the profile has no thresholds): every
     /// objective with its comparison spelled out, e.g. `ttft_p99: "<= 800ms"`.
     func thresholdLines() -> [String] {

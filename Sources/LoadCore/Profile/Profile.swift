@@ -11,6 +11,8 @@ import Foundation
 ///       base_url: http://127.0.0.1:8000/v1   # required for openai-compatible;
 ///                                      # default https://api.openai.com/v1 for openai; ignored for mock
 ///       api_key_env: OPENAI_API_KEY    # the NAME of an environment variable; default OPENAI_API_KEY for openai
+///       ca_file: certs/ca.pem          # verify TLS with these CAs (relative to the profile)
+///       http: "1.1"                    # 1.1 | 2
 ///       mock:                          # provider mock only: the embedded mock's behaviour
 ///         ttft: 200ms                  # a duration, or {uniform: [100ms, 300ms]},
 ///                                      # {normal: {mean: 200ms, stddev: 20ms}}, {exponential: 200ms}
@@ -18,6 +20,8 @@ import Foundation
 ///         output_tokens: 32
 ///         error_rate: 0.0              # 0...1
 ///         error_status: 500
+///         rate_limit: { requests_per_minute: 600, tokens_per_minute: 90000, burst: 1s, headers: openai }
+///         capacity: { streams: 64, queue: 1000, reject_status: 503 }
 ///     prompts:                         # prompt sets (docs/profiles.md, "Prompts"): any of
 ///       - ../prompts/chat.yaml         #   a prompt-set file or a folder of them (relative to this file)
 ///       - {path: ../prompts/summarize.yaml, weight: 2}   # with the set's share of requests
@@ -33,7 +37,14 @@ import Foundation
 ///       # closed: stages: [{ duration: 30s, users: 64 }]  (users may ramp too: "1..64")
 ///       # shorthands: {mode: open, rate: 200, duration: 10s}
 ///       #             {mode: closed, users: 100, requests: 500}   (requests sets limits.max_requests)
-///     limits: { max_requests: 10000, max_in_flight: 2000, timeout: 120s, connect_timeout: 10s }
+///     limits: { max_requests: 10000, max_in_flight: 2000, timeout: 120s, connect_timeout: 10s,
+///               ttft_timeout: 30s, idle_timeout: 20s, max_connections: 500 }
+///     retries:                         # off unless given
+///       max_attempts: 3                # the first attempt included
+///       on: [http_429, http_5xx, overloaded, connect, timeout_connect]
+///       backoff: { base: 500ms, max: 30s }    # full jitter
+///       honor_retry_after: true
+///       max_retry_after: 60s
 ///     seed: 1
 ///     thresholds: { ttft_p99: 800ms, error_rate: "< 1%", abort_on_fail: true }   # docs/profiles.md
 ///
@@ -55,6 +66,8 @@ public struct Profile: Sendable, Equatable {
     public var seed: UInt64
     /// Service-level objectives checked at the end of the run (`thresholds:`, default none).
     public var thresholds = Thresholds()
+    /// Retries of failed attempts (`retries:`); nil: none (the default: a 429 is a result).
+    public var retries: RetryPolicy?
 
     /// The prompt used when a profile has no `prompts`.
     public static let defaultPrompts: [PromptSet] = [

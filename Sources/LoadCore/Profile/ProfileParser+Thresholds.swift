@@ -6,7 +6,8 @@ import Yams
 extension ProfileParser {
     /// Latency names usable as `<name>_p<percentile>`, e.g. `ttft_p99`, `itl_p50`, `total_p999`.
     static let thresholdLatencyNames: [(name: String, metric: LatencyMetric)] = [
-        ("ttft", .ttft), ("itl", .interToken), ("total", .total), ("ttft_from_intended", .ttftFromIntended),
+        ("ttft", .ttft), ("itl", .interToken), ("tpot", .timePerOutputToken), ("total", .total),
+        ("ttft_from_intended", .ttftFromIntended),
         ("total_from_intended", .totalFromIntended), ("schedule_lag", .scheduleLag),
     ]
     /// The names that are not percentiles.
@@ -74,7 +75,7 @@ extension ProfileParser {
             + Self.thresholdLatencyNames.flatMap { latency in percentiles.map { "\(latency.name)_\($0)" } }
         var message = "unknown threshold \"\(key)\""
         if let suggestion = KeySuggestion.nearest(to: key, in: candidates) { message += "; did you mean \"\(suggestion)\"?" }
-        message += " Valid: ttft_pNN, itl_pNN, total_pNN, ttft_from_intended_pNN, total_from_intended_pNN, "
+        message += " Valid: ttft_pNN, itl_pNN, tpot_pNN, total_pNN, ttft_from_intended_pNN, total_from_intended_pNN, "
             + "schedule_lag_pNN (NN: 50, 90, 99, 999 = 99.9, ...), "
             + Self.thresholdFixedNames.map(\.name).joined(separator: ", ") + ", abort_on_fail"
         report(keyNode, "thresholds.\(key)", message)

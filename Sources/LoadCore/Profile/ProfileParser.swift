@@ -34,8 +34,8 @@ struct ProfileParser {
         guard problems.count == firstProblem else { return nil }
         defer { attributeProblems(from: firstProblem, to: overrides) }
         guard let fields = mapping(root, "", known: ["name", "target", "prompts", "request", "load", "limits", "seed",
-                                                     "thresholds"],
-                                   hints: ["retry": "retries are not supported yet; remove retry:",
+                                                     "retries", "thresholds"],
+                                   hints: ["retry": "the key is retries:, e.g. retries: {max_attempts: 3}",
                                            "slo": "SLO checks are called thresholds:; rename slo: to thresholds:"]) else {
             return nil
         }
@@ -63,9 +63,13 @@ struct ProfileParser {
         let request = fields["request"].map { parseRequest($0) } ?? Profile.RequestSettings()
         var limits = fields["limits"].map { parseLimits($0) } ?? Profile.Limits()
         let load = parseLoad(fields["load"], parent: root, limits: &limits)
+        let retries = fields["retries"].flatMap { parseRetries($0) }
         guard let target, let load else { return nil }
-        return Profile(name: name, target: target, prompts: prompts, request: request, load: load, limits: limits,
-                       seed: seed).with(thresholds: thresholds)
+        var profile = Profile(name: name, target: target, prompts: prompts, request: request, load: load, limits: limits,
+                              seed: seed)
+        profile.retries = retries
+        profile.thresholds = thresholds
+        return profile
     }
 
     // MARK: - Sections
@@ -75,7 +79,8 @@ struct ProfileParser {
             report(parent, "target", "missing required field; add e.g. target: {provider: mock, model: mock-small}")
             return nil
         }
-        guard let fields = mapping(node, "target", known: ["provider", "model", "base_url", "api_key_env", "mock"]) else {
+        guard let fields = mapping(node, "target", known: ["provider", "model", "base_url", "api_key_env", "mock",
+                                                            "ca_file", "http"]) else {
             return nil
         }
         let providers = Profile.Provider.allCases.map(\.rawValue).joined(separator: " | ")
@@ -132,13 +137,15 @@ struct ProfileParser {
         } else if provider == .mock {
             target.mock = Profile.MockSettings()
         }
+        parseTransport(fields, into: &target)
         return target
     }
 
     private mutating func parseMock(_ node: Node) -> Profile.MockSettings {
         var mock = Profile.MockSettings()
         guard let fields = mapping(node, "target.mock",
-                                   known: ["ttft", "inter_token", "output_tokens", "error_rate", "error_status"]) else {
+                                   known: ["ttft", "inter_token", "output_tokens", "error_rate", "error_status",
+                                           "rate_limit", "capacity"]) else {
             return mock
         }
         if let n = fields["ttft"], let delay = delaySpec(n, "target.mock.ttft") { mock.ttft = delay }
@@ -162,6 +169,7 @@ struct ProfileParser {
                 report(n, "target.mock.error_status", "expected an HTTP error status from 400 to 599, got \(describe(n))")
             }
         }
+        parseMockLimits(fields, into: &mock)
         return mock
     }
 
@@ -189,9 +197,9 @@ struct ProfileParser {
     private mutating func parseLimits(_ node: Node) -> Profile.Limits {
         var limits = Profile.Limits()
         guard let fields = mapping(node, "limits", known: ["max_requests", "max_in_flight", "max_queue", "timeout",
-                                                           "connect_timeout", "grace"],
-                                   hints: ["max_cost_usd": "cost limits are not supported yet; remove max_cost_usd:",
-                                           "ttft_timeout": "a separate TTFT timeout is not supported yet; use timeout:"]) else {
+                                                           "connect_timeout", "ttft_timeout", "idle_timeout",
+                                                           "max_connections", "grace"],
+                                   hints: ["max_cost_usd": "cost limits are not supported yet; remove max_cost_usd:"]) else {
             return limits
         }
         if let n = fields["max_requests"] { limits.maxRequests = integer(n, "limits.max_requests", minimum: 1) }
@@ -205,6 +213,7 @@ struct ProfileParser {
         if let n = fields["connect_timeout"], let value = duration(n, "limits.connect_timeout") {
             limits.connectTimeoutNanos = value
         }
+        parseTransportLimits(fields, into: &limits)
         if let n = fields["grace"], let value = duration(n, "limits.grace", allowZero: true) { limits.graceNanos = value }
         return limits
     }
@@ -597,6 +606,156 @@ struct ProfileParser {
             add(nil, problem)
         default:
             add(nil, "\(error)")
+        }
+    }
+}
+
+// MARK: - Transport, timeouts, retries and the mock's limits
+
+extension ProfileParser {
+    /// `target.ca_file` (resolved against the profile's folder, and checked to be readable) and `target.http`.
+    fileprivate mutating func parseTransport(_ fields: [String: Node], into target: inout Profile.Target) {
+        if let n = fields["ca_file"], let relative = string(n, "target.ca_file") {
+            let path = relative.hasPrefix("/")
+                ? relative
+                : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(relative).standardized.path
+            if relative.isEmpty || !FileManager.default.isReadableFile(atPath: path) {
+                report(n, "target.ca_file", "cannot read the CA file \(path); give a PEM file of CA certificates "
+                    + "(relative to the profile)")
+            } else {
+                target.caFile = path
+            }
+        }
+        if let n = fields["http"] {
+            let versions = HTTPVersion.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " | ")
+            if let text = scalarText(n), let version = HTTPVersion(rawValue: text) {
+                target.http = version
+            } else {
+                report(n, "target.http", "expected \(versions), got \(describe(n))")
+            }
+        }
+    }
+
+    /// `limits.ttft_timeout`, `limits.idle_timeout`, `limits.max_connections`.
+    fileprivate mutating func parseTransportLimits(_ fields: [String: Node], into limits: inout Profile.Limits) {
+        if let n = fields["ttft_timeout"], let value = duration(n, "limits.ttft_timeout") {
+            limits.ttftTimeoutNanos = value
+        }
+        if let n = fields["idle_timeout"], let value = duration(n, "limits.idle_timeout") {
+            limits.idleTimeoutNanos = value
+        }
+        if let n = fields["max_connections"], let value = integer(n, "limits.max_connections", minimum: 1) {
+            limits.maxConnections = value
+        }
+    }
+
+    /// `retries:`; nil when the section is malformed (its problems are reported).
+    fileprivate mutating func parseRetries(_ node: Node) -> RetryPolicy? {
+        guard let fields = mapping(node, "retries", known: ["max_attempts", "on", "backoff", "honor_retry_after",
+                                                            "max_retry_after"]) else { return nil }
+        var policy = RetryPolicy()
+        if let n = fields["max_attempts"], let value = integer(n, "retries.max_attempts", minimum: 1) {
+            policy.maxAttempts = value
+        }
+        if let n = fields["on"] {
+            let retryable = ErrorClass.allCases.filter { $0 != .cancelled }.map(\.rawValue)
+            let expected = "error classes from " + (retryable + ["timeout"]).joined(separator: ", ")
+            if let list = sequence(n, "retries.on", expected: "a list of \(expected), like [http_429, http_5xx]") {
+                var classes: Set<ErrorClass> = []
+                for (index, item) in list.enumerated() {
+                    let text = scalarText(item) ?? ""
+                    if text == "timeout" {
+                        classes.formUnion(ErrorClass.allCases.filter(\.isTimeout))
+                    } else if let errorClass = ErrorClass(rawValue: text), errorClass != .cancelled {
+                        classes.insert(errorClass)
+                    } else {
+                        var message = "expected one of \(expected), got \(describe(item))"
+                        if let suggestion = KeySuggestion.nearest(to: text, in: retryable) {
+                            message += "; did you mean \"\(suggestion)\"?"
+                        }
+                        report(item, "retries.on[\(index)]", message)
+                    }
+                }
+                policy.retryOn = classes
+            }
+        }
+        if let n = fields["backoff"], let parts = mapping(n, "retries.backoff", known: ["base", "max"]) {
+            if let b = parts["base"], let value = duration(b, "retries.backoff.base") { policy.backoffBaseNanos = value }
+            if let m = parts["max"], let value = duration(m, "retries.backoff.max") { policy.backoffMaxNanos = value }
+            if policy.backoffBaseNanos > policy.backoffMaxNanos {
+                report(n, "retries.backoff", "expected base <= max, got base \(DurationFormat.format(nanos: policy.backoffBaseNanos)) "
+                    + "and max \(DurationFormat.format(nanos: policy.backoffMaxNanos))")
+            }
+        }
+        if let n = fields["honor_retry_after"], let value = boolean(n, "retries.honor_retry_after") {
+            policy.honorRetryAfter = value
+        }
+        if let n = fields["max_retry_after"], let value = duration(n, "retries.max_retry_after", allowZero: true) {
+            policy.maxRetryAfterNanos = value
+        }
+        return policy
+    }
+
+    /// `target.mock.rate_limit` and `target.mock.capacity`.
+    fileprivate mutating func parseMockLimits(_ fields: [String: Node], into mock: inout Profile.MockSettings) {
+        if let node = fields["rate_limit"] {
+            let path = "target.mock.rate_limit"
+            let known = ["requests_per_minute", "tokens_per_minute", "input_tokens_per_minute",
+                         "output_tokens_per_minute", "burst", "headers"]
+            if let parts = mapping(node, path, known: known) {
+                var limit = Profile.MockRateLimitSettings()
+                func perMinute(_ key: String) -> Int? {
+                    parts[key].flatMap { integer($0, "\(path).\(key)", minimum: 1) }
+                }
+                limit.requestsPerMinute = perMinute("requests_per_minute")
+                limit.tokensPerMinute = perMinute("tokens_per_minute")
+                limit.inputTokensPerMinute = perMinute("input_tokens_per_minute")
+                limit.outputTokensPerMinute = perMinute("output_tokens_per_minute")
+                if let n = parts["burst"], let value = duration(n, "\(path).burst") { limit.burstNanos = value }
+                if let n = parts["headers"] {
+                    let families = Profile.MockRateLimitSettings.HeaderFamily.allCases.map(\.rawValue)
+                    if let text = scalarText(n), let family = Profile.MockRateLimitSettings.HeaderFamily(rawValue: text) {
+                        limit.headers = family
+                    } else {
+                        report(n, "\(path).headers", "expected \(families.joined(separator: " | ")), got \(describe(n))")
+                    }
+                }
+                if !known.prefix(4).contains(where: { parts[$0] != nil }) {
+                    report(node, path, "expected at least one limit, e.g. {requests_per_minute: 600}")
+                }
+                mock.rateLimit = limit
+            }
+        }
+        if let node = fields["capacity"] {
+            let path = "target.mock.capacity"
+            if let parts = mapping(node, path, known: ["streams", "queue", "reject_status"]) {
+                var capacity = Profile.MockCapacitySettings(streams: 1)
+                if let n = parts["streams"] {
+                    if let value = integer(n, "\(path).streams", minimum: 1) { capacity.streams = value }
+                } else {
+                    report(node, "\(path).streams", "missing required field; the completions generated at once, e.g. streams: 8")
+                }
+                if let n = parts["queue"] { capacity.queue = integer(n, "\(path).queue", minimum: 0) }
+                if let n = parts["reject_status"] {
+                    if let text = scalarText(n), let value = Int(text), (400...599).contains(value) {
+                        capacity.rejectStatus = value
+                    } else {
+                        report(n, "\(path).reject_status", "expected an HTTP error status from 400 to 599 (503, or 529 "
+                            + "as Anthropic), got \(describe(n))")
+                    }
+                }
+                mock.capacity = capacity
+            }
+        }
+    }
+
+    private mutating func boolean(_ node: Node, _ path: String) -> Bool? {
+        switch scalarText(node)?.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            report(node, path, "expected true or false, got \(describe(node))")
+            return nil
         }
     }
 }

@@ -6,7 +6,8 @@ import Foundation
 public struct Threshold: Sendable, Equatable {
     /// What a threshold measures.
     public enum Metric: Sendable, Equatable {
-        /// A percentile (0-100) of a latency distribution, over successful attempts; limits in milliseconds.
+        /// A percentile (0-100) of a time distribution (not the per-request tokens/s rate), over
+        /// successful attempts; limits in milliseconds.
         case latency(LatencyMetric, percentile: Double)
         /// Requests whose last attempt failed, over requests that ended (cancelled ones left out); a fraction.
         case errorRate

@@ -54,7 +54,7 @@ public final class ThresholdTracker {
             if !attempt.succeeded { failedRequests += 1 }
         }
         for (index, check) in thresholds.checks.enumerated() {
-            guard case .latency(let metric, _) = check.metric, metric != .interToken,
+            guard case .latency(let metric, _) = check.metric, Self.perRequestTimes.contains(metric),
                 let millis = Self.sampleMillis(metric, of: attempt)
             else { continue }
             if !check.comparison.holds(millis, check.limit) { violations[index] += 1 }
@@ -116,7 +116,8 @@ public final class ThresholdTracker {
                 detail = "\(histogram.totalCount) samples"
             } else {
                 actual = nil
-                detail = "no samples (no successful attempt\(metric == .interToken ? " with two tokens" : ""))"
+                let twoTokens = metric == .interToken || metric == .timePerOutputToken
+                detail = "no samples (no successful attempt\(twoTokens ? " with two tokens" : ""))"
             }
         case .errorRate:
             actual = endedRequests > 0 ? Double(failedRequests) / Double(endedRequests) : nil
@@ -151,7 +152,7 @@ public final class ThresholdTracker {
                 threshold: check, actual: Double(failedRequests) / Double(max(endedRequests, 1)), passed: false,
                 detail: "\(failedRequests) failed of at most \(maxRequests) requests: cannot recover")
         case .latency(let metric, let percentile):
-            guard metric != .interToken, let maxRequests else { return nil }
+            guard Self.perRequestTimes.contains(metric), let maxRequests else { return nil }
             let allowed = (1 - percentile / 100) * Double(maxRequests)
             guard Double(violations[index]) > allowed else { return nil }
             var result = evaluate(check, recorder: recorder)
@@ -173,6 +174,9 @@ public final class ThresholdTracker {
         }
     }
 
+    /// The times with one sample per request, which the certain-failure rule can count.
+    static let perRequestTimes: Set<LatencyMetric> = [.ttft, .ttftFromIntended, .total, .totalFromIntended, .scheduleLag]
+
     /// The attempt's value of a per-request latency metric in milliseconds, as the recorder records it.
     static func sampleMillis(_ metric: LatencyMetric, of attempt: AttemptRecord) -> Double? {
         func millis(_ from: UInt64, _ to: UInt64?) -> Double? {
@@ -186,7 +190,7 @@ public final class ThresholdTracker {
         case .ttftFromIntended: return millis(attempt.intendedStartNanos, attempt.firstTokenNanos)
         case .total: return millis(attempt.startNanos, attempt.endNanos)
         case .totalFromIntended: return millis(attempt.intendedStartNanos, attempt.endNanos)
-        case .interToken, .scheduleLag: return nil
+        case .interToken, .timePerOutputToken, .scheduleLag, .outputTokensPerSecond: return nil
         }
     }
 

@@ -54,6 +54,9 @@ struct JSONCursor {
     /// True when the whole input has been consumed.
     var isAtEnd: Bool { index == bytes.count }
 
+    /// The index of the byte at the cursor (the start of the next token).
+    var offset: Int { index }
+
     // MARK: - Containers
 
     /// At `{`: enters the object.

@@ -1,0 +1,48 @@
+import Foundation
+
+/// One event log that went into a report: where it came from and what its header says.
+public struct RunInfo: Sendable, Equatable, Codable {
+    /// A short name: the run directory's name (or the file's, without a run directory).
+    public var name: String
+    /// The events file read.
+    public var path: String
+    public var profile: String
+    /// Wall-clock start, ISO 8601 UTC.
+    public var startedAt: String
+    public var loadgenVersion: String
+    public var provider: String?
+    public var model: String?
+    public var host: String?
+    public var mode: String?
+    public var seed: UInt64
+    /// Attempt lines read.
+    public var attempts: Int
+    /// True when the log had its end line (the run finished).
+    public var complete: Bool
+
+    public init(name: String, path: String, header: RunHeader) {
+        self.name = name
+        self.path = path
+        profile = header.profile
+        startedAt = RunHeader.formatDate(header.startedAt)
+        loadgenVersion = header.loadgenVersion
+        provider = header.provider
+        model = header.model
+        host = header.host
+        mode = header.mode
+        seed = header.seed
+        attempts = 0
+        complete = false
+    }
+
+    /// The short name of the run an events file belongs to: its directory's name for
+    /// `<dir>/events.ndjson`, else the file name.
+    public static func name(forEventsPath path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        if url.lastPathComponent == "events.ndjson" {
+            let directory = url.deletingLastPathComponent().lastPathComponent
+            if !directory.isEmpty, directory != "/", directory != "." { return directory }
+        }
+        return url.lastPathComponent
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import XCTest
+
+/// End to end: a ramp against the mock's request limit, then `loadreport --rate-limits` puts the
+/// first 429 at the offered rate the limit implies.
+final class RateLimitViewEndToEndTests: XCTestCase {
+    /// 600 requests per minute is 10 a second. With `burst: 100ms` the mock's bucket holds one
+    /// request, so evenly paced arrivals pass while they come 100 ms or more apart and the first 429
+    /// comes as the ramp (5 → 15 a second over 15 s) passes 10 a second. The view's offered rate
+    /// around it (5 s centred, unbiased on a linear ramp) must be 10/s within ±10 %.
+    func testFirst429IsAtTheOfferedRateTheLimitImplies() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = directory.appendingPathComponent("ramp.yaml")
+        try """
+            name: rate-limit-ramp
+            target:
+              provider: mock
+              model: mock-small
+              mock: {ttft: 20ms, inter_token: 2ms, output_tokens: 8, rate_limit: {requests_per_minute: 600, burst: 100ms}}
+            load:
+              mode: open
+              stages:
+                - {duration: 15s, rate: 5..15}
+            """.write(to: profile, atomically: true, encoding: .utf8)
+        let runs = directory.appendingPathComponent("runs")
+        let run = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let name = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+        let result = try BinaryRunner.run([runs.appendingPathComponent(name).path, "--rate-limits", "--format", "json"],
+                                          binary: "loadreport")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let view = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let first = try XCTUnwrap(view["first_429"] as? [String: Any], result.stdout)
+        let offered = try XCTUnwrap(first["offered_per_second"] as? Double)
+        XCTAssertEqual(offered, 10, accuracy: 1, "first 429 at \(first["seconds"] ?? "?") s, offered \(offered)/s")
+        // The mock announced its limit in the headers; the best interval admitted no more than it.
+        XCTAssertEqual(view["announced_requests_limit"] as? Double, 600)
+        let ceiling = try XCTUnwrap(view["ceiling_successes_per_minute"] as? Double)
+        XCTAssertLessThanOrEqual(ceiling, 600 * 1.1)
+        XCTAssertGreaterThan(view["total_429"] as? Int ?? 0, 0)
+    }
+}
