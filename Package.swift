@@ -18,8 +18,22 @@ let package = Package(
     ],
     targets: [
         // MARK: - Targets
+        // libuv and libcurl found through pkg-config: their include and library paths reach CLibUV and
+        // everything above it (Homebrew's on macOS; the system's on Linux). README.md, "Building on macOS".
+        .systemLibrary(
+            name: "CUV",
+            pkgConfig: "libuv",
+            providers: [.apt(["libuv1-dev"]), .brew(["libuv"])]
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
         .target(
             name: "CLibUV",
+            dependencies: ["CUV", "CCurl"],
+            // Also linked by name, should pkg-config be missing where the libraries are in default paths.
             linkerSettings: [.linkedLibrary("uv"), .linkedLibrary("curl")]
         ),
         .target(
@@ -48,6 +62,7 @@ let package = Package(
             dependencies: [
                 "LoadEngine", "LoadCore", "MockProvider",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
         .executableTarget(

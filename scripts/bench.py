@@ -3,7 +3,7 @@
 
 Each scenario starts `loadgen mock` on 127.0.0.1 with a free port, runs a bounded load, reads the
 run's summary.json, and prints one line of figures. Every scenario repeats --repeat times and
-reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d] [--seconds S] [--timeouts]
+reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d,e] [--seconds S] [--timeouts]
 (--timeouts adds ttft_timeout and idle_timeout limits to scenarios a and b, to show their cost).
 """
 import argparse
@@ -11,6 +11,7 @@ import json
 import os
 import re
 import resource
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -45,17 +46,25 @@ class Mock:
         self.process.wait(timeout=30)
 
 
-def run_loadgen(profile_text, workdir, split=None):
+def run_loadgen(profile_text, workdir, split=None, display="quiet"):
     """Runs loadgen on a profile; returns (summary dict, client CPU seconds from rusage).
 
-    When `split` is a dict, it receives the user and system CPU seconds separately."""
+    When `split` is a dict, it receives the user and system CPU seconds separately. `display` is
+    "quiet" (--quiet), "plain" (stderr a pipe: a line every 10 s) or "live" (in a pseudo-terminal
+    made by util-linux `script`, so the live display redraws twice a second)."""
     profile = os.path.join(workdir, "bench.yaml")
     with open(profile, "w") as handle:
         handle.write(profile_text)
     output = os.path.join(workdir, "runs")
+    command = [LOADGEN, "--profile", profile, "--output", output] + (["--quiet"] if display == "quiet" else [])
+    environment = None
+    if display == "live":
+        command = ["script", "-qfec", " ".join(shlex.quote(part) for part in command), "/dev/null"]
+        environment = dict(os.environ, TERM="xterm-256color")
+        environment.pop("NO_COLOR", None)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = subprocess.run([LOADGEN, "--profile", profile, "--output", output, "--quiet"],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, env=environment,
+                            stdin=subprocess.DEVNULL)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         sys.exit(f"bench: loadgen failed ({result.returncode}):\n{result.stderr}")
@@ -182,13 +191,33 @@ def scenario_d(workdir, seconds):
     }
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d}
+def scenario_e(workdir, seconds):
+    """Open loop at 2,000 requests/s with the display off (--quiet), plain (a pipe) and live (a pty): start lag."""
+    mock = Mock("--tokens", "4")
+    figures = {}
+    try:
+        for display in ("quiet", "plain", "live"):
+            summary, cpu = run_loadgen(
+                "name: bench-e\n" + target(mock.base_url) +
+                "request: {max_tokens: 4}\n"
+                f"load: {{mode: open, rate: 2000, duration: {seconds}s}}\n", workdir, display=display)
+            lag = summary["latency_ms"]["schedule_lag"]
+            figures[f"{display}_lag_p50_ms"] = lag["p50"]
+            figures[f"{display}_lag_p99_ms"] = lag["p99"]
+            figures[f"{display}_lag_max_ms"] = lag["max"]
+            figures[f"{display}_cpu_fraction_of_core"] = cpu / summary["duration_s"]
+    finally:
+        mock.stop()
+    return figures
+
+
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="a,b,c,d")
+    parser.add_argument("--only", default="a,b,c,d,e")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--timeouts", action="store_true",
                         help="add ttft_timeout: 60s and idle_timeout: 30s to scenarios a and b")

@@ -24,6 +24,9 @@ public final class Engine {
     /// Handle SIGINT/SIGTERM: the first stops new arrivals and lets requests in flight finish, the second
     /// cancels them (recorded as `cancelled`).
     public var handlesSignals = false
+    /// After arrivals stop early (a first interrupt, or ``stopArrivals(reason:)``), attempts still in
+    /// flight this long afterwards are cancelled, as a second interrupt would. Nil: wait for them.
+    public var drainGraceMillis: UInt64?
 
     private let template: RequestTemplate
     private let plan: LoadPlan
@@ -38,6 +41,7 @@ public final class Engine {
     private var startTimer: PreciseTimer!
     private var tickTimer: UVTimer!
     private var finishTimer: UVTimer!
+    private var graceTimer: UVTimer!
     private var signalWatcher: SignalWatcher?
 
     /// The monotonic time all record timestamps are relative to.
@@ -63,6 +67,7 @@ public final class Engine {
     private var arrivalsEnded = false
     private var finishing = false
     private var interruptions = 0
+    private var graceStarted = false
     /// Closed loop: users sending or thinking, users to retire as their requests end, the next id.
     private var liveUsers = 0
     private var usersToRetire = 0
@@ -110,6 +115,7 @@ public final class Engine {
         startTimer = try PreciseTimer(loop: loop) { [unowned self] in self.startDueRequests() }
         finishTimer = UVTimer(loop: loop) { [unowned self] in self.shutDown() }
         tickTimer = UVTimer(loop: loop) { [unowned self] in self.reportProgress() }
+        graceTimer = UVTimer(loop: loop) { [unowned self] in self.graceExpired() }
         timeoutWatch = TimeoutWatch(
             loop: loop, ttftTimeoutNanos: template.ttftTimeoutNanos, idleTimeoutNanos: template.idleTimeoutNanos
         ) { [unowned self] transfer, expiry in
@@ -440,6 +446,7 @@ public final class Engine {
         timeoutWatch.close()
         tickTimer.close()
         finishTimer.close()
+        graceTimer.close()
         userTimer?.close()
         signalWatcher?.close()
         idleTransfers.removeAll()
@@ -455,6 +462,7 @@ public final class Engine {
     public func stopArrivals(reason: String) {
         if outcome.stopReason == nil { outcome.stopReason = reason }
         drain()
+        startGraceTimer()
         finishIfDone()
     }
 
@@ -495,13 +503,30 @@ public final class Engine {
         outcome.interruptedBySignal = signal
         if interruptions == 1 {
             drain()
+            startGraceTimer()
         } else {
             cancelActiveTransfers()
         }
         finishIfDone()
     }
 
+    /// Starts the drain grace period once, when arrivals stop early.
+    private func startGraceTimer() {
+        guard let grace = drainGraceMillis, !graceStarted, !finishing else { return }
+        graceStarted = true
+        graceTimer.start(delayMillis: grace)
+    }
+
+    private func graceExpired() {
+        guard !activeTransfers.isEmpty else { return }
+        outcome.graceExpired = true
+        cancelActiveTransfers()
+        finishIfDone()
+    }
+
     private func reportProgress() {
+        var users: Int?
+        if case .closed = plan.mode { users = liveUsers - usersToRetire }
         onTick?(
             RunProgress(
                 elapsedNanos: MonotonicClock.nowNanos() - originNanos,
@@ -509,7 +534,9 @@ public final class Engine {
                 completed: outcome.completed,
                 inFlight: activeTransfers.count,
                 queued: waitingForSlot.count,
-                stopping: arrivalsEnded))
+                stopping: arrivalsEnded,
+                users: users,
+                interrupted: interruptions > 0))
     }
 }
 

@@ -62,6 +62,10 @@ public struct RunProgress: Sendable {
     public var queued: Int
     /// True once the run stopped accepting new arrivals (schedule done, limit reached or interrupted).
     public var stopping: Bool
+    /// Closed loop: the users running now (sending or thinking); nil in open loop.
+    public var users: Int?
+    /// True once SIGINT or SIGTERM arrived.
+    public var interrupted: Bool
 }
 
 /// How a run ended.
@@ -84,6 +88,8 @@ public struct RunOutcome: Sendable {
     /// Why the run was stopped early from a callback (``Engine/stopArrivals(reason:)``), e.g. a cost
     /// limit or a failed threshold; nil otherwise.
     public var stopReason: String?
+    /// True when attempts were still in flight at the end of the drain grace period and were cancelled.
+    public var graceExpired = false
     /// The signal that interrupted the run (SIGINT 2, SIGTERM 15), or nil when it ran to its end.
     public var interruptedBySignal: Int32?
     /// Nanoseconds from the origin to the end of the last attempt.

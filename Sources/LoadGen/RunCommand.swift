@@ -10,10 +10,30 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a load profile and record every attempt (the default command).",
         discussion: """
-            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, run.json, summary.json, summary.txt,
-            profile.resolved.yaml, histograms.hlog and one .hgrm histogram per metric.
-            The first Ctrl-C stops new requests and lets those in flight finish; a second cancels them.
-            Exit codes: 0 done, 1 error, 2 bad profile or arguments, 130 interrupted.
+            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, run.json,
+            summary.json, summary.txt, profile.resolved.yaml, histograms.hlog, one
+            .hgrm histogram per metric, and thresholds.json when the profile has
+            thresholds.
+
+            The first Ctrl-C (or SIGTERM) stops new requests and lets those in
+            flight finish within the grace period (--grace, limits.grace, 30s);
+            a second cancels them. Either way the event log and the summary are
+            complete.
+
+            On a terminal (stderr) a live display is redrawn twice a second
+            (NO_COLOR turns colors off); otherwise a plain progress line is
+            printed every 10 s.
+
+            \(ExitStatus.help)
+
+            Examples:
+              loadgen --profile profiles/ramp.yaml
+              loadgen -p profiles/constant.yaml --rate 20 --duration 1m --quiet
+              loadgen -p profiles/closed-loop.yaml --users 16 --grace 5s
+              loadgen -p profiles/ramp.yaml --set thresholds.ttft_p99=800ms
+              loadgen -p profiles/ramp.yaml --verbose 2> attempts.log
+              loadgen -p profiles/ramp.yaml --model llama-3.1-8b \\
+                  --base-url http://127.0.0.1:8000/v1
             """
     )
 
@@ -25,6 +45,12 @@ struct RunCommand: ParsableCommand {
 
     @Flag(help: "Print nothing while running; the summary still prints at the end.")
     var quiet = false
+
+    @Flag(help: "Print a line per finished attempt on stderr (status, error class, TTFT, tokens; keys redacted).")
+    var verbose = false
+
+    @OptionGroup(title: "Profile overrides")
+    var overrides: ProfileOverrideOptions
 
     @Flag(help: "Turn TLS certificate verification off (only for servers you trust).")
     var insecure = false
@@ -44,6 +70,7 @@ struct RunCommand: ParsableCommand {
 
     func validate() throws {
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
+        if quiet && verbose { throw ValidationError("Please give either --quiet or --verbose, not both.") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw ValidationError("Please give --ca-file as a readable PEM file of CA certificates; cannot read \(caFile).")
         }
@@ -61,7 +88,7 @@ struct RunCommand: ParsableCommand {
     private func execute() throws {
         // A peer closing a socket must be an error result, never a signal that kills the run.
         signal(SIGPIPE, SIG_IGN)
-        let loaded = try ProfileLoader.load(path: profile)
+        let loaded = try ProfileLoader.load(path: profile, options: overrides)
         var plan = try PlanFactory.plan(loaded)
         plan.warmupConnections = warmupConnections
         let apiKey = try RequestFactory.apiKey(for: loaded.target, environment: try environmentWithDotEnv())
@@ -82,6 +109,7 @@ struct RunCommand: ParsableCommand {
 
         // Everything that can fail before the first request fails before the run directory exists.
         let engine = try Engine(template: template, plan: plan)
+        engine.drainGraceMillis = loaded.limits.graceNanos / 1_000_000
         let startedAt = Date()
         let directory = try RunDirectory.create(parent: output, profileName: loaded.name, startedAt: startedAt)
         try directory.write("profile.resolved.yaml", loaded.resolvedYAML())
@@ -99,6 +127,12 @@ struct RunCommand: ParsableCommand {
                                                            endedAt: nil, files: []))
         let recorder = RunRecorder()
         var eventLogFailure: Error?
+        let display = RunDisplay(mode: DisplayMode.detect(quiet: quiet), verbose: verbose, profile: loaded,
+                                 secrets: [apiKey].compactMap { $0 })
+        let monitor = RunMonitor(engine: engine, recorder: recorder, display: display,
+                                 thresholds: loaded.thresholds.isEmpty ? nil : ThresholdTracker(
+                                     thresholds: loaded.thresholds, maxRequests: loaded.requestBound),
+                                 graceNanos: loaded.limits.graceNanos)
 
         engine.handlesSignals = true
         var budget = pricing.budget
@@ -120,17 +154,18 @@ struct RunCommand: ParsableCommand {
                 budget = spend
             }
             recorder.record(attempt)
+            monitor.attempt(attempt)
             guard eventLogFailure == nil else { return }
             do { try eventLog.append(attempt) } catch { eventLogFailure = error }
         }
         engine.onDropped = { intendedNanos in
+            monitor.droppedArrival()
             guard eventLogFailure == nil else { return }
             do { try eventLog.appendDropped(intendedNanos: intendedNanos) } catch { eventLogFailure = error }
         }
-        let progress = ProgressPrinter(plannedSeconds: loaded.load.totalDurationNanos.map { Double($0) / 1e9 })
+        engine.tickIntervalMillis = 500
+        engine.onTick = { monitor.tick($0) }
         if !quiet {
-            engine.tickIntervalMillis = progress.tickIntervalMillis
-            engine.onTick = { progress.report($0, recorder: recorder) }
             printError("loadgen: running \(loaded.name) against \(loaded.target.provider == .mock ? "the embedded mock (\(baseURL))" : baseURL)")
             printError("loadgen: " + pricing.description)
         }
@@ -138,7 +173,7 @@ struct RunCommand: ParsableCommand {
         let usageBefore = ResourceUsage.now()
         let outcome = try engine.run()
         let usageAfter = ResourceUsage.now()
-        progress.finish()
+        display.finish(monitor.lastProgress, recorder: recorder)
 
         try eventLog.appendEnd(endNanos: outcome.elapsedNanos)
         try eventLog.close()
@@ -163,7 +198,8 @@ struct RunCommand: ParsableCommand {
         try directory.write("run.json", RunMetadata.render(
             header: header, profilePath: profile, outcome: outcome, endedAt: Date(),
             files: ["events.ndjson", "histograms.hlog", "profile.resolved.yaml", "run.json", "summary.json",
-                    "summary.txt"] + histogramFiles.keys.sorted()))
+                    "summary.txt"] + (loaded.thresholds.isEmpty ? [] : ["thresholds.json"])
+                + histogramFiles.keys.sorted()))
 
         print(table, terminator: table.hasSuffix("\n") ? "" : "\n")
         if let reason = outcome.stopReason {
@@ -187,12 +223,16 @@ struct RunCommand: ParsableCommand {
         if outcome.loopCloseStatus != 0 {
             printError("loadgen: warning: the event loop closed with handles still open (\(outcome.loopCloseStatus))")
         }
+        let verdict = try RunVerdict.report(
+            monitor: monitor, recorder: recorder, outcome: outcome, profile: loaded, directory: directory,
+            url: template.url)
         print("run directory: \(directory.path)")
         print("report again:  loadreport \(directory.path)")
         if let signal = outcome.interruptedBySignal {
             print("interrupted by signal \(signal): \(outcome.cancelled) cancelled, \(outcome.neverStarted) never started")
-            throw ExitCode(130)
+            throw ExitCode(ExitStatus.interrupted)
         }
+        if verdict != ExitStatus.success { throw ExitCode(verdict) }
     }
 }
 
@@ -209,9 +249,16 @@ func environmentWithDotEnv() throws -> [String: String] {
 
 /// Loads a profile, turning validation problems into exit code 2 with every problem listed.
 enum ProfileLoader {
-    static func load(path: String) throws -> Profile {
+    /// - Parameter options: the command line's overrides (`run` only).
+    static func load(path: String, options: ProfileOverrideOptions? = nil) throws -> Profile {
         do {
-            return try Profile.load(path: path)
+            guard let options else { return try Profile.load(path: path) }
+            var profile = try Profile.load(path: path, overrides: options.yamlOverrides())
+            if options.baseURL != nil && profile.target.provider == .mock {
+                // --base-url aims a mock profile at a real server: read it again as openai-compatible.
+                profile = try Profile.load(path: path, overrides: options.yamlOverrides(switchingFromMock: true))
+            }
+            return try options.applyLoad(to: profile)
         } catch let error as ProfileError {
             throw CLIError("invalid profile:\n" + error.description, exitCode: 2)
         } catch {

@@ -6,7 +6,14 @@ struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check a profile and print the resolved plan; sends nothing.",
-        discussion: "Exit codes: 0 valid, 2 invalid (every problem is listed with file:line:column and field)."
+        discussion: """
+            Exit codes: 0 valid, 2 invalid (every problem is listed with
+            file:line:column and field).
+
+            Examples:
+              loadgen validate profiles/ramp.yaml
+              for p in profiles/*.yaml; do loadgen validate "$p" >/dev/null; done
+            """
     )
 
     @Argument(help: "The profile (YAML) to check.", completion: .file(extensions: ["yaml", "yml"]))

@@ -5,7 +5,13 @@ import LoadEngine
 struct VersionCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "version",
-        abstract: "Print loadgen's version and the libcurl and libuv versions it uses."
+        abstract: "Print loadgen's version and the libcurl and libuv versions it uses.",
+        discussion: """
+            The version comes from `git describe` when built by scripts/release.sh.
+
+            Example:
+              loadgen version
+            """
     )
 
     func run() {

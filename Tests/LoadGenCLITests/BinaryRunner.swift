@@ -90,3 +90,45 @@ struct BinaryRunner {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 }
+
+extension BinaryRunner {
+    /// Runs `loadgen` in a pseudo-terminal through util-linux `script` (scripts/install-deps.sh
+    /// installs it), so that stdout and stderr are a terminal; returns the exit status and all the
+    /// terminal showed (both streams, with `\r\n` line ends).
+    static func runInTerminal(
+        _ arguments: [String], environment: [String: String], currentDirectory: URL? = nil
+    ) throws -> (status: Int32, output: String) {
+        let command = ([try executable("loadgen").path] + arguments).map(shellQuoted).joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        // -q no banner, -f flush at once, -e the command's exit status, -c the command; no typescript file.
+        process.arguments = ["-qfec", command, "/dev/null"]
+        process.environment = environment
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// `text` in single quotes for /bin/sh.
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// The environment of the tests with `changes` applied (nil removes a variable).
+    static func environment(_ changes: [String: String?]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        for (name, value) in changes { environment[name] = value }
+        return environment
+    }
+
+    /// `text` without ANSI escape sequences.
+    static func strippingEscapes(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{1B}\\[[0-9;]*[A-Za-z]", with: "", options: .regularExpression)
+    }
+}

@@ -25,6 +25,40 @@ final class CLITextTests: XCTestCase {
         XCTAssertTrue(run.stdout.contains("130 interrupted"), run.stdout)
     }
 
+    /// Every command's help has examples; `run --help` lists the overrides and the exit codes.
+    func testEveryCommandHasExamplesAndRunListsItsFlags() throws {
+        for command in ["run", "validate", "mock", "version"] {
+            let result = try BinaryRunner.run([command, "--help"])
+            XCTAssertEqual(result.status, 0, command)
+            XCTAssertTrue(result.stdout.contains("Example"), "\(command) --help has no examples:\n\(result.stdout)")
+        }
+        let run = try BinaryRunner.run(["run", "--help"])
+        for expected in ["PROFILE OVERRIDES:", "--rate <per-second>", "--users, --concurrent <count>",
+                         "--duration <duration>", "--prompts <path>", "--base-url <url>", "--model <name>",
+                         "--set <key.path=value>", "--grace <duration>", "--verbose", "--quiet",
+                         "3 a threshold failed", "4 the target refused the first requests (401/403/404)",
+                         "NO_COLOR", "--base-url http://127.0.0.1:8000/v1", "--set thresholds.ttft_p99=800ms"] {
+            XCTAssertTrue(run.stdout.contains(expected), "run --help lacks \(expected):\n\(run.stdout)")
+        }
+    }
+
+    /// ArgumentParser's completion scripts, for bash, zsh and fish (README "Shell completions").
+    func testShellCompletionScripts() throws {
+        let bash = try BinaryRunner.run(["--generate-completion-script", "bash"])
+        XCTAssertEqual(bash.status, 0, bash.stderr)
+        for expected in ["_loadgen()", "complete -o filenames -F _loadgen loadgen", "--profile", "--rate", "validate"] {
+            XCTAssertTrue(bash.stdout.contains(expected), "bash completion lacks \(expected)")
+        }
+        let zsh = try BinaryRunner.run(["--generate-completion-script", "zsh"])
+        XCTAssertEqual(zsh.status, 0, zsh.stderr)
+        XCTAssertTrue(zsh.stdout.hasPrefix("#compdef loadgen"), String(zsh.stdout.prefix(80)))
+        let fish = try BinaryRunner.run(["--generate-completion-script", "fish"])
+        XCTAssertEqual(fish.status, 0, fish.stderr)
+        XCTAssertTrue(fish.stdout.contains("complete -c 'loadgen' -f"), String(fish.stdout.prefix(200)))
+        let unknown = try BinaryRunner.run(["--generate-completion-script", "tcsh"])
+        XCTAssertNotEqual(unknown.status, 0)
+    }
+
     func testMissingProfileFileExitsTwoAndNamesIt() throws {
         let result = try BinaryRunner.run(["--profile", "/nonexistent/profile.yaml"])
         XCTAssertEqual(result.status, 2)

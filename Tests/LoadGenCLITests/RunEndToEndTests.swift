@@ -96,9 +96,68 @@ final class RunEndToEndTests: XCTestCase {
         let attempts = lines.filter { $0["type"] as? String == "attempt" }
         let figures = try summary(in: run)
         XCTAssertEqual(figures["interrupted"] as? Bool, true)
-        XCTAssertEqual(attempts.count, figures["started"] as? Int)
+        try assertEveryStartedRequestEnded(attempts, started: figures["started"] as? Int)
         XCTAssert((100...140).contains(attempts.count), "about 3 s at 40/s: \(attempts.count)")
         XCTAssertTrue(attempts.allSatisfy { $0["error"] == nil }, "the first interrupt lets requests finish")
+    }
+
+    /// Requests 0..<started each have exactly one attempt line, with an end time.
+    private func assertEveryStartedRequestEnded(_ attempts: [[String: Any]], started: Int?,
+                                                file: StaticString = #filePath, line: UInt = #line) throws {
+        let started = try XCTUnwrap(started, file: file, line: line)
+        let requests = attempts.compactMap { $0["request"] as? Int }.sorted()
+        XCTAssertEqual(requests, Array(0..<started), "one end record per started request", file: file, line: line)
+        XCTAssertTrue(attempts.allSatisfy { $0["end_us"] is Double }, file: file, line: line)
+    }
+
+    /// With `--grace 1s`, requests still in flight 1 s after the first interrupt are cancelled (a
+    /// 5 s TTFT: none could finish), and the run ends then, not 5 s later.
+    func testGracePeriodCancelsWhatIsStillInFlight() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = try writeProfile("""
+            name: grace
+            target: {provider: mock, model: mock-small, mock: {ttft: 5s, output_tokens: 2}}
+            load: {mode: open, rate: 20, duration: 60s}
+            """, in: directory)
+        let runs = directory.appendingPathComponent("runs")
+        let (process, stdout, stderr) = try BinaryRunner.start(
+            ["--profile", profile.path, "--output", runs.path, "--grace", "1s"])
+        Thread.sleep(forTimeInterval: 2)
+        let interrupted = Date()
+        kill(process.processIdentifier, SIGINT)
+        let result = BinaryRunner.finish(process, stdout, stderr)
+        let exitAfter = Date().timeIntervalSince(interrupted)
+        XCTAssertEqual(result.status, 130, result.stderr)
+        XCTAssert((0.9...3).contains(exitAfter), "exits when the 1 s grace ends: \(exitAfter) s")
+        XCTAssertTrue(result.stderr.contains("loadgen: interrupted: no new requests;"), result.stderr)
+        XCTAssertTrue(result.stdout.contains("grace period (1s) over: requests still in flight were cancelled"),
+                      result.stdout)
+
+        let run = try onlyRunDirectory(in: runs)
+        let lines = try events(in: run)
+        XCTAssertEqual(lines.last?["type"] as? String, "end")
+        let attempts = lines.filter { $0["type"] as? String == "attempt" }
+        let figures = try summary(in: run)
+        try assertEveryStartedRequestEnded(attempts, started: figures["started"] as? Int)
+        XCTAssert((30...50).contains(attempts.count), "about 2 s at 20/s: \(attempts.count)")
+        XCTAssertTrue(attempts.allSatisfy { $0["error"] as? String == "cancelled" })
+        XCTAssertEqual(figures["cancelled"] as? Int, attempts.count)
+
+        // limits.grace in the profile does the same.
+        let fromProfile = try writeProfile("""
+            name: grace
+            target: {provider: mock, model: mock-small, mock: {ttft: 5s, output_tokens: 2}}
+            load: {mode: open, rate: 20, duration: 60s}
+            limits: {grace: 500ms}
+            """, in: directory)
+        let second = try BinaryRunner.start(["--profile", fromProfile.path, "--output", runs.path, "--quiet"])
+        Thread.sleep(forTimeInterval: 1)
+        let start = Date()
+        kill(second.process.processIdentifier, SIGTERM)
+        let secondResult = BinaryRunner.finish(second.process, second.stdout, second.stderr)
+        XCTAssertEqual(secondResult.status, 130, secondResult.stderr)
+        XCTAssert(Date().timeIntervalSince(start) < 2.5, "500 ms of grace")
+        XCTAssertTrue(secondResult.stdout.contains("grace period (500ms) over"), secondResult.stdout)
     }
 
     /// A second interrupt (here SIGTERM after SIGINT) cancels what is still in flight; each cancelled
@@ -124,22 +183,26 @@ final class RunEndToEndTests: XCTestCase {
         XCTAssertEqual(lines.last?["type"] as? String, "end")
         let attempts = lines.filter { $0["type"] as? String == "attempt" }
         let cancelled = attempts.filter { $0["error"] as? String == "cancelled" }
-        XCTAssertEqual(attempts.count, try summary(in: run)["started"] as? Int)
+        try assertEveryStartedRequestEnded(attempts, started: try summary(in: run)["started"] as? Int)
         XCTAssert((30...50).contains(cancelled.count), "about 2 s at 20/s in flight: \(cancelled.count)")
         XCTAssertEqual(cancelled.count, attempts.count, "a 5 s TTFT: nothing finished before the cancel")
     }
 
     /// A fake key in the environment reaches the server (as a bearer token, or Anthropic's
-    /// x-api-key) but appears in no file and no output, for every provider pointed at the mock,
-    /// even when the server fails every request, or half of them in the middle of the stream.
+    /// x-api-key) but appears in no file and no output (--verbose lines included), for every
+    /// provider pointed at the mock, even when the server fails every request, or half of them in
+    /// the middle of the stream. Every answer 401: the run stops early (exit 4) and names the key's
+    /// variable.
     func testAPIKeyAppearsNowhere() throws {
-        // Table: mock arguments, provider, key variable (nil: the provider's default), API root on the mock.
-        let cases: [(mockArguments: [String], provider: String, variable: String?, root: String, expected: String)] = [
-            (["--error-rate", "1", "--error-status", "401"], "openai-compatible", "LOADGEN_TEST_KEY", "/v1", "http_4xx 10"),
-            (["--error-rate", "1", "--error-status", "401"], "openai", nil, "/v1", "http_4xx 10"),
-            (["--error-rate", "1", "--error-status", "401"], "anthropic", nil, "/v1", "http_4xx 10"),
-            (["--fault", "error_event,after=1,rate=0.5"], "anthropic", nil, "/v1", "stream_error"),
-            (["--fault", "malformed,rate=0.5"], "groq", nil, "/openai/v1", "protocol"),
+        // Table: mock arguments, provider, key variable (nil: the provider's default), API root on
+        // the mock, a class in the summary, exit status.
+        let cases: [(mockArguments: [String], provider: String, variable: String?, root: String, expected: String,
+                     status: Int32)] = [
+            (["--error-rate", "1", "--error-status", "401"], "openai-compatible", "LOADGEN_TEST_KEY", "/v1", "http_4xx", 4),
+            (["--error-rate", "1", "--error-status", "401"], "openai", nil, "/v1", "http_4xx", 4),
+            (["--error-rate", "1", "--error-status", "401"], "anthropic", nil, "/v1", "http_4xx", 4),
+            (["--fault", "error_event,after=1,rate=0.5"], "anthropic", nil, "/v1", "stream_error", 0),
+            (["--fault", "malformed,rate=0.5"], "groq", nil, "/openai/v1", "protocol", 0),
         ]
         let defaultVariables = ["openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY", "groq": "GROQ_API_KEY"]
         for row in cases {
@@ -162,11 +225,18 @@ final class RunEndToEndTests: XCTestCase {
                 load: {mode: closed, users: 2, requests: 10}
                 """, in: directory)
             var environment = ProcessInfo.processInfo.environment
-            environment[row.variable ?? defaultVariables[row.provider]!] = key
+            let variable = row.variable ?? defaultVariables[row.provider]!
+            environment[variable] = key
             let runs = directory.appendingPathComponent("runs")
-            let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path], environment: environment)
-            XCTAssertEqual(result.status, 0, result.stderr)
+            let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--verbose"],
+                                              environment: environment)
+            XCTAssertEqual(result.status, row.status, "\(row.provider): \(result.stderr)")
             XCTAssertTrue(result.stdout.contains(row.expected), "\(row.provider): \(result.stdout)")
+            if row.status == 4 {
+                XCTAssertTrue(result.stderr.contains("401 Unauthorized: the API key is missing, wrong or revoked; check \(variable)"),
+                              "\(row.provider): \(result.stderr)")
+                XCTAssertTrue(result.stderr.contains("  401  http_4xx  "), "\(row.provider): the --verbose lines: \(result.stderr)")
+            }
             XCTAssertFalse(result.stdout.contains(key) || result.stderr.contains(key), row.provider)
             let run = try onlyRunDirectory(in: runs)
             for file in try FileManager.default.contentsOfDirectory(atPath: run.path) {

@@ -21,6 +21,9 @@ extension Profile {
         public var idleTimeoutNanos: UInt64?
         /// Connections open at once, at most (default: unlimited; each attempt in flight may open one).
         public var maxConnections: Int?
+        /// After a first interrupt (or an early stop), requests still in flight this long afterwards
+        /// are cancelled (`limits.grace`, default 30 s; `--grace` overrides it).
+        public var graceNanos: UInt64 = 30_000_000_000
 
         public init(maxRequests: Int? = nil, maxInFlight: Int = 10_000, maxQueued: Int = 100_000,
                     timeoutNanos: UInt64 = 120_000_000_000, connectTimeoutNanos: UInt64 = 10_000_000_000) {

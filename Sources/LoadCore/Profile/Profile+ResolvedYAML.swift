@@ -65,6 +65,7 @@ extension Profile {
         if let ttft = limits.ttftTimeoutNanos { lines.append("  ttft_timeout: \(DurationFormat.format(nanos: ttft))") }
         if let idle = limits.idleTimeoutNanos { lines.append("  idle_timeout: \(DurationFormat.format(nanos: idle))") }
         if let connections = limits.maxConnections { lines.append("  max_connections: \(connections)") }
+        lines.append("  grace: \(DurationFormat.format(nanos: limits.graceNanos))")
         if let retries { lines += Self.yamlLines(retries) }
         lines.append("seed: \(seed)")
         if pricing.catalogPath != nil || !pricing.models.isEmpty {
@@ -75,6 +76,7 @@ extension Profile {
                 for price in pricing.models { lines.append("    - " + Self.yaml(price)) }
             }
         }
+        lines += thresholdLines()
         return lines.joined(separator: "\n") + "\n"
     }
 

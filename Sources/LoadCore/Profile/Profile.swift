@@ -52,6 +52,7 @@ import Foundation
 ///       max_retry_after: 60s
 ///     pricing: { catalog: prices.yaml, models: [{provider: openai, model: my-ft, input: 3, output: 12}] }
 ///     seed: 1
+///     thresholds: { ttft_p99: 800ms, error_rate: "< 1%", abort_on_fail: true }   # docs/profiles.md
 ///
 /// Durations carry a unit: `500ms`, `30s`, `2m`, `1h`, `1.5s` (also `us`, `ns`).
 public struct Profile: Sendable, Equatable {
@@ -71,6 +72,8 @@ public struct Profile: Sendable, Equatable {
     public var seed: UInt64
     /// Where model prices come from (default: the built-in catalog).
     public var pricing = Pricing()
+    /// Service-level objectives checked at the end of the run (`thresholds:`, default none).
+    public var thresholds = Thresholds()
     /// Retries of failed attempts (`retries:`); nil: none (the default: a 429 is a result).
     public var retries: RetryPolicy?
 
@@ -94,7 +97,8 @@ public struct Profile: Sendable, Equatable {
     /// Reads and validates a profile file.
     /// - Parameter path: the YAML file; errors name it as given.
     /// - Throws: ``ProfileError`` listing every problem found.
-    public static func load(path: String) throws -> Profile {
+    /// - Parameter overrides: command-line changes applied to the YAML before validation.
+    public static func load(path: String, overrides: [ProfileOverride] = []) throws -> Profile {
         let yaml: String
         do {
             yaml = try String(contentsOfFile: path, encoding: .utf8)
@@ -102,17 +106,19 @@ public struct Profile: Sendable, Equatable {
             throw ProfileError(problems: [ProfileProblem(file: path, line: 0, column: 0, fieldPath: "",
                                                          message: "cannot read the profile: \(error.localizedDescription)")])
         }
-        return try parse(yaml: yaml, file: path)
+        return try parse(yaml: yaml, file: path, overrides: overrides)
     }
 
     /// Parses and validates profile text.
     /// - Parameters:
     ///   - yaml: the profile.
     ///   - file: the name errors report, and the default profile name (without extension).
+    ///   - overrides: command-line changes applied to the YAML before validation; problems in their
+    ///     values name the override instead of a line.
     /// - Throws: ``ProfileError`` listing every problem found.
-    public static func parse(yaml: String, file: String) throws -> Profile {
+    public static func parse(yaml: String, file: String, overrides: [ProfileOverride] = []) throws -> Profile {
         var parser = ProfileParser(file: file)
-        let profile = parser.parse(yaml: yaml)
+        let profile = parser.parse(yaml: yaml, overrides: overrides)
         guard parser.problems.isEmpty, let profile else {
             // In file order, as an editor would list them: the profile's first, then each prompt-set
             // file's in the order the files were read.

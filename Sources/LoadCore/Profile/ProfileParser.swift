@@ -13,14 +13,11 @@ struct ProfileParser {
 
     // MARK: - Document
 
-    mutating func parse(yaml: String) -> Profile? {
-        let root: Node
+    /// Parses a profile after applying command-line overrides to its YAML (none by default).
+    mutating func parse(yaml: String, overrides: [ProfileOverride] = []) -> Profile? {
+        let composed: Node?
         do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                report(nil, "", "the profile is empty; it needs at least target: and load:")
-                return nil
-            }
-            root = node
+            composed = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
             reportSyntax(error)
             return nil
@@ -28,10 +25,18 @@ struct ProfileParser {
             report(nil, "", "cannot parse YAML: \(error)")
             return nil
         }
+        guard composed != nil || !overrides.isEmpty else {
+            report(nil, "", "the profile is empty; it needs at least target: and load:")
+            return nil
+        }
+        let firstProblem = problems.count
+        let root = applying(overrides, to: composed)
+        guard problems.count == firstProblem else { return nil }
+        defer { attributeProblems(from: firstProblem, to: overrides) }
         guard let fields = mapping(root, "", known: ["name", "target", "prompts", "request", "load", "limits", "seed",
-                                                     "retries", "pricing"],
+                                                     "retries", "thresholds", "pricing"],
                                    hints: ["retry": "the key is retries:, e.g. retries: {max_attempts: 3}",
-                                           "slo": "SLO checks are not supported yet; remove slo:"]) else {
+                                           "slo": "SLO checks are called thresholds:; rename slo: to thresholds:"]) else {
             return nil
         }
 
@@ -44,6 +49,7 @@ struct ProfileParser {
                 report(node, "name", "expected letters, digits, \"-\", \"_\" or \".\" (it names the run directory), got \(describe(node))")
             }
         }
+        let thresholds = fields["thresholds"].map { parseThresholds($0) } ?? Thresholds()
         let target = parseTarget(fields["target"], parent: root)
         var seed: UInt64 = 1
         if let node = fields["seed"] {
@@ -65,6 +71,7 @@ struct ProfileParser {
                               seed: seed)
         profile.retries = retries
         profile.pricing = pricing
+        profile.thresholds = thresholds
         return profile
     }
 
@@ -210,7 +217,7 @@ struct ProfileParser {
         var limits = Profile.Limits()
         guard let fields = mapping(node, "limits", known: ["max_requests", "max_in_flight", "max_queue", "timeout",
                                                            "connect_timeout", "ttft_timeout", "idle_timeout",
-                                                           "max_connections", "max_cost_usd"]) else {
+                                                           "max_connections", "grace", "max_cost_usd"]) else {
             return limits
         }
         if let n = fields["max_requests"] { limits.maxRequests = integer(n, "limits.max_requests", minimum: 1) }
@@ -232,6 +239,7 @@ struct ProfileParser {
             }
         }
         parseTransportLimits(fields, into: &limits)
+        if let n = fields["grace"], let value = duration(n, "limits.grace", allowZero: true) { limits.graceNanos = value }
         return limits
     }
 

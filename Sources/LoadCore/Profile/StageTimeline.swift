@@ -6,7 +6,7 @@ public struct StageTimeline: Sendable, Equatable {
     /// - Parameter load: the profile's load settings; a last stage without a duration (closed loop
     ///   ending on a request count) is open-ended.
     public init(load: Profile.LoadSettings) {
-        let unit = load.mode == .open ? "/s" : " users"
+        let unit = load.mode == .open ? "/s" : ""
         var start: UInt64 = 0
         var stages: [RunHeader.Stage] = []
         for stage in load.stages {

@@ -1,0 +1,69 @@
+import LoadCore
+import LoadEngine
+
+/// Watches a run from the engine's callbacks (loop thread): feeds the progress display, the
+/// thresholds and the early-stop check for refused requests, and stops arrivals when a threshold
+/// has clearly failed (`abort_on_fail`) or the target refuses the run (``TargetRejection``).
+final class RunMonitor {
+    let display: RunDisplay
+    let thresholds: ThresholdTracker?
+    private let recorder: RunRecorder
+    private var rejectionWatch = TargetRejectionWatch()
+    private unowned let engine: Engine
+    private let graceNanos: UInt64
+
+    /// The threshold whose clear failure stopped the run, if one did.
+    private(set) var abortedBy: ThresholdResult?
+    /// The refusal that stopped the run, if the first requests were all refused.
+    private(set) var rejection: TargetRejection?
+    /// The last progress snapshot, for the final frame.
+    private(set) var lastProgress: RunProgress?
+
+    init(engine: Engine, recorder: RunRecorder, display: RunDisplay, thresholds: ThresholdTracker?, graceNanos: UInt64) {
+        self.engine = engine
+        self.graceNanos = graceNanos
+        self.recorder = recorder
+        self.display = display
+        self.thresholds = thresholds
+    }
+
+    /// A finished attempt, after the recorder has counted it.
+    func attempt(_ record: AttemptRecord) {
+        thresholds?.record(record)
+        display.attempt(record)
+        if rejection == nil, let refused = rejectionWatch.record(record) {
+            rejection = refused
+            stop(reason: "the first \(TargetRejectionWatch.sampleSize) requests were refused (\(refused.mainStatus))")
+        }
+    }
+
+    func droppedArrival() {
+        display.droppedArrival()
+    }
+
+    func tick(_ progress: RunProgress) {
+        if progress.interrupted && !(lastProgress?.interrupted ?? false) && display.mode != .quiet {
+            display.note("loadgen: interrupted: no new requests; \(progress.inFlight) in flight may finish within "
+                + "\(DurationFormat.format(nanos: graceNanos)); interrupt again to cancel them")
+        }
+        lastProgress = progress
+        if let thresholds, thresholds.thresholds.abortOnFail, abortedBy == nil, !progress.interrupted,
+            let failure = thresholds.clearFailure(recorder: recorder, elapsedNanos: progress.elapsedNanos)
+        {
+            abortedBy = failure
+            stop(reason: "threshold \(failure.summary) failed")
+        }
+        display.tick(progress, recorder: recorder)
+    }
+
+    /// The refusal of a run too short to reach the sample size, all of whose attempts were refused.
+    var rejectionAtEnd: TargetRejection? {
+        rejection ?? rejectionWatch.verdictAtEnd()
+    }
+
+    private func stop(reason: String) {
+        display.stopReason = reason
+        display.note("loadgen: stopping: \(reason)")
+        engine.stopArrivals(reason: reason)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import LoadCore
+import LoadEngine
+
+/// The end of a run beyond the summary table: the thresholds' PASS/FAIL table (and
+/// `thresholds.json`), why the run stopped early if it did, and the exit code that follows.
+enum RunVerdict {
+    /// Prints the verdict and returns the exit code (``ExitStatus``): 4 when the target refused the
+    /// run, else 3 when a threshold failed, else 0. An interrupt (130) is handled by the caller and wins.
+    static func report(
+        monitor: RunMonitor, recorder: RunRecorder, outcome: RunOutcome, profile: Profile, directory: RunDirectory,
+        url: String
+    ) throws -> Int32 {
+        var status = ExitStatus.success
+        if outcome.graceExpired {
+            print("grace period (\(DurationFormat.format(nanos: profile.limits.graceNanos))) over: "
+                + "requests still in flight were cancelled (\(outcome.cancelled) in all)")
+        }
+        if let reason = outcome.stopReason, monitor.abortedBy == nil, monitor.rejection == nil {
+            print("stopped early: \(reason)")
+        }
+        if let tracker = monitor.thresholds {
+            let results = tracker.evaluate(recorder: recorder)
+            print(ThresholdTable.render(results), terminator: "")
+            try directory.write("thresholds.json", json(results, abortedBy: monitor.abortedBy))
+            if let aborted = monitor.abortedBy {
+                print("stopped early (abort_on_fail): \(aborted.summary)" + (aborted.detail.map { " (\($0))" } ?? ""))
+            }
+            if results.contains(where: { !$0.passed }) || monitor.abortedBy != nil {
+                status = ExitStatus.thresholdsFailed
+            }
+        }
+        if let rejection = monitor.rejectionAtEnd {
+            printError("loadgen: " + rejection.explanation(
+                url: url, model: profile.target.model, apiKeyEnv: profile.target.apiKeyEnv))
+            status = ExitStatus.targetRejected
+        }
+        return status
+    }
+
+    /// `thresholds.json`: every verdict, for CI.
+    static func json(_ results: [ThresholdResult], abortedBy: ThresholdResult?) throws -> String {
+        let entries: [[String: Any]] = results.map { result in
+            var entry: [String: Any] = [
+                "name": result.threshold.name,
+                "condition": result.threshold.condition,
+                "limit": result.threshold.limit,
+                "passed": result.passed,
+            ]
+            entry["actual"] = result.actual
+            entry["detail"] = result.detail
+            return entry
+        }
+        var object: [String: Any] = ["passed": results.allSatisfy(\.passed) && abortedBy == nil, "thresholds": entries]
+        object["aborted_by"] = abortedBy?.threshold.name
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}
