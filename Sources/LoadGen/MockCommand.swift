@@ -62,7 +62,7 @@ struct MockCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Inject a fault into a fraction of responses (repeatable; see above).",
                                valueName: "kind[,after=N][,rate=R][,status=S][,stall=D]"),
-            transform: FaultArgument.parse)
+            transform: { try FaultArgument.parse($0) })
     var fault: [MockFault] = []
 
     @Option(help: "Event loop threads (0: one per core).")

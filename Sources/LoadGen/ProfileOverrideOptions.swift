@@ -39,7 +39,7 @@ struct ProfileOverrideOptions: ParsableArguments {
     var prompts: String?
 
     @Option(name: .customLong("base-url"), help: ArgumentHelp(
-        "Send requests to this API root, e.g. http://127.0.0.1:8000/v1 (a mock profile becomes openai-compatible).",
+        "Send requests to this API root, e.g. http://127.0.0.1:8000/v1 (a mock profile becomes openai-compatible, or anthropic or groq after its mock dialect).",
         valueName: "url"))
     var baseURL: String?
 
@@ -70,9 +70,10 @@ struct ProfileOverrideOptions: ParsableArguments {
     }
 
     /// The YAML-level overrides, in the order they apply: `--set` first, then the named flags.
-    /// - Parameter switchingFromMock: the profile's provider is mock and `--base-url` is given: the
-    ///   target becomes openai-compatible and loses its mock settings.
-    func yamlOverrides(switchingFromMock: Bool = false) -> [ProfileOverride] {
+    /// - Parameter switchingFromMockDialect: the profile's provider is mock and `--base-url` is given:
+    ///   the target becomes the provider that speaks the mock's dialect (openai-compatible for
+    ///   openai, anthropic, groq) and loses its mock settings.
+    func yamlOverrides(switchingFromMockDialect: APIDialect? = nil) -> [ProfileOverride] {
         var overrides = assignments.map(\.override)
         if let prompts {
             // A path on the command line is relative to the current directory, not to the profile.
@@ -82,9 +83,10 @@ struct ProfileOverrideOptions: ParsableArguments {
                                              source: "--prompts \(prompts)"))
         }
         if let baseURL {
-            if switchingFromMock {
+            if let dialect = switchingFromMockDialect {
+                let provider = dialect == .openAI ? "openai-compatible" : dialect.rawValue
                 overrides.append(ProfileOverride(path: [.key("target"), .key("provider")],
-                                                 value: .string("openai-compatible"), source: "--base-url \(baseURL)"))
+                                                 value: .string(provider), source: "--base-url \(baseURL)"))
                 overrides.append(ProfileOverride(path: [.key("target"), .key("mock")], value: .remove,
                                                  source: "--base-url \(baseURL)"))
             }

@@ -255,8 +255,10 @@ enum ProfileLoader {
             guard let options else { return try Profile.load(path: path) }
             var profile = try Profile.load(path: path, overrides: options.yamlOverrides())
             if options.baseURL != nil && profile.target.provider == .mock {
-                // --base-url aims a mock profile at a real server: read it again as openai-compatible.
-                profile = try Profile.load(path: path, overrides: options.yamlOverrides(switchingFromMock: true))
+                // --base-url aims a mock profile at a real server: read it again as the provider that
+                // speaks the mock's dialect (openai-compatible, anthropic or groq).
+                let dialect = profile.target.mock?.dialect ?? .openAI
+                profile = try Profile.load(path: path, overrides: options.yamlOverrides(switchingFromMockDialect: dialect))
             }
             return try options.applyLoad(to: profile)
         } catch let error as ProfileError {

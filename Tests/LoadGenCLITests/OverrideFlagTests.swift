@@ -81,6 +81,26 @@ final class OverrideFlagTests: XCTestCase {
         XCTAssertFalse(yaml.contains("Say hello in one short sentence"), yaml)
     }
 
+    /// --base-url on a mock profile keeps the mock's dialect: an Anthropic-dialect mock profile becomes
+    /// provider anthropic, so it needs ANTHROPIC_API_KEY (checked before anything is sent).
+    func testBaseURLKeepsTheMockDialect() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = try CLITestSupport.writeProfile("""
+            name: anthropic-mock
+            target: {provider: mock, model: claude-mock, mock: {dialect: anthropic, output_tokens: 2}}
+            load: {mode: open, rate: 5, duration: 1s}
+            """, in: directory)
+        var environment = ProcessInfo.processInfo.environment
+        environment["ANTHROPIC_API_KEY"] = nil
+        let result = try BinaryRunner.run(
+            ["--profile", profile.path, "--output", directory.appendingPathComponent("runs").path, "--quiet",
+             "--base-url", "http://127.0.0.1:9/v1"],
+            environment: environment, currentDirectory: directory)
+        XCTAssertEqual(result.status, 2, result.stderr)
+        XCTAssertTrue(result.stderr.contains("ANTHROPIC_API_KEY"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("runs").path))
+    }
+
     /// Bad values are reported like bad profile lines, naming the flag; bad flags are usage errors.
     func testErrorsNameTheFlag() throws {
         let directory = try BinaryRunner.temporaryDirectory(self)
