@@ -291,6 +291,14 @@ final class ScriptedServer {
             while !isStopping && !connection.clientWentAway && connection.bytesSent < Self.endlessLineCap {
                 connection.sendChunk(filler)
             }
+            if isStopping && !connection.clientWentAway {
+                // The run can end, and stop the server, before a send here notices that the client
+                // closed the connection: ask the socket (EOF or reset).
+                var scratch = [UInt8](repeating: 0, count: 1)
+                if waitReadable(connection.fd, millis: 200), recv(connection.fd, &scratch, 1, Int32(MSG_DONTWAIT)) <= 0 {
+                    connection.clientWentAway = true
+                }
+            }
 
         case .status(let code, let body):
             let bodyBytes = Array(body.utf8)
