@@ -151,6 +151,7 @@ final class Transfer {
             loadedBodyIndex = bodyIndex
         }
         record = AttemptRecord(requestID: requestID, intendedStartNanos: intendedStartNanos, startNanos: 0, endNanos: 0)
+        record.prompt = bodyIndex
         record.userID = userID
         record.attemptNumber = attemptNumber
         record.tokenOffsetsMicros.reserveCapacity(64)

@@ -122,6 +122,10 @@ struct RunCommand: ParsableCommand {
         header.model = loaded.target.model
         header.host = ProcessInfo.processInfo.hostName
         header.stages = stageTimeline.stages
+        let promptMix = PromptMix(sets: loaded.prompts)
+        header.promptSets = zip(loaded.prompts, promptMix.setRanges).map { set, range in
+            RunHeader.PromptSetRange(name: set.name, first: range.lowerBound, count: range.count)
+        }
         let eventLog = try EventLogWriter(path: directory.file("events.ndjson"), header: header)
         try directory.write("run.json", RunMetadata.render(header: header, profilePath: profile, outcome: nil,
                                                            endedAt: nil, files: []))

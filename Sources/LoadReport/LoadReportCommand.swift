@@ -32,7 +32,7 @@ struct LoadReportCommand: ParsableCommand {
     @Option(help: "Output format: table, markdown, csv or json (default: table; csv for --timeseries).")
     var format: String?
 
-    @Option(help: "Split the summary by model, provider, stage or status.")
+    @Option(help: "Split the summary by model, provider, stage, status or prompt_set.")
     var groupBy: String?
 
     @Flag(help: "Show the runs side by side, one column each, instead of merging them.")
@@ -59,7 +59,7 @@ struct LoadReportCommand: ParsableCommand {
             throw ValidationError("Please give --format as table, markdown, csv or json (got \"\(format)\").")
         }
         if let groupBy, ReportGroupBy(rawValue: groupBy) == nil || groupBy == "run" {
-            throw ValidationError("Please give --group-by as model, provider, stage or status (got \"\(groupBy)\").")
+            throw ValidationError("Please give --group-by as model, provider, stage, status or prompt_set (got \"\(groupBy)\").")
         }
         if compare && groupBy != nil {
             throw ValidationError("Please use --compare or --group-by, not both.")

@@ -35,6 +35,7 @@ final class EventLogTests: XCTestCase {
         full.usageInputTokens = 12
         full.tokenOffsetsMicros = [199_500, 209_500, 4_000_000_000]
         full.stage = 1
+        full.prompt = 5
         full.dnsNanos = 1_600_000
         full.usageCachedInputTokens = 8
         full.providerQueueNanos = 12_300
@@ -80,6 +81,8 @@ final class EventLogTests: XCTestCase {
         extended.provider = "anthropic"
         extended.model = "claude-x"
         extended.host = "bench-1"
+        extended.promptSets = [RunHeader.PromptSetRange(name: "chat", first: 0, count: 8),
+                               RunHeader.PromptSetRange(name: "summarize \"long\"", first: 8, count: 2)]
         extended.stages = [RunHeader.Stage(startNanos: 0, durationNanos: 5_000_000_000, label: "rate 5/s"),
                            RunHeader.Stage(startNanos: 5_000_000_000, durationNanos: 20_000_000_000, label: "rate 5..50/s")]
         let writer = try EventLogWriter(path: path, header: extended)

@@ -108,7 +108,7 @@ final class LoadReportCLITests: XCTestCase {
         let cases: [([String], String)] = [
             ([], "Please give at least one run directory or events.ndjson file."),
             (["x", "--format", "xml"], "Please give --format as table, markdown, csv or json (got \"xml\")."),
-            (["x", "--group-by", "color"], "Please give --group-by as model, provider, stage or status (got \"color\")."),
+            (["x", "--group-by", "color"], "Please give --group-by as model, provider, stage, status or prompt_set (got \"color\")."),
             (["x", "--compare", "--group-by", "model"], "Please use --compare or --group-by, not both."),
             (["x", "--timeseries", "1s", "--rate-limits"], "Please choose one of --compare, --timeseries and --rate-limits."),
             (["x", "--timeseries", "fast"], "Please give --timeseries as a duration of 1ms or more"),

@@ -57,7 +57,9 @@ final class PromptRunTests: XCTestCase {
         var outputTokens: [Int: Int] = [:]
         for attempt in attempts {
             let request = try XCTUnwrap(attempt["request"] as? Int)
-            let expected = try XCTUnwrap(mix.prompts[selector.index(forRequest: UInt64(request))].maxTokens)
+            let index = selector.index(forRequest: UInt64(request))
+            XCTAssertEqual(attempt["prompt"] as? Int, index, "request \(request): the log names the prompt sent")
+            let expected = try XCTUnwrap(mix.prompts[index].maxTokens)
             let tokens = try XCTUnwrap(attempt["usage_output_tokens"] as? Int)
             XCTAssertEqual(tokens, expected, "request \(request) got another prompt's max_tokens")
             outputTokens[tokens, default: 0] += 1
@@ -66,6 +68,22 @@ final class PromptRunTests: XCTestCase {
         XCTAssertEqual(Double(outputTokens[3] ?? 0), 300, accuracy: 45, "\(outputTokens)")
         XCTAssertEqual(Double(outputTokens[5] ?? 0), 100, accuracy: 40, "\(outputTokens)")
         XCTAssertEqual(Double(outputTokens[7] ?? 0), 100, accuracy: 40, "\(outputTokens)")
+
+        // The header names the sets' prompt ranges, and loadreport splits the attempts by set.
+        let header = try XCTUnwrap(try JSONSerialization.jsonObject(
+            with: Data(try XCTUnwrap(log.split(separator: "\n").first).utf8)) as? [String: Any])
+        let sets = try XCTUnwrap(header["prompt_sets"] as? [[String: Any]])
+        XCTAssertEqual(sets.map { $0["name"] as? String }, ["a", "b"])
+        XCTAssertEqual(sets.map { $0["first"] as? Int }, [0, 2])
+        XCTAssertEqual(sets.map { $0["count"] as? Int }, [2, 1])
+        let report = try BinaryRunner.run([run.path, "--group-by", "prompt_set", "--format", "json"], binary: "loadreport")
+        XCTAssertEqual(report.status, 0, report.stderr)
+        XCTAssertFalse(report.stderr.contains("warning"), report.stderr)
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        let groups = try XCTUnwrap(json["groups"] as? [[String: Any]], report.stdout)
+        XCTAssertEqual(groups.map { $0["name"] as? String }, ["a", "b"])
+        let inSetA = (outputTokens[3] ?? 0) + (outputTokens[5] ?? 0)
+        XCTAssertEqual(groups.map { $0["attempts"] as? Int }, [inSetA, outputTokens[7] ?? 0])
 
         let resolved = try String(contentsOf: run.appendingPathComponent("profile.resolved.yaml"), encoding: .utf8)
         XCTAssertTrue(resolved.contains("sets/a.yaml\"}  # set a: 2 prompt(s), 80.0 % of requests"), resolved)

@@ -13,7 +13,7 @@ extension AttemptRecord {
     /// Every key an attempt line may have (what `encode` writes and `init(eventObject:)` reads).
     /// The reader warns about any other key; keep this list in step with the two.
     static let eventLogKeys: Set<String> = [
-        "type", "request", "attempt", "user", "intended_us", "start_us", "stage", "dns_us", "connect_us", "tls_us",
+        "type", "request", "attempt", "user", "intended_us", "start_us", "stage", "prompt", "dns_us", "connect_us", "tls_us",
         "headers_us", "first_byte_us", "first_token_us", "end_us", "status", "error", "error_message", "tokens",
         "usage_output_tokens", "usage_input_tokens", "usage_cached_input_tokens", "provider_queue_us", "cost_usd",
         "ratelimit", "will_retry", "token_offsets_us",
@@ -28,6 +28,7 @@ extension AttemptRecord {
         line.field("intended_us", nanosAsMicros: intendedStartNanos)
         line.field("start_us", nanosAsMicros: startNanos)
         if let stage { line.field("stage", stage) }
+        if let prompt { line.field("prompt", prompt) }
         if let dnsNanos { line.field("dns_us", nanosAsMicros: dnsNanos) }
         if let connectNanos { line.field("connect_us", nanosAsMicros: connectNanos) }
         if let tlsNanos { line.field("tls_us", nanosAsMicros: tlsNanos) }
@@ -90,6 +91,7 @@ extension AttemptRecord {
         usageOutputTokens = try int("usage_output_tokens")
         usageInputTokens = try int("usage_input_tokens")
         stage = try int("stage")
+        prompt = try int("prompt")
         dnsNanos = try nanos("dns_us")
         usageCachedInputTokens = try int("usage_cached_input_tokens")
         providerQueueNanos = try nanos("provider_queue_us")

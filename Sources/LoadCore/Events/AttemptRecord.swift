@@ -13,6 +13,9 @@ public struct AttemptRecord: Sendable, Equatable {
     public var startNanos: UInt64
     /// The index of the profile stage the intended start falls in (nil when unknown).
     public var stage: Int?
+    /// The prompt sent: its index in the run's prompt list (every set's prompts in set order; the
+    /// header's `prompt_sets` give each set's range). Nil when unknown.
+    public var prompt: Int?
     /// DNS resolution done, from libcurl's timers (nil when not resolved for this attempt).
     public var dnsNanos: UInt64?
     /// TCP connect done, from libcurl's timers (nil when not reached or reused before).

@@ -66,6 +66,7 @@ enum EventLineScanner {
                 record.startNanos = try nanos(&cursor, line)
                 seenStart = true
             case .stage: record.stage = try int(&cursor)
+            case .prompt: record.prompt = try int(&cursor)
             case .dns: record.dnsNanos = try nanos(&cursor, line)
             case .connect: record.connectNanos = try nanos(&cursor, line)
             case .tls: record.tlsNanos = try nanos(&cursor, line)
@@ -354,13 +355,13 @@ enum EventLineScanner {
 
 /// The keys of an attempt line, matched against the raw key bytes.
 private enum AttemptKey {
-    case request, attempt, user, intended, start, stage, dns, connect, tls, headers, firstByte, firstToken, end
+    case request, attempt, user, intended, start, stage, prompt, dns, connect, tls, headers, firstByte, firstToken, end
     case status, error, errorMessage, tokens, usageOutput, usageInput, usageCachedInput, providerQueue, cost
     case rateLimit, willRetry, tokenOffsets
 
     private static let names: [(String, AttemptKey)] = [
         ("request", .request), ("attempt", .attempt), ("user", .user), ("intended_us", .intended),
-        ("start_us", .start), ("stage", .stage), ("dns_us", .dns), ("connect_us", .connect), ("tls_us", .tls),
+        ("start_us", .start), ("stage", .stage), ("prompt", .prompt), ("dns_us", .dns), ("connect_us", .connect), ("tls_us", .tls),
         ("headers_us", .headers), ("first_byte_us", .firstByte), ("first_token_us", .firstToken), ("end_us", .end),
         ("status", .status), ("error", .error), ("error_message", .errorMessage), ("tokens", .tokens),
         ("usage_output_tokens", .usageOutput), ("usage_input_tokens", .usageInput),

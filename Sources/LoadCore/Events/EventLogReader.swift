@@ -204,7 +204,7 @@ public final class EventLogReader {
 
     private static let headerKeys: Set<String> = [
         "type", "schema", "profile", "started_at", "loadgen_version", "curl_version", "uv_version", "seed", "command",
-        "mode", "provider", "model", "host", "stages",
+        "mode", "provider", "model", "host", "stages", "prompt_sets",
     ]
     private static let droppedKeys: Set<String> = ["type", "intended_us"]
     private static let endKeys: Set<String> = ["type", "attempts", "successes", "dropped", "end_us"]
@@ -251,6 +251,13 @@ public final class EventLogReader {
         header.provider = object["provider"] as? String
         header.model = object["model"] as? String
         header.host = object["host"] as? String
+        if let sets = object["prompt_sets"] as? [[String: Any]] {
+            header.promptSets = sets.compactMap { set in
+                guard let name = set["name"] as? String, let first = (set["first"] as? NSNumber)?.intValue,
+                      let count = (set["count"] as? NSNumber)?.intValue, first >= 0, count >= 0 else { return nil }
+                return RunHeader.PromptSetRange(name: name, first: first, count: count)
+            }
+        }
         if let stages = object["stages"] as? [[String: Any]] {
             header.stages = stages.compactMap { stage in
                 guard let start = Self.nanos(stage["start_us"]) else { return nil }

@@ -69,6 +69,19 @@ public final class EventLogWriter {
             }
             line.bytes.append(UInt8(ascii: "]"))
         }
+        if !header.promptSets.isEmpty {
+            line.key("prompt_sets")
+            line.bytes.append(UInt8(ascii: "["))
+            for (i, set) in header.promptSets.enumerated() {
+                if i > 0 { line.bytes.append(UInt8(ascii: ",")) }
+                line.beginNestedObject()
+                line.field("name", set.name)
+                line.field("first", set.first)
+                line.field("count", set.count)
+                line.endNestedObject()
+            }
+            line.bytes.append(UInt8(ascii: "]"))
+        }
         line.endLine()
     }
 

@@ -32,6 +32,21 @@ public struct RunHeader: Sendable, Equatable {
     public var host: String?
     /// The profile's stages on the run's clock, for grouping attempts by stage.
     public var stages: [Stage] = []
+    /// The prompt sets, in order: attempts' `prompt` indices `first ..< first + count` belong to a set.
+    public var promptSets: [PromptSetRange] = []
+
+    /// Where one prompt set's prompts sit in the run's prompt list.
+    public struct PromptSetRange: Sendable, Equatable {
+        public var name: String
+        public var first: Int
+        public var count: Int
+
+        public init(name: String, first: Int, count: Int) {
+            self.name = name
+            self.first = first
+            self.count = count
+        }
+    }
 
     /// One load stage: where it starts and how long it lasts, nanoseconds since the origin.
     public struct Stage: Sendable, Equatable {

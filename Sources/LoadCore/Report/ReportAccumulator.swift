@@ -51,7 +51,7 @@ public final class ReportAccumulator {
         case .model: runGroup = group(header.model ?? "(no model)", order: 0)
         case .provider: runGroup = group(header.provider ?? "(no provider)", order: 0)
         case .run: runGroup = group(name, order: runs.count)
-        case .stage, .status, nil: break
+        case .stage, .status, .promptSet, nil: break
         }
     }
 
@@ -68,7 +68,7 @@ public final class ReportAccumulator {
             overall.recordDropped()
             switch options.groupBy {
             case .stage: stageGroup(stageIndex(atNanos: intendedNanos)).recordDropped()
-            case .status, nil: break
+            case .status, .promptSet, nil: break  // a dropped arrival never got a status or a prompt
             case .model, .provider, .run: runGroup?.recordDropped()
             }
             timeSeries?.addDropped(intendedNanos: intendedNanos)
@@ -114,6 +114,9 @@ public final class ReportAccumulator {
         case nil: return nil
         case .model, .provider, .run: return runGroup
         case .stage: return stageGroup(attempt.stage ?? stageIndex(atNanos: attempt.intendedStartNanos))
+        case .promptSet:
+            let set = promptSet(attempt.prompt)
+            return group(set.name, order: set.order)
         case .status:
             if let recorder = statusGroups[attempt.status] { return recorder }
             let name = attempt.status == 0 ? "0 (no response)" : String(attempt.status)
@@ -136,6 +139,15 @@ public final class ReportAccumulator {
         let recorder = group(name, order: key)
         stageGroups[key] = recorder
         return recorder
+    }
+
+    /// The header's prompt set holding prompt `index`: its name, and its position for the group order.
+    private func promptSet(_ index: Int?) -> (name: String, order: Int) {
+        guard let index else { return ("(no prompt recorded)", Int.max) }
+        if let position = header?.promptSets.firstIndex(where: { index >= $0.first && index < $0.first + $0.count }) {
+            return (header!.promptSets[position].name, position)
+        }
+        return ("(prompt \(index), no set)", Int.max)
     }
 
     /// The header stage `nanos` falls in (the last one starting at or before it).

@@ -26,6 +26,8 @@ public enum ReportGroupBy: String, Sendable, CaseIterable, Codable {
     case stage
     /// The HTTP status (0: no response).
     case status
+    /// The prompt set the attempt's prompt came from (`prompt` field and the header's `prompt_sets`).
+    case promptSet = "prompt_set"
     /// The run (event log) the attempt comes from: what `--compare` shows side by side.
     case run
 }
