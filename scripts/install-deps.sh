@@ -23,5 +23,19 @@ sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 echo "install-deps: installing ${missing[*]}" >&2
 $sudo apt-get update -qq
-# The tests start their own nginx on free loopback ports; the package's service is not needed.
+# The tests start their own nginx on free loopback ports; the package's service is not needed, and
+# starting it can fail (no init system, port 80 taken) and fail the install. Unless the system
+# already has a policy, one that refuses service starts is in place during the install.
+policy=/usr/sbin/policy-rc.d
+added_policy=""
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+    $sudo chmod 755 "$policy"
+    added_policy=yes
+    trap '$sudo rm -f "$policy"' EXIT
+fi
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+if [ -n "$added_policy" ]; then
+    $sudo rm -f "$policy"
+    trap - EXIT
+fi
