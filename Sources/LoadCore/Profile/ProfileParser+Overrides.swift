@@ -49,7 +49,7 @@ extension ProfileParser {
         }
     }
 
-    private mutating func reportOverride(_ override: ProfileOverride, _ message: String) {
+    mutating func reportOverride(_ override: ProfileOverride, _ message: String) {
         problems.append(ProfileProblem(file: file, line: 0, column: 0, fieldPath: override.keyPath,
                                        message: "\(override.source): \(message)"))
     }

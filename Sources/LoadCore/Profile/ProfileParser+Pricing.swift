@@ -58,7 +58,7 @@ extension ProfileParser {
     }
 
     /// A list of price entries.
-    private mutating func parsePriceList(_ node: Node, _ path: String) -> [ModelPrice] {
+    mutating func parsePriceList(_ node: Node, _ path: String) -> [ModelPrice] {
         let example = "[{provider: openai, model: gpt-4o, input: 2.50, output: 10.00, cached_input: 1.25}]"
         guard let list = sequence(node, path, expected: "a list of prices like \(example)") else { return [] }
         let providers = Profile.Provider.allCases.map(\.rawValue).joined(separator: " | ")
@@ -99,7 +99,7 @@ extension ProfileParser {
     }
 
     /// USD per million tokens: a number >= 0.
-    private mutating func price(_ node: Node?, _ entry: Node, _ path: String, required: Bool) -> Double? {
+    mutating func price(_ node: Node?, _ entry: Node, _ path: String, required: Bool) -> Double? {
         guard let node else {
             if required { report(entry, path, "missing required field; US dollars per million tokens, e.g. 2.50") }
             return nil

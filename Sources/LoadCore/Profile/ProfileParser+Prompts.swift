@@ -67,7 +67,7 @@ extension ProfileParser {
     }
 
     /// `{path: FILE_OR_FOLDER, weight: W}` or `{synthetic: {...}, weight: W}`.
-    private mutating func parsePromptSource(_ node: Node, _ path: String, seed: UInt64) -> [(set: PromptSet, node: Node)] {
+    mutating func parsePromptSource(_ node: Node, _ path: String, seed: UInt64) -> [(set: PromptSet, node: Node)] {
         guard let fields = mapping(node, path, known: ["path", "synthetic", "weight"], hints: [
             "messages": "inline prompts go in a list: prompts: [{messages: [...]}]",
             "file": "give a prompt-set file as path: FILE (or as a plain string)",
@@ -100,7 +100,7 @@ extension ProfileParser {
 
     /// A prompt-set file, or every `*.yaml`/`*.yml` file of a folder in name order. `relative` is
     /// relative to the profile's folder; `weight` replaces each set's own.
-    private mutating func loadPromptPath(_ node: Node, _ relative: String, _ fieldPath: String,
+    mutating func loadPromptPath(_ node: Node, _ relative: String, _ fieldPath: String,
                                          weight: Double?) -> [(set: PromptSet, node: Node)] {
         let resolved = PromptPath.resolve(relative, profileFile: file)
         var isDirectory: ObjCBool = false
@@ -208,7 +208,7 @@ extension ProfileParser {
 
     /// One prompt: a list of messages, `{messages: ..., weight: ..., max_tokens: ..., name: ...}`, or
     /// (in a set file, where `textIsMessage`) a plain string, one user message.
-    private mutating func parsePromptEntry(_ node: Node, _ path: String, textIsMessage: Bool, setMaxTokens: Int?) -> Prompt? {
+    mutating func parsePromptEntry(_ node: Node, _ path: String, textIsMessage: Bool, setMaxTokens: Int?) -> Prompt? {
         switch node {
         case .sequence:
             guard let messages = parseMessages(node, path) else { return nil }
@@ -257,7 +257,7 @@ extension ProfileParser {
     }
 
     /// `[{role: system|user|assistant, content: TEXT}, ...]`, at least one, no empty content.
-    private mutating func parseMessages(_ node: Node, _ path: String) -> [ChatMessage]? {
+    mutating func parseMessages(_ node: Node, _ path: String) -> [ChatMessage]? {
         guard let list = sequence(node, path, expected: Self.messagesExpected) else { return nil }
         if list.isEmpty {
             report(node, path, "expected at least one message, like [{role: user, content: \"Say hello\"}]")
@@ -305,7 +305,7 @@ extension ProfileParser {
     private static let roles = ChatMessage.Role.allCases.map(\.rawValue).joined(separator: " | ")
 
     /// Reports text that is empty or only white space.
-    private mutating func nonEmpty(_ text: String, _ node: Node, _ path: String) -> Bool {
+    mutating func nonEmpty(_ text: String, _ node: Node, _ path: String) -> Bool {
         if text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) { return true }
         report(node, path, "expected the message text, got \(text.isEmpty ? "an empty string" : "only white space")")
         return false
@@ -314,7 +314,7 @@ extension ProfileParser {
     // MARK: - Synthetic prompts
 
     /// `{name: ..., count: N, input_tokens: N | {mean: M, stddev: S}, max_tokens: N}`.
-    private mutating func parseSynthetic(_ node: Node, _ path: String, seed: UInt64, weight: Double?) -> PromptSet? {
+    mutating func parseSynthetic(_ node: Node, _ path: String, seed: UInt64, weight: Double?) -> PromptSet? {
         guard let fields = mapping(node, path, known: ["name", "count", "input_tokens", "max_tokens"],
                                    hints: ["weight": "a set's weight goes next to synthetic:, e.g. {synthetic: {...}, weight: 2}",
                                            "seed": "synthetic prompts follow the profile's seed:"]) else {
@@ -386,14 +386,14 @@ extension ProfileParser {
     // MARK: - Values
 
     /// A positive, finite number.
-    private mutating func positiveNumber(_ node: Node, _ path: String, what: String) -> Double? {
+    mutating func positiveNumber(_ node: Node, _ path: String, what: String) -> Double? {
         if let value = number(node), value > 0 { return value }
         report(node, path, "expected a positive number (\(what), relative to the others), got \(describe(node))")
         return nil
     }
 
     /// A set name: letters, digits, `-`, `_`, `.`.
-    private mutating func setName(_ node: Node, _ path: String) -> String? {
+    mutating func setName(_ node: Node, _ path: String) -> String? {
         guard let text = string(node, path) else { return nil }
         guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
             report(node, path, "expected a set name of letters, digits, \"-\", \"_\" or \".\", got \(describe(node))")

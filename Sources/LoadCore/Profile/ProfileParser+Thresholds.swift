@@ -69,7 +69,7 @@ extension ProfileParser {
         return .latency(latency.metric, percentile: percentile)
     }
 
-    private mutating func reportUnknownThreshold(_ keyNode: Node, _ key: String) {
+    mutating func reportUnknownThreshold(_ keyNode: Node, _ key: String) {
         let percentiles = ["p50", "p90", "p95", "p99", "p999"]
         let candidates = Self.thresholdFixedNames.map(\.name) + ["abort_on_fail"]
             + Self.thresholdLatencyNames.flatMap { latency in percentiles.map { "\(latency.name)_\($0)" } }
@@ -83,7 +83,7 @@ extension ProfileParser {
 
     /// One objective's value: an optional comparison (`<`, `<=`, `>`, `>=`; the default is `<=` for
     /// maximums and `>=` for minimums) and a limit in the metric's unit.
-    private mutating func parseThreshold(_ node: Node, _ path: String, name: String, metric: Threshold.Metric)
+    mutating func parseThreshold(_ node: Node, _ path: String, name: String, metric: Threshold.Metric)
         -> Threshold?
     {
         let example: String
