@@ -5,9 +5,12 @@ import LoadEngine
 /// Turns a profile's target, request settings and prompts into what the engine sends.
 enum RequestFactory {
     /// - Parameters:
+    ///   - mix: the profile's prompts, flattened (one body per prompt, in its order).
     ///   - baseURL: the API root (`.../v1`), already resolved (the embedded mock's address for provider mock).
     ///   - apiKey: the key to send (as a bearer token, or Anthropic's `x-api-key`), or nil.
-    static func template(profile: Profile, baseURL: String, apiKey: String?, insecure: Bool) throws -> RequestTemplate {
+    static func template(profile: Profile, mix: PromptMix, baseURL: String, apiKey: String?, insecure: Bool) throws
+        -> RequestTemplate
+    {
         let dialect = profile.target.dialect
         var headers = ["Content-Type: application/json"]
         if profile.request.stream { headers.append("Accept: text/event-stream") }
@@ -19,7 +22,6 @@ enum RequestFactory {
             headers.append("anthropic-version: \(profile.target.anthropicVersion)")
         }
         let url = (baseURL.hasSuffix("/") ? baseURL : baseURL + "/") + dialect.requestPath
-        let mix = PromptMix(sets: profile.prompts)
         var template = RequestTemplate(
             url: url,
             headers: headers,

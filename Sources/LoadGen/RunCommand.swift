@@ -104,7 +104,9 @@ struct RunCommand: ParsableCommand {
         } else {
             baseURL = loaded.target.baseURL ?? Profile.Target.openAIBaseURL
         }
-        var template = try RequestFactory.template(profile: loaded, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+        let promptMix = PromptMix(sets: loaded.prompts)
+        var template = try RequestFactory.template(
+            profile: loaded, mix: promptMix, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
         if let caFile { template.caFile = URL(fileURLWithPath: caFile).standardized.path }
 
         // Everything that can fail before the first request fails before the run directory exists.
@@ -122,7 +124,6 @@ struct RunCommand: ParsableCommand {
         header.model = loaded.target.model
         header.host = ProcessInfo.processInfo.hostName
         header.stages = stageTimeline.stages
-        let promptMix = PromptMix(sets: loaded.prompts)
         header.promptSets = zip(loaded.prompts, promptMix.setRanges).map { set, range in
             RunHeader.PromptSetRange(name: set.name, first: range.lowerBound, count: range.count)
         }

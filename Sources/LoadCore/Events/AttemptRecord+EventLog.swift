@@ -55,10 +55,10 @@ extension AttemptRecord {
     init(eventObject object: [String: Any]) throws {
         func nanos(_ key: String) throws -> UInt64? {
             guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let number = value as? NSNumber, number.doubleValue >= 0, number.doubleValue < 1.8e16 else {
+            guard let nanos = EventLogReader.nanos(value) else {
                 throw EventDecodingProblem("\(key) must be a non-negative number of microseconds")
             }
-            return UInt64((number.doubleValue * 1000).rounded())
+            return nanos
         }
         func required(_ key: String) throws -> UInt64 {
             guard let value = try nanos(key) else { throw EventDecodingProblem("missing \(key)") }

@@ -270,7 +270,7 @@ public final class EventLogReader {
     }
 
     /// A microsecond value as nanoseconds; nil when absent, negative, or too large for the clock.
-    private static func nanos(_ value: Any?) -> UInt64? {
+    static func nanos(_ value: Any?) -> UInt64? {
         guard let number = value as? NSNumber else { return nil }
         let nanos = (number.doubleValue * 1000).rounded()
         guard nanos >= 0, nanos < 1.8e19 else { return nil }
