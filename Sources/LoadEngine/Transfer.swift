@@ -12,6 +12,8 @@ final class Transfer {
     /// The multi handle this transfer always runs in (its connections live in that handle's cache).
     unowned let multi: CurlMulti
     private let template: RequestTemplate
+    /// Hides the API key in every error text the attempt records.
+    private let redactor: SecretRedactor
     private let originNanos: UInt64
     /// Watches this transfer's attempts for the TTFT and idle timeouts (nil for warm-up transfers).
     private let timeoutWatch: TimeoutWatch?
@@ -61,6 +63,7 @@ final class Transfer {
         self.easy = easy
         self.multi = multi
         self.template = template
+        redactor = SecretRedactor(secrets: template.secrets)
         self.originNanos = originNanos
         parser = ProviderStreamParser(dialect: template.dialect)
         self.timeoutWatch = timeoutWatch
@@ -415,17 +418,12 @@ final class Transfer {
     }
 
     private func redact(_ text: String) -> String {
-        var result = text
-        for secret in template.secrets where !secret.isEmpty {
-            result = result.replacingOccurrences(of: secret, with: "[redacted]")
-        }
-        return result
+        redactor.redact(text)
     }
 
+    /// The start of the error body, secrets hidden before the cut (so none crosses it).
     private func excerpt(_ bytes: [UInt8]) -> String {
-        let text = String(decoding: bytes.prefix(Self.maxErrorExcerpt), as: UTF8.self)
-        let flattened = text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).joined(separator: " ")
-        return bytes.count > Self.maxErrorExcerpt ? flattened + "…" : flattened
+        redactor.excerpt(bytes, limit: Self.maxErrorExcerpt)
     }
 
     // MARK: - Header parsing helpers

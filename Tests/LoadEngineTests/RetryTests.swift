@@ -1,6 +1,7 @@
 import Foundation
 import LoadCore
 import LoadEngine
+import TestSupport
 import XCTest
 
 /// Retries: each attempt is its own record with the request's id, numbered, `willRetry` on all but

@@ -2,6 +2,7 @@ import Foundation
 import LoadCore
 import LoadEngine
 import MockProvider
+import TestSupport
 import XCTest
 
 /// The four timeout classes, each produced by a server that stalls at the matching moment, with the

@@ -15,9 +15,9 @@ import Glibc
 /// waits for all threads. The threads hold the server, so call `stop()` (tests register it as a
 /// teardown block); `deinit` only repeats it. Sends use `MSG_NOSIGNAL`, so a client that went
 /// away is a failed send, never a SIGPIPE.
-final class ScriptedServer {
+public final class ScriptedServer {
     /// What the server does with one request.
-    enum Behaviour: Equatable {
+    public enum Behaviour: Equatable {
         /// A correct stream: role chunk, `tokens` content chunks, finish chunk, usage, `[DONE]`.
         case good(tokens: Int)
         /// 200 event-stream, `events` good content chunks, then the socket is closed: chunked
@@ -49,24 +49,24 @@ final class ScriptedServer {
     }
 
     /// What one connection saw and did.
-    struct Served {
-        var index: Int
-        var behaviour: Behaviour
+    public struct Served {
+        public var index: Int
+        public var behaviour: Behaviour
         /// The request line, e.g. `POST /v1/chat/completions HTTP/1.1` (empty when none arrived).
-        var requestLine: String
-        var requestBodyBytes: Int
+        public var requestLine: String
+        public var requestBodyBytes: Int
         /// Response bytes the kernel accepted (headers included).
-        var bytesSent: Int
+        public var bytesSent: Int
         /// The client closed or reset the connection while the server still had something to do
         /// (a send failed, or EOF was read while stalling).
-        var clientWentAway: Bool
+        public var clientWentAway: Bool
     }
 
     /// The most an `.endlessLine` response writes (if the client never gives up).
-    static let endlessLineCap = 16 << 20
+    public static let endlessLineCap = 16 << 20
 
-    let port: Int
-    var chatURL: String { "http://127.0.0.1:\(port)/v1/chat/completions" }
+    public let port: Int
+    public var chatURL: String { "http://127.0.0.1:\(port)/v1/chat/completions" }
 
     private let script: (Int) -> Behaviour
     private let listenFD: Int32
@@ -77,7 +77,7 @@ final class ScriptedServer {
     private let threads = DispatchGroup()
 
     /// - Parameter script: the behaviour for the request with this arrival index (0, 1, 2, ...).
-    init(script: @escaping (Int) -> Behaviour) throws {
+    public init(script: @escaping (Int) -> Behaviour) throws {
         self.script = script
         let (fd, boundPort) = try boundLoopbackSocket(reuseAddress: true)
         guard listen(fd, 128) == 0 else {
@@ -96,12 +96,12 @@ final class ScriptedServer {
     }
 
     /// Plays `behaviour` for every request.
-    convenience init(_ behaviour: Behaviour) throws {
+    public convenience init(_ behaviour: Behaviour) throws {
         try self.init(script: { _ in behaviour })
     }
 
     /// Plays `cycle[i % cycle.count]` for request `i`.
-    convenience init(cycle: [Behaviour]) throws {
+    public convenience init(cycle: [Behaviour]) throws {
         precondition(!cycle.isEmpty)
         try self.init(script: { cycle[$0 % cycle.count] })
     }
@@ -111,14 +111,14 @@ final class ScriptedServer {
     }
 
     /// Every connection handled so far, in arrival order. Call after `stop()` for a final view.
-    var served: [Served] {
+    public var served: [Served] {
         lock.lock()
         defer { lock.unlock() }
         return servedLog.sorted { $0.index < $1.index }
     }
 
     /// Stops accepting, makes connection threads give up, and waits for every thread (at most 10 s).
-    func stop() {
+    public func stop() {
         lock.lock()
         let already = stopping
         stopping = true
@@ -338,29 +338,29 @@ final class ScriptedServer {
     private static let chunkPrefix =
         #"{"id":"chatcmpl-scripted","object":"chat.completion.chunk","created":1700000000,"model":"scripted","#
 
-    static let roleChunk =
+    public static let roleChunk =
         "data: " + chunkPrefix + #""choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"# + "\n\n"
 
-    static func contentChunk(_ text: String) -> String {
+    public static func contentChunk(_ text: String) -> String {
         "data: " + chunkPrefix + #""choices":[{"index":0,"delta":{"content":"\#(text)"},"finish_reason":null}]}"# + "\n\n"
     }
 
-    static let finishChunk =
+    public static let finishChunk =
         "data: " + chunkPrefix + #""choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"# + "\n\n"
 
-    static func usageChunk(completionTokens: Int) -> String {
+    public static func usageChunk(completionTokens: Int) -> String {
         "data: " + chunkPrefix
             + #""choices":[],"usage":{"prompt_tokens":9,"completion_tokens":\#(completionTokens),"total_tokens":\#(9 + completionTokens)}}"#
             + "\n\n"
     }
 
-    static let malformedEvent = #"data: {"choices":[{"delta":{"content":"hi""# + "\n\n"
+    public static let malformedEvent = #"data: {"choices":[{"delta":{"content":"hi""# + "\n\n"
 
-    static func errorEvent(type: String) -> String {
+    public static func errorEvent(type: String) -> String {
         #"data: {"error":{"message":"boom","type":"\#(type)"}}"# + "\n\n"
     }
 
-    static let doneEvent = "data: [DONE]\n\n"
+    public static let doneEvent = "data: [DONE]\n\n"
 
     private static func reason(_ code: Int) -> String {
         switch code {
