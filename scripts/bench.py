@@ -46,7 +46,7 @@ class Mock:
         self.process.wait(timeout=30)
 
 
-def run_loadgen(profile_text, workdir, split=None, display="quiet"):
+def run_loadgen(profile_text, workdir, split=None, display="quiet", extra_flags=()):
     """Runs loadgen on a profile; returns (summary dict, client CPU seconds from rusage).
 
     When `split` is a dict, it receives the user and system CPU seconds separately. `display` is
@@ -57,6 +57,7 @@ def run_loadgen(profile_text, workdir, split=None, display="quiet"):
         handle.write(profile_text)
     output = os.path.join(workdir, "runs")
     command = [LOADGEN, "--profile", profile, "--output", output] + (["--quiet"] if display == "quiet" else [])
+    command += list(extra_flags)
     environment = None
     if display == "live":
         command = ["script", "-qfec", " ".join(shlex.quote(part) for part in command), "/dev/null"]
@@ -211,7 +212,37 @@ def scenario_e(workdir, seconds):
     return figures
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e}
+def scenario_f(workdir, seconds):
+    """Timing fidelity, the figures the tests no longer hold tight: TTFT and inter-token gaps
+    against a mock with known timing (200 ms, 10 ms x 32 tokens, 100 warmed-up users), and TTFT
+    with 2,000 streams in flight together (300 ms, 5 tokens 20 ms apart)."""
+    mock = Mock("--tokens", "32", "--ttft", "200ms", "--itl", "10ms")
+    try:
+        summary, _ = run_loadgen(
+            "name: bench-f\n" + target(mock.base_url) +
+            "request: {max_tokens: 32}\n"
+            "load: {mode: closed, users: 100, requests: 500}\n", workdir, extra_flags=["--warmup-connections", "100"])
+    finally:
+        mock.stop()
+    wide = Mock("--tokens", "5", "--ttft", "300ms", "--itl", "20ms")
+    try:
+        scale, _ = run_loadgen(
+            "name: bench-f-scale\n" + target(wide.base_url) +
+            "request: {max_tokens: 5}\n"
+            "load: {mode: open, rate: 5000, duration: 400ms}\n"
+            "limits: {max_in_flight: 2100}\n", workdir)
+    finally:
+        wide.stop()
+    latency = summary["latency_ms"]
+    return {
+        "ttft_p50_ms": latency["ttft"]["p50"], "ttft_p99_ms": latency["ttft"]["p99"],
+        "inter_token_p50_ms": latency["inter_token"]["p50"], "total_p50_ms": latency["total"]["p50"],
+        "scale_ttft_p50_ms": scale["latency_ms"]["ttft"]["p50"], "scale_peak_in_flight": scale["peak_in_flight"],
+        "errors": summary["errors_total"] + scale["errors_total"],
+    }
+
+
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f}
 
 
 def main():

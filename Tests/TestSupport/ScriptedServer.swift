@@ -24,7 +24,8 @@ public final class ScriptedServer {
         /// framing without the terminating `0` chunk, or close-delimited (no length, no chunking),
         /// and never `data: [DONE]`.
         case streamThenClose(events: Int, chunked: Bool = true)
-        /// Two content chunks, a 50 ms pause, then `SO_LINGER {1, 0}` + close: a TCP reset.
+        /// Two content chunks; once the client's kernel has acknowledged them (they are the client's
+        /// to read: data queued before a reset is still delivered), `SO_LINGER {1, 0}` + close: a TCP reset.
         case resetMidStream
         /// A data line whose JSON is cut short (`{"choices":[{"delta":{"content":"hi"`), then `[DONE]`.
         case malformedJSON
@@ -46,6 +47,9 @@ public final class ScriptedServer {
         case raw(String, holdOpen: Bool = false)
         /// Reads the request, then resets the connection (`SO_LINGER {1, 0}`) without a byte.
         case resetBeforeResponse
+        /// `head` at once, then `trickle` one byte every `everyMillis`, then silence until the client
+        /// hangs up (a server that keeps a connection alive with crumbs).
+        case trickle(head: String, trickle: String, everyMillis: Int)
     }
 
     /// What one connection saw and did.
@@ -73,6 +77,8 @@ public final class ScriptedServer {
     private let lock = NSLock()
     private var stopping = false
     private var nextIndex = 0
+    private var receivedCount = 0
+    private var heldCount = 0
     private var servedLog: [Served] = []
     private let threads = DispatchGroup()
 
@@ -115,6 +121,23 @@ public final class ScriptedServer {
         lock.lock()
         defer { lock.unlock() }
         return servedLog.sorted { $0.index < $1.index }
+    }
+
+    /// Requests read so far (head and body), counted before their behaviour plays: a readiness
+    /// signal for tests that must act once requests are in flight.
+    public var requestsReceived: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return receivedCount
+    }
+
+    /// Connections whose response so far was sent and that now wait for the client to hang up
+    /// (`stallAfterHeaders`, `raw(holdOpen:)`, the end of `trickle`): a readiness signal for tests
+    /// that must act while requests are in flight with their headers received.
+    public var connectionsHeld: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return heldCount
     }
 
     /// Stops accepting, makes connection threads give up, and waits for every thread (at most 10 s).
@@ -174,6 +197,9 @@ public final class ScriptedServer {
         if let request = readRequest(fd) {
             record.requestLine = request.line
             record.requestBodyBytes = request.bodyBytes
+            lock.lock()
+            receivedCount += 1
+            lock.unlock()
             play(behaviour, on: &connection)
         }
         record.bytesSent = connection.bytesSent
@@ -247,11 +273,19 @@ public final class ScriptedServer {
             connection.sendChunk(Self.roleChunk)
             connection.sendChunk(Self.contentChunk("tok0 "))
             connection.sendChunk(Self.contentChunk("tok1 "))
-            usleep(50_000)  // let the client read the two tokens first: the reset comes mid-stream
+            waitUntilAcknowledged(connection)  // the two tokens are the client's: the reset comes mid-stream
             reset(&connection)
 
         case .resetBeforeResponse:
             reset(&connection)
+
+        case .trickle(let head, let trickle, let everyMillis):
+            connection.send(head)
+            for byte in trickle.utf8 {
+                guard !connection.clientWentAway, !waitForHangUp(&connection, millis: everyMillis) else { break }
+                connection.send(String(decoding: [byte], as: UTF8.self))
+            }
+            waitForHangUp(&connection)
 
         case .raw(let text, let holdOpen):
             connection.send(text)
@@ -308,15 +342,42 @@ public final class ScriptedServer {
         }
     }
 
-    /// Silence until the client hangs up (EOF or reset), or the server stops.
-    private func waitForHangUp(_ connection: inout Connection) {
+    /// Silence until the client hangs up (EOF or reset), the server stops, or `millis` pass.
+    /// - Returns: true when the client hung up or the server is stopping.
+    @discardableResult
+    private func waitForHangUp(_ connection: inout Connection, millis: Int = .max) -> Bool {
         var scratch = [UInt8](repeating: 0, count: 1024)
-        while !isStopping {
+        let deadline = millis == .max ? Date.distantFuture : Date().addingTimeInterval(Double(millis) / 1000)
+        if millis == .max {
+            lock.lock()
+            heldCount += 1
+            lock.unlock()
+        }
+        defer {
+            if millis == .max {
+                lock.lock()
+                heldCount -= 1
+                lock.unlock()
+            }
+        }
+        while !isStopping && Date() < deadline {
             guard waitReadable(connection.fd, millis: 20) else { continue }
             if recv(connection.fd, &scratch, scratch.count, 0) <= 0 {
                 connection.clientWentAway = true
-                return
+                return true
             }
+        }
+        return isStopping
+    }
+
+    /// Waits (at most 5 s) until the peer's kernel has acknowledged every byte sent (`SIOCOUTQ` 0).
+    private func waitUntilAcknowledged(_ connection: Connection) {
+        let deadline = Date().addingTimeInterval(5)
+        var unacknowledged: Int32 = 1
+        while !isStopping && Date() < deadline {
+            guard withUnsafeMutablePointer(to: &unacknowledged, { ioctl(connection.fd, UInt(TIOCOUTQ), $0) }) == 0,
+                  unacknowledged > 0 else { return }
+            _ = waitReadable(connection.fd, millis: 1)
         }
     }
 
