@@ -58,18 +58,10 @@ final class ResponseShapeTests: XCTestCase {
     // MARK: - Helpers
 
     private func template(_ server: ScriptedServer) -> RequestTemplate {
-        var template = RequestTemplate(url: server.chatURL, headers: ["Content-Type: application/json"],
-                                       bodies: [MockHarness.body()])
-        template.totalTimeoutNanos = 5_000_000_000
-        return template
+        scriptedTemplate(server)
     }
 
     private func run(_ template: RequestTemplate, _ plan: LoadPlan) throws -> [AttemptRecord] {
-        let engine = try Engine(template: template, plan: plan)
-        var records: [AttemptRecord] = []
-        engine.onAttempt = { records.append($0) }
-        let outcome = try engine.run()
-        XCTAssertEqual(outcome.loopCloseStatus, 0)
-        return records.sorted { $0.requestID < $1.requestID }
+        try runEngine(template, plan).sorted { $0.requestID < $1.requestID }
     }
 }
