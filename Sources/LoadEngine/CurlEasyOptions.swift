@@ -6,6 +6,9 @@ import LoadCore
 enum CurlEasyOptions {
     /// The C callbacks a transfer receives its response through.
     typealias Callback = @convention(c) (UnsafeMutablePointer<CChar>?, Int, Int, UnsafeMutableRawPointer?) -> Int
+    /// The C callback that opens the transfer's sockets (so that a failure's errno is kept).
+    typealias OpenSocket = @convention(c) (UnsafeMutableRawPointer?, curlsocktype, UnsafeMutablePointer<curl_sockaddr>?)
+        -> curl_socket_t
 
     /// Applies the template's options.
     /// - Parameters:
@@ -13,7 +16,7 @@ enum CurlEasyOptions {
     /// - Returns: the header list, which must outlive the handle (free it with `curl_slist_free_all`).
     static func configure(
         _ easy: UnsafeMutableRawPointer, template: RequestTemplate, context: UnsafeMutableRawPointer,
-        errorBuffer: UnsafeMutablePointer<CChar>, onBody: Callback, onHeader: Callback
+        errorBuffer: UnsafeMutablePointer<CChar>, onBody: Callback, onHeader: Callback, openSocket: OpenSocket
     ) throws -> UnsafeMutablePointer<curl_slist>? {
         try check(template.url.withCString { CLibUV_easy_setopt_ptr(easy, CURLOPT_URL, $0) }, "CURLOPT_URL")
         try check(CLibUV_easy_setopt_long(easy, CURLOPT_POST, 1), "CURLOPT_POST")
@@ -33,6 +36,9 @@ enum CurlEasyOptions {
             try check(CLibUV_easy_setopt_write_callback(easy, CURLOPT_HEADERFUNCTION, onHeader), "HEADERFUNCTION")
             try check(CLibUV_easy_setopt_ptr(easy, CURLOPT_HEADERDATA, context), "CURLOPT_HEADERDATA")
             try check(CLibUV_easy_setopt_ptr(easy, CURLOPT_PRIVATE, context), "CURLOPT_PRIVATE")
+            // libcurl 7.x forgets the errno of a failed socket(2) (EMFILE reads as a refused connect).
+            try check(CLibUV_easy_setopt_opensocket_callback(easy, openSocket), "OPENSOCKETFUNCTION")
+            try check(CLibUV_easy_setopt_ptr(easy, CURLOPT_OPENSOCKETDATA, context), "CURLOPT_OPENSOCKETDATA")
             try check(CLibUV_easy_setopt_ptr(easy, CURLOPT_ERRORBUFFER, errorBuffer), "CURLOPT_ERRORBUFFER")
             try check(CLibUV_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1), "CURLOPT_NOSIGNAL")
             try check(CLibUV_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1), "CURLOPT_TCP_NODELAY")

@@ -40,6 +40,8 @@ final class Transfer {
     var timeoutCheckNanos: UInt64 = 0
     /// Set when the transfer was aborted from the write callback because the server broke the protocol.
     private var abortReason: String?
+    /// The errno of this attempt's last failed socket(2) (0: none), for `client_fds`.
+    fileprivate var socketErrno: Int32 = 0
 
     /// - Parameter warmup: send a GET to the same URL instead (opens a connection; the answer is ignored).
     init(template: RequestTemplate, multi: CurlMulti, originNanos: UInt64, timeoutWatch: TimeoutWatch? = nil,
@@ -56,7 +58,7 @@ final class Transfer {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
         headerList = try CurlEasyOptions.configure(
             easy, template: template, context: Unmanaged.passUnretained(self).toOpaque(), errorBuffer: errorBuffer,
-            onBody: transferWriteCallback, onHeader: transferHeaderCallback)
+            onBody: transferWriteCallback, onHeader: transferHeaderCallback, openSocket: transferOpenSocketCallback)
         multi.adopt(easy)
         if warmup { try CurlEasyOptions.useGet(easy) }
     }
@@ -82,6 +84,7 @@ final class Transfer {
         headers.reset()
         reader.reset()
         abortReason = nil
+        socketErrno = 0
         lastByteNanos = nil
         streamDoneNanos = nil
         errorBuffer[0] = 0
@@ -167,7 +170,8 @@ final class Transfer {
             end.transport = .failed(
                 code: result, summary: String(cString: curl_easy_strerror(result)), detail: String(cString: errorBuffer),
                 // A timeout before the request could be sent (no PRETRANSFER time) is a connect timeout.
-                connected: curlTime(CURLINFO_PRETRANSFER_TIME_T) != nil, osErrno: Int32(truncatingIfNeeded: osErrno))
+                connected: curlTime(CURLINFO_PRETRANSFER_TIME_T) != nil,
+                osErrno: osErrno != 0 ? Int32(truncatingIfNeeded: osErrno) : socketErrno)
         }
         return judge(end)
     }
@@ -264,6 +268,14 @@ private let transferWriteCallback: CurlEasyOptions.Callback = { data, size, coun
     let length = size * count
     // Returning less than `length` makes libcurl abort the transfer.
     return transfer(from: context).receiveBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+}
+
+/// Opens a socket as libcurl would, keeping the errno of a failure.
+private let transferOpenSocketCallback: CurlEasyOptions.OpenSocket = { context, _, address in
+    guard let address else { return CURL_SOCKET_BAD }
+    let fd = socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
+    if fd < 0 { transfer(from: context).socketErrno = errno }
+    return fd
 }
 
 private let transferHeaderCallback: CurlEasyOptions.Callback = { data, size, count, context in
