@@ -87,7 +87,7 @@ final class RunEndToEndTests: XCTestCase {
         let runs = directory.appendingPathComponent("runs")
         let launched = Date()
         let (process, stdout, stderr) = try BinaryRunner.start(["--profile", profile.path, "--output", runs.path])
-        XCTAssertTrue(Readiness.waitUntil { (try? self.firstAttemptLogged(in: runs)) == true }, "no attempt was logged")
+        XCTAssertTrue(Readiness.waitUntil { CLITestSupport.eventLog(in: runs).contains(#""type":"attempt""#) }, "no attempt was logged")
         kill(process.processIdentifier, SIGINT)
         let interruptedAfter = Date().timeIntervalSince(launched)
         let result = BinaryRunner.finish(process, stdout, stderr)
@@ -104,14 +104,6 @@ final class RunEndToEndTests: XCTestCase {
         XCTAssertGreaterThan(attempts.count, 0)
         XCTAssertLessThanOrEqual(Double(attempts.count), 40 * interruptedAfter + 1, "at most 40/s until the interrupt")
         XCTAssertTrue(attempts.allSatisfy { $0["error"] == nil }, "the first interrupt lets requests finish")
-    }
-
-    /// True once the run's events.ndjson holds an attempt line (the readiness signal for an interrupt).
-    private func firstAttemptLogged(in runs: URL) throws -> Bool {
-        guard let name = try FileManager.default.contentsOfDirectory(atPath: runs.path).first else { return false }
-        let log = runs.appendingPathComponent(name).appendingPathComponent("events.ndjson")
-        guard let data = FileManager.default.contents(atPath: log.path) else { return false }
-        return String(decoding: data, as: UTF8.self).contains(#""type":"attempt""#)
     }
 
     /// A server that sends headers and a role chunk, then holds every stream open: the readiness
