@@ -3,7 +3,7 @@
 
 Each scenario starts `loadgen mock` on 127.0.0.1 with a free port, runs a bounded load, reads the
 run's summary.json, and prints one line of figures. Every scenario repeats --repeat times and
-reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d,e] [--seconds S] [--timeouts]
+reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d,e,f] [--seconds S] [--timeouts]
 (--timeouts adds ttft_timeout and idle_timeout limits to scenarios a and b, to show their cost).
 """
 import argparse
@@ -248,7 +248,7 @@ SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d,
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="a,b,c,d,e")
+    parser.add_argument("--only", default="a,b,c,d,e,f")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--timeouts", action="store_true",
                         help="add ttft_timeout: 60s and idle_timeout: 30s to scenarios a and b")
