@@ -322,7 +322,8 @@ final class ChatCompletionHandler: ChannelInboundHandler {
                 if buffer.readableBytes > 0 {
                     context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
                 }
-                if let deadline = streaming!.nextDeadline {
+                // The write can close the connection at once (the client reset it), ending the stream.
+                if let deadline = streaming?.nextDeadline {
                     schedule(at: deadline, context: context)
                 }
             }
