@@ -7,7 +7,9 @@ import XCTest
 /// slot), a full queue refused.
 final class MockCapacityTests: XCTestCase {
     /// 2 slots, 100 ms TTFT, 6 requests at once on 6 connections: they finish in three waves of two,
-    /// at ~100, ~200 and ~300 ms (each wave's TTFT starts when the previous one frees its slots).
+    /// no earlier than 100, 200 and 300 ms (each wave's TTFT starts when the previous one frees its
+    /// slots); the peaks show 2 generating and 4 waiting. Above the waves a sanity bound only (a
+    /// loaded machine stretches each wave).
     func testRequestsBeyondTheSlotsWaitTheirTurn() throws {
         let (server, port) = try startMockServer {
             $0.ttft = .fixed(nanos: 100_000_000)
@@ -21,7 +23,7 @@ final class MockCapacityTests: XCTestCase {
         let millis = responses.map { Double($0.completedNanos - $0.sentNanos) / 1e6 }.sorted()
         for (index, value) in millis.enumerated() {
             let wave = Double(index / 2 + 1) * 100
-            XCTAssertTrue((wave - 5)...(wave + 60) ~= value, "response \(index): \(value) ms, wave at \(wave) ms; \(millis)")
+            XCTAssertTrue((wave - 5)...(wave * 3) ~= value, "response \(index): \(value) ms, wave at \(wave) ms; \(millis)")
         }
         XCTAssertEqual(server.capacityPeaks.generating, 2)
         XCTAssertEqual(server.capacityPeaks.waiting, 4)
