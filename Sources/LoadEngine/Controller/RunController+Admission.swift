@@ -34,15 +34,18 @@ extension RunController {
         if phase == .running && nextArrivalNanos == nil { endArrivals() }
     }
 
-    /// Ends arrivals at the duration. An open loop still behind its schedule then (more arrivals
-    /// due than a wake admits) says so: the rest of the schedule was never offered.
+    /// Ends arrivals at the duration. An open loop still behind its schedule then goes on admitting
+    /// the arrivals intended before the duration, late (their lag shows), while they can start or
+    /// wait; once the next would be dropped anyway (every slot and the queue full: a flood), the
+    /// rest of the schedule is not offered, and the run says so.
     func endArrivalsIfOver(at now: UInt64) {
         guard phase == .running, let duration = plan.durationNanos, runTime(now) >= duration else { return }
         if case .open = plan.mode, let next = nextArrivalNanos, next < duration {
-            fellBehind = true
+            guard inFlight >= maxInFlight && waiting.count >= plan.maxQueued else { return }
             if outcome.stopReason == nil {
-                outcome.stopReason = "the open-loop schedule could not be kept: at the end of the duration, the "
-                    + "arrivals from \(DurationFormat.format(nanos: next)) on had not been reached (lower the rate)"
+                outcome.stopReason = "the open-loop schedule could not be kept: at the end of the duration every "
+                    + "slot and the queue were full, and the arrivals from \(DurationFormat.format(nanos: next)) on "
+                    + "were never offered (lower the rate, or raise limits.max_in_flight)"
             }
         }
         endArrivals()

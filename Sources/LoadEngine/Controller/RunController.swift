@@ -49,8 +49,6 @@ final class RunController {
     var admissionsLeft = 0
     var drops: DroppedArrivals?
     var dropsSinceNanos: UInt64 = 0
-    /// The open-loop schedule could not be kept: set once, when arrivals ended behind it.
-    var fellBehind = false
 
     // Closed-loop users (RunController+Users).
     var liveUsers = 0

@@ -140,6 +140,26 @@ final class RunControllerOpenLoopTests: XCTestCase {
         XCTAssertEqual(driver.end(1, atRun: run + us(2)).last, .finish)
     }
 
+    /// A loop merely behind its schedule at the duration (slots free) still offers every arrival
+    /// intended before it, late, in batches of the wake's budget.
+    func testArrivalsBehindTheScheduleAtTheDurationAreStillOffered() {
+        var tuning = RunController.Tuning()
+        tuning.maxAdmissionsPerWake = 4
+        let driver = ControllerDriver(LoadPlan(mode: .open(nextArrivalNanos: arrivals((0..<20).map { ms($0) })),
+                                               durationNanos: ms(10)), tuning: tuning)
+        driver.send(.begin, atRun: 0)
+        let late = driver.send(.wake, atRun: ms(15))
+        XCTAssertEqual(late, [first(1, at: ms(1)), first(2, at: ms(2)), first(3, at: ms(3)), first(4, at: ms(4)),
+                              driver.wake(ms(5))], "four, then at once again (the next is overdue)")
+        driver.send(.wake, atRun: ms(15) + us(100))
+        XCTAssertEqual(driver.phase, .running)
+        let last = driver.send(.wake, atRun: ms(15) + us(200))
+        XCTAssertEqual(ControllerDriver.starts(last).map(\.intendedStartNanos), [ms(9)])
+        XCTAssertEqual(driver.phase, .arrivalsEnded)
+        XCTAssertEqual(driver.outcome.started, 10)
+        XCTAssertNil(driver.outcome.stopReason)
+    }
+
     /// The same flood without an end in sight stops on SIGTERM at once.
     func testASignalStopsAFlood() {
         var next: UInt64 = 0
