@@ -76,6 +76,13 @@ final class DroppedArrivalsTests: XCTestCase {
             .pieces(intervalNanos: second).map(\.count), [9])
     }
 
+    func testSpreadIntendedStarts() {
+        XCTAssertEqual(DroppedArrivals(count: 5, firstIntendedNanos: 100, lastIntendedNanos: 200).spreadIntendedNanos(),
+                       [100, 125, 150, 175, 200])
+        XCTAssertEqual(DroppedArrivals(intendedNanos: 7).spreadIntendedNanos(), [7])
+        XCTAssertEqual(DroppedArrivals(count: 3, firstIntendedNanos: 9, lastIntendedNanos: 9).spreadIntendedNanos(), [9, 9, 9])
+    }
+
     /// A counted line is offered load in the report: the overall drop count and the time series.
     func testReportCountsACountedLine() throws {
         let accumulator = ReportAccumulator(options: ReportOptions())

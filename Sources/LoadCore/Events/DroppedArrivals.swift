@@ -25,6 +25,18 @@ public struct DroppedArrivals: Sendable, Equatable {
         lastIntendedNanos = max(lastIntendedNanos, intendedNanos)
     }
 
+    /// One intended start per dropped arrival, spread evenly from the first to the last (the log
+    /// keeps only those two): for callers that count drops one by one. O(count).
+    public func spreadIntendedNanos() -> [UInt64] {
+        guard count > 1 else { return [firstIntendedNanos] }
+        let width = Double(lastIntendedNanos - firstIntendedNanos)
+        return (0..<count).map { index in
+            index == count - 1
+                ? lastIntendedNanos
+                : firstIntendedNanos + UInt64((width * Double(index) / Double(count - 1)).rounded(.down))
+        }
+    }
+
     /// The count spread evenly over the span, cut at multiples of `intervalNanos`: one piece per
     /// interval the span touches, `(index of the interval, drops in it)`, in order. A span of one
     /// instant is one piece. The pieces' counts add up to `count`.
