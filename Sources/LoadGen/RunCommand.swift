@@ -163,10 +163,10 @@ struct RunCommand: ParsableCommand {
             guard eventLogFailure == nil else { return }
             do { try eventLog.append(attempt) } catch { eventLogFailure = error }
         }
-        engine.onDropped = { intendedNanos in
-            monitor.droppedArrival()
+        engine.onDropped = { drops in
+            monitor.droppedArrivals(drops.count)
             guard eventLogFailure == nil else { return }
-            do { try eventLog.appendDropped(intendedNanos: intendedNanos) } catch { eventLogFailure = error }
+            do { try eventLog.appendDropped(drops) } catch { eventLogFailure = error }
         }
         engine.tickIntervalMillis = 500
         engine.onTick = { monitor.tick($0) }
