@@ -53,6 +53,20 @@ final class StepVerdictTests: XCTestCase {
         }
     }
 
+    func testClosedLoopStepsInRateMode() {
+        // The baseline (one user) in a rate sweep: achieved against offered and growth say nothing
+        // about a closed loop, so they do not fire; the trend and the limits still do.
+        var stats = healthy()
+        stats.achievedPerSecond = 80
+        stats.outstandingAtEnd = 200
+        XCTAssertEqual(StepVerdict(stats, settings: SweepSettings(), baseline: nil, closedLoop: true)
+            .findings.map(\.signal), [])
+        stats.ttftLastQuarterMillis = 400
+        stats.share429 = 0.5
+        XCTAssertEqual(StepVerdict(stats, settings: SweepSettings(), baseline: nil, closedLoop: true)
+            .findings.map(\.signal), [.ttftTrend, .rateLimit])
+    }
+
     func testCriteria() {
         // Table: signals → sustained, within limits, meets the SLO.
         let cases: [(StepVerdict.Signal?, Bool, Bool, Bool)] = [

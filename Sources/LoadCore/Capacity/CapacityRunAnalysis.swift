@@ -57,7 +57,8 @@ public enum CapacityRunAnalysis {
             let statistics = measurement.statistics()
             let baseline = results.first { $0.step.phase == .baseline }?.statistics
             let verdict = StepVerdict(statistics, settings: settings,
-                                      baseline: recorded.step.phase == .baseline ? nil : baseline)
+                                      baseline: recorded.step.phase == .baseline ? nil : baseline,
+                                      closedLoop: recorded.step.closedLoop)
             results.append(SweepStepResult(step: recorded.step, statistics: statistics, verdict: verdict))
         }
         let stopReason = record.map { $0.stopReason ?? "the sweep did not finish" } ?? "a plain run: its stages"

@@ -18,7 +18,7 @@ public enum CapacityText {
             func ms(_ value: Double?) -> String { value.map { Format.fixed($0, 1) } ?? "-" }
             table.rows.append([
                 String(item.step.index), item.step.phase.rawValue,
-                SweepStep.format(item.step.load) + (item.step.closedLoop ? " users" : "/s"),
+                item.step.loadText,
                 Format.fixed(s.offeredPerSecond, 1), Format.fixed(s.achievedPerSecond, 1), Format.fixed(s.okPerSecond, 1),
                 Format.fixed(s.outputTokensPerSecond, 0), ms(s.ttftP50Millis), ms(s.ttftP99Millis), ms(s.itlP99Millis),
                 ms(s.totalP99Millis), Format.fixed(100 * s.share429, 1), Format.fixed(100 * s.errorShare, 1),
@@ -36,7 +36,7 @@ public enum CapacityText {
     }
 
     /// `ok`, or the signals that fired: `saturated (ttft_trend, in_flight_growth)`, `slo fail`, `rate_limit`.
-    static func verdict(_ verdict: StepVerdict) -> String {
+    public static func verdict(_ verdict: StepVerdict) -> String {
         if verdict.meetsSLO { return "ok" }
         let signals = verdict.findings.map(\.signal.rawValue)
         return signals.joined(separator: ",")

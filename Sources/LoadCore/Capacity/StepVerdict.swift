@@ -58,10 +58,12 @@ public struct StepVerdict: Sendable, Equatable {
     ///   - step: what the step measured.
     ///   - settings: the sweep (mode, SLOs).
     ///   - baseline: the one-user step, for the users-mode efficiency rule (nil: not applied).
-    public init(_ step: StepStatistics, settings: SweepSettings, baseline: StepStatistics?) {
+    ///   - closedLoop: whether the step ran closed-loop users (default: users mode); the throughput
+    ///     and growth rules apply to open-loop steps only (users send as fast as they are answered).
+    public init(_ step: StepStatistics, settings: SweepSettings, baseline: StepStatistics?, closedLoop: Bool? = nil) {
         var findings: [Finding] = []
         func add(_ signal: Signal, _ detail: String) { findings.append(Finding(signal: signal, detail: detail)) }
-        let isRate = settings.mode == .rate
+        let isRate = !(closedLoop ?? (settings.mode == .users))
         if isRate, step.offeredPerSecond > 0, step.achievedPerSecond < 0.95 * step.offeredPerSecond {
             add(.throughput, "achieved \(Self.rate(step.achievedPerSecond)) of \(Self.rate(step.offeredPerSecond)) offered")
         }
@@ -74,7 +76,7 @@ public struct StepVerdict: Sendable, Equatable {
            last >= 1.25 * first, last - first >= 20 {
             add(.ttftTrend, "TTFT median rose from \(Self.millis(first)) to \(Self.millis(last)) within the step")
         }
-        if !isRate, let baseline, baseline.okPerSecond > 0 {
+        if settings.mode == .users, let baseline, baseline.okPerSecond > 0 {
             let expected = step.load * baseline.okPerSecond
             if step.okPerSecond < 0.9 * expected {
                 add(.efficiency, "\(Self.rate(step.okPerSecond)) ok with \(Int(step.load)) users, "

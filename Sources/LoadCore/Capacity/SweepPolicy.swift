@@ -63,7 +63,8 @@ public struct SweepPolicy {
     public mutating func finished(_ statistics: StepStatistics, elapsedNanos: UInt64, spentUSD: Double = 0) -> Action {
         guard let step = current else { preconditionFailure("SweepPolicy.finished called with no step running") }
         let baseline = results.first?.statistics
-        let verdict = StepVerdict(statistics, settings: settings, baseline: step.phase == .baseline ? nil : baseline)
+        let verdict = StepVerdict(statistics, settings: settings, baseline: step.phase == .baseline ? nil : baseline,
+                                  closedLoop: step.closedLoop)
         results.append(SweepStepResult(step: step, statistics: statistics, verdict: verdict))
         current = nil
 

@@ -48,6 +48,11 @@ public struct SweepStep: Sendable, Equatable {
         "\(phase.rawValue) \(closedLoop ? "users" : "rate") \(Self.format(load))\(closedLoop ? "" : "/s")"
     }
 
+    /// The load with its unit: `61.5/s`, `1 user`, `16 users`.
+    public var loadText: String {
+        closedLoop ? "\(Self.format(load)) user\(load == 1 ? "" : "s")" : "\(Self.format(load))/s"
+    }
+
     /// A load for labels and tables: whole numbers as such, else 3 significant digits.
     public static func format(_ load: Double) -> String {
         if load >= 100 || load == load.rounded(), abs(load) < 1e9 { return String(Int(load.rounded())) }
