@@ -110,7 +110,7 @@ struct SweepCommand: ParsableCommand {
         if !quiet {
             printError("loadgen: sweeping \(loaded.name) against "
                 + (mockServer == nil ? baseURL : "the embedded mock (\(baseURL))"))
-            SweepPlanText.lines(settings, costLimitUSD: settings.maxCostUSD, dollarsPerRequest: nil)
+            SweepPlanText.lines(settings, profile: loaded, price: pricing.price)
                 .forEach { printError("loadgen:" + $0) }
         }
 

@@ -3,6 +3,16 @@ import Foundation
 /// What `loadgen validate` prints for a profile with `sweep:`: the search's phases and bounds, and
 /// its worst-case duration and cost.
 public enum SweepPlanText {
+    /// The plan of a profile's sweep: its budget is `sweep.max_cost_usd` capped by
+    /// `limits.max_cost_usd`; a request is priced at its largest `max_tokens` of output (input left out).
+    public static func lines(_ settings: SweepSettings, profile: Profile, price: ModelPrice?) -> [String] {
+        let limit = [settings.maxCostUSD, profile.limits.maxCostUSD].compactMap { $0 }.min()
+        let perRequest = profile.largestMaxTokens.flatMap { tokens in
+            price.map { $0.costUSD(inputTokens: 0, cachedInputTokens: 0, outputTokens: tokens) }
+        }
+        return lines(settings, costLimitUSD: limit, dollarsPerRequest: perRequest)
+    }
+
     /// - Parameters:
     ///   - settings: the sweep.
     ///   - costLimitUSD: the sweep's budget (`sweep.max_cost_usd`, capped by `limits.max_cost_usd`).
@@ -29,7 +39,7 @@ public enum SweepPlanText {
 
     static func worstCaseCost(_ settings: SweepSettings, costLimitUSD: Double?, dollarsPerRequest: Double?) -> String {
         guard let dollarsPerRequest, dollarsPerRequest > 0 else {
-            return "cost: none (the model has no price)" + (costLimitUSD.map { ", limit " + dollars($0) } ?? "")
+            return "cost: not estimated (no price, or no max_tokens)" + (costLimitUSD.map { ", limit " + dollars($0) } ?? "")
         }
         var bound: Double?
         if settings.mode == .rate, let max = settings.maxLoad {
@@ -45,7 +55,8 @@ public enum SweepPlanText {
         case let (bound?, nil):
             return "cost at most \(dollars(bound)) (all at max for max_duration; set sweep.max_cost_usd to bound it lower)"
         case (nil, nil):
-            return "cost unbounded: \(dollars(dollarsPerRequest)) a request; set sweep.max_cost_usd or sweep.max"
+            return "cost unbounded: up to \(String(format: "$%.6f", dollarsPerRequest)) a request; "
+                + "set sweep.max_cost_usd or sweep.max"
         }
     }
 
