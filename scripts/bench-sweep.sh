@@ -8,7 +8,8 @@
 # Prints each sweep's capacity view, its wall time and the capacity.* figures of summary.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release >/dev/null
+# BENCH_SKIP_BUILD=1 reuses the release binaries `make test` built.
+[ "${BENCH_SKIP_BUILD:-}" = 1 ] || swift build -c release >/dev/null
 bin=.build/release
 work=$(mktemp -d)
 mock_pid=
