@@ -35,6 +35,27 @@ struct ValidateCommand: ParsableCommand {
             throw ExitCode(error.exitCode)
         }
         print("\(profile): valid")
+        if let sweep = loaded.sweep {
+            SweepPlanText.lines(sweep, profile: loaded, price: pricing.price).forEach { print($0) }
+        }
+        if loaded.sweep == nil || loaded.load != SweepSettings.placeholderLoad {
+            printLoad(loaded)
+        }
+        if let limit = loaded.limits.maxRequests {
+            print("  max requests: \(limit)")
+        }
+        print("  max in flight: \(loaded.limits.maxInFlight)")
+        TransportDescription.lines(for: loaded).forEach { print($0) }
+        PromptDescription.lines(for: loaded, mix: mix, bodyBytes: bodyBytes).forEach { print($0) }
+        let target = loaded.target
+        print("  target: \(target.provider.rawValue) \(target.model), \(target.dialect.rawValue) format, "
+            + (target.baseURL ?? "the embedded mock") + (target.apiKeyEnv.map { ", key from \($0)" } ?? ""))
+        print("  " + pricing.description)
+        print("\n" + loaded.resolvedYAML())
+    }
+
+    /// The load of `loadgen run`: mode, arrivals, stages, duration, expected requests.
+    private func printLoad(_ loaded: Profile) {
         print("  mode: \(loaded.load.mode.rawValue), \(loaded.load.stages.count) stage(s)")
         if loaded.load.mode == .open {
             switch loaded.load.arrival {
@@ -58,16 +79,5 @@ struct ValidateCommand: ParsableCommand {
             }
             print("  expected requests: \(planned)\(estimate)")
         }
-        if let limit = loaded.limits.maxRequests {
-            print("  max requests: \(limit)")
-        }
-        print("  max in flight: \(loaded.limits.maxInFlight)")
-        TransportDescription.lines(for: loaded).forEach { print($0) }
-        PromptDescription.lines(for: loaded, mix: mix, bodyBytes: bodyBytes).forEach { print($0) }
-        let target = loaded.target
-        print("  target: \(target.provider.rawValue) \(target.model), \(target.dialect.rawValue) format, "
-            + (target.baseURL ?? "the embedded mock") + (target.apiKeyEnv.map { ", key from \($0)" } ?? ""))
-        print("  " + pricing.description)
-        print("\n" + loaded.resolvedYAML())
     }
 }

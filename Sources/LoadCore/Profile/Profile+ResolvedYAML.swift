@@ -77,6 +77,7 @@ extension Profile {
             }
         }
         lines += thresholdLines()
+        lines += sweep?.yamlLines() ?? []
         return lines.joined(separator: "\n") + "\n"
     }
 

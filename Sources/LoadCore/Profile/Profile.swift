@@ -53,6 +53,7 @@ import Foundation
 ///     pricing: { catalog: prices.yaml, models: [{provider: openai, model: my-ft, input: 3, output: 12}] }
 ///     seed: 1
 ///     thresholds: { ttft_p99: 800ms, error_rate: "< 1%", abort_on_fail: true }   # docs/profiles.md
+///     sweep: { mode: rate, slo: { ttft_p99: 400ms }, tolerance: 5% }   # loadgen sweep, docs/capacity.md
 ///
 /// Durations carry a unit: `500ms`, `30s`, `2m`, `1h`, `1.5s` (also `us`, `ns`).
 public struct Profile: Sendable, Equatable {
@@ -76,6 +77,8 @@ public struct Profile: Sendable, Equatable {
     public var thresholds = Thresholds()
     /// Retries of failed attempts (`retries:`); nil: none (the default: a 429 is a result).
     public var retries: RetryPolicy?
+    /// The capacity search of `loadgen sweep` (`sweep:`, docs/capacity.md); nil: none.
+    public var sweep: SweepSettings?
 
     /// The prompt used when a profile has no `prompts`.
     public static let defaultPrompts: [PromptSet] = [

@@ -34,7 +34,7 @@ struct ProfileParser {
         guard problems.count == firstProblem else { return nil }
         defer { attributeProblems(from: firstProblem, to: overrides) }
         guard let fields = mapping(root, "", known: ["name", "target", "prompts", "request", "load", "limits", "seed",
-                                                     "retries", "thresholds", "pricing"],
+                                                     "retries", "thresholds", "pricing", "sweep"],
                                    hints: ["retry": "the key is retries:, e.g. retries: {max_attempts: 3}",
                                            "slo": "SLO checks are called thresholds:; rename slo: to thresholds:"]) else {
             return nil
@@ -62,7 +62,10 @@ struct ProfileParser {
         let prompts = fields["prompts"].map { parsePrompts($0, seed: seed) } ?? Profile.defaultPrompts
         let request = fields["request"].map { parseRequest($0) } ?? Profile.RequestSettings()
         var limits = fields["limits"].map { parseLimits($0) } ?? Profile.Limits()
-        let load = parseLoad(fields["load"], parent: root, limits: &limits)
+        let sweep = fields["sweep"].flatMap { parseSweep($0) }
+        // A sweep plans its own steps: `load:` may be left out (``SweepSettings/placeholderLoad``).
+        let load = fields["load"] == nil && fields["sweep"] != nil
+            ? SweepSettings.placeholderLoad : parseLoad(fields["load"], parent: root, limits: &limits)
         let retries = fields["retries"].flatMap { parseRetries($0) }
         let pricing = fields["pricing"].map { parsePricing($0) } ?? Profile.Pricing()
         if let target { checkRequest(request, node: fields["request"], against: target) }
@@ -72,6 +75,7 @@ struct ProfileParser {
         profile.retries = retries
         profile.pricing = pricing
         profile.thresholds = thresholds
+        profile.sweep = sweep
         return profile
     }
 
