@@ -101,10 +101,10 @@ public struct Profile: Sendable, Equatable {
     public static func load(path: String, overrides: [ProfileOverride] = []) throws -> Profile {
         let yaml: String
         do {
-            yaml = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
+            yaml = try ProfileFile.read(path)
+        } catch let error as ProfileFile.ReadError {
             throw ProfileError(problems: [ProfileProblem(file: path, line: 0, column: 0, fieldPath: "",
-                                                         message: "cannot read the profile: \(error.localizedDescription)")])
+                                                         message: error.description)])
         }
         return try parse(yaml: yaml, file: path, overrides: overrides)
     }

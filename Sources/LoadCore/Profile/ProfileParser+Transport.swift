@@ -35,7 +35,9 @@ extension ProfileParser {
         if let n = fields["idle_timeout"], let value = duration(n, "limits.idle_timeout") {
             limits.idleTimeoutNanos = value
         }
-        if let n = fields["max_connections"], let value = integer(n, "limits.max_connections", minimum: 1) {
+        if let n = fields["max_connections"], let value = boundedInteger(n, "limits.max_connections", minimum: 1,
+                                                                          bound: ProfileBounds.maxInFlight,
+                                                                          what: "connections") {
             limits.maxConnections = value
         }
     }

@@ -6,6 +6,9 @@ import Yams
 struct ProfileParser {
     let file: String
     var problems: [ProfileProblem] = []
+    /// Unknown keys that an override created (they have no position in any text), by field path,
+    /// with the known key they were probably meant to be.
+    var unknownOverrideKeys: [String: String?] = [:]
 
     init(file: String) {
         self.file = file
@@ -220,11 +223,18 @@ struct ProfileParser {
                                                            "max_connections", "grace", "max_cost_usd"]) else {
             return limits
         }
-        if let n = fields["max_requests"] { limits.maxRequests = integer(n, "limits.max_requests", minimum: 1) }
-        if let n = fields["max_in_flight"], let value = integer(n, "limits.max_in_flight", minimum: 1) {
+        if let n = fields["max_requests"] {
+            limits.maxRequests = boundedInteger(n, "limits.max_requests", minimum: 1, bound: ProfileBounds.maxRequests,
+                                                what: "requests")
+        }
+        if let n = fields["max_in_flight"], let value = boundedInteger(n, "limits.max_in_flight", minimum: 1,
+                                                                         bound: ProfileBounds.maxInFlight,
+                                                                         what: "requests in flight") {
             limits.maxInFlight = value
         }
-        if let n = fields["max_queue"], let value = integer(n, "limits.max_queue", minimum: 0) {
+        if let n = fields["max_queue"], let value = boundedInteger(n, "limits.max_queue", minimum: 0,
+                                                                     bound: ProfileBounds.maxQueued,
+                                                                     what: "queued arrivals") {
             limits.maxQueued = value
         }
         if let n = fields["timeout"], let value = duration(n, "limits.timeout") { limits.timeoutNanos = value }
