@@ -185,7 +185,9 @@ extension ProfileParser {
         }
         let offsets: [UInt64]
         do {
-            offsets = try TraceFile.parse(text, file: path)
+            let trace = try TraceFile.parseTrace(text, file: path)
+            offsets = trace.offsetsNanos
+            if let lengths = trace.lengths { traceLengths = (path, lengths) }
         } catch {
             report(traceNode, "load.trace", "\(error)")
             return nil

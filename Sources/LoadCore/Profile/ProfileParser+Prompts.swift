@@ -13,7 +13,8 @@ extension ProfileParser {
 
     /// `prompts:` — one source (a path, `{path: ..., weight: ...}` or `{synthetic: {...}}`), or a
     /// list of sources and inline prompts. Inline prompts form one set, named `inline`, placed
-    /// where the first of them stands.
+    /// where the first of them stands. A string is a path or a prompt's text as
+    /// ``PromptPath/isPath(_:profileFile:)`` decides.
     mutating func parsePrompts(_ node: Node, seed: UInt64) -> [PromptSet] {
         var sets: [(set: PromptSet, node: Node)] = []
         var inline: [Prompt] = []
@@ -25,13 +26,14 @@ extension ProfileParser {
             }
             for (i, item) in list.enumerated() {
                 let path = "prompts[\(i)]"
-                if case .scalar = item, let text = scalarText(item), !text.isEmpty {
+                if case .scalar = item, let text = scalarText(item), !text.isEmpty,
+                   PromptPath.isPath(text, profileFile: file) {
                     sets += loadPromptPath(item, text, path, weight: nil)
                 } else if isPromptSource(item) {
                     sets += parsePromptSource(item, path, seed: seed)
                 } else {
                     if inlinePosition == nil { inlinePosition = (sets.count, item) }
-                    if let prompt = parsePromptEntry(item, path, textIsMessage: false, setMaxTokens: nil) {
+                    if let prompt = parsePromptEntry(item, path, textIsMessage: true, setMaxTokens: nil) {
                         inline.append(prompt)
                     }
                 }
@@ -39,8 +41,14 @@ extension ProfileParser {
         case .mapping:
             sets += parsePromptSource(node, "prompts", seed: seed)
         default:
-            if let text = scalarText(node), !text.isEmpty {
+            // `--prompts PATH` (a value without a position in any text) is always a path.
+            if let text = scalarText(node), !text.isEmpty, node.mark == nil || PromptPath.isPath(text, profileFile: file) {
                 sets += loadPromptPath(node, text, "prompts", weight: nil)
+            } else if let text = scalarText(node), !text.isEmpty {
+                inlinePosition = (0, node)
+                if let prompt = parsePromptEntry(node, "prompts", textIsMessage: true, setMaxTokens: nil) {
+                    inline.append(prompt)
+                }
             } else {
                 report(node, "prompts", "expected \(Self.promptsExpected), got \(describe(node))")
             }
@@ -106,7 +114,8 @@ extension ProfileParser {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
             let origin = relative.hasPrefix("/") ? "" : " (\"\(relative)\" is taken relative to the profile's folder)"
-            report(node, fieldPath, "no prompt-set file or folder at \(resolved)\(origin)")
+            let hint = node.mark == nil ? "" : "; to send this text as a prompt instead, write it as {messages: \(describe(node))}"
+            report(node, fieldPath, "no prompt-set file or folder at \(resolved)\(origin)\(hint)")
             return []
         }
         var files = [resolved]
@@ -124,6 +133,13 @@ extension ProfileParser {
         }
         var sets: [(set: PromptSet, node: Node)] = []
         for path in files {
+            if PromptDataset.isDataset(path: path) {
+                if var set = loadDataset(path, node, fieldPath) {
+                    if let weight { set.weight = weight }
+                    sets.append((set, node))
+                }
+                continue
+            }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 report(node, fieldPath, "cannot read the prompt-set file \(path)")
                 continue
@@ -407,6 +423,7 @@ extension ProfileParser {
         case .inline: return "inline prompts"
         case .file(let path): return path
         case .synthetic: return "synthetic"
+        case .trace(let path): return path
         }
     }
 }

@@ -9,6 +9,11 @@ struct ProfileParser {
     /// Unknown keys that an override created (they have no position in any text), by field path,
     /// with the known key they were probably meant to be.
     var unknownOverrideKeys: [String: String?] = [:]
+    /// The profile's seed, for datasets whose rows become synthetic prompts.
+    var datasetSeed: UInt64 = 1
+    /// Token lengths read from a trace (`load.trace` with input and output columns): they make the
+    /// prompts, one per arrival.
+    var traceLengths: (path: String, rows: [TraceFile.Lengths])?
 
     init(file: String) {
         self.file = file
@@ -62,10 +67,12 @@ struct ProfileParser {
                 report(node, "seed", "expected a non-negative whole number, got \(describe(node))")
             }
         }
-        let prompts = fields["prompts"].map { parsePrompts($0, seed: seed) } ?? Profile.defaultPrompts
+        datasetSeed = seed
+        var prompts = fields["prompts"].map { parsePrompts($0, seed: seed) } ?? Profile.defaultPrompts
         let request = fields["request"].map { parseRequest($0) } ?? Profile.RequestSettings()
         var limits = fields["limits"].map { parseLimits($0) } ?? Profile.Limits()
         let load = parseLoad(fields["load"], parent: root, limits: &limits)
+        if let traceLengths { prompts = tracePrompts(traceLengths, promptsNode: fields["prompts"], seed: seed) ?? prompts }
         let retries = fields["retries"].flatMap { parseRetries($0) }
         let pricing = fields["pricing"].map { parsePricing($0) } ?? Profile.Pricing()
         if let target { checkRequest(request, node: fields["request"], against: target) }
@@ -86,7 +93,7 @@ struct ProfileParser {
             return nil
         }
         guard let fields = mapping(node, "target", known: ["provider", "model", "base_url", "api_key_env", "mock",
-                                                           "anthropic_version", "ca_file", "http"]) else {
+                                                           "anthropic_version", "ca_file", "http", "headers"]) else {
             return nil
         }
         let providers = Profile.Provider.allCases.map(\.rawValue).joined(separator: " | ")
@@ -151,6 +158,7 @@ struct ProfileParser {
             target.mock = Profile.MockSettings()
         }
         parseTransport(fields, into: &target)
+        if let n = fields["headers"] { target.headers = parseHeaders(n, target: target) }
         return target
     }
 
@@ -193,27 +201,6 @@ struct ProfileParser {
         }
         parseMockLimits(fields, into: &mock)
         return mock
-    }
-
-    mutating func parseRequest(_ node: Node) -> Profile.RequestSettings {
-        var request = Profile.RequestSettings()
-        guard let fields = mapping(node, "request", known: ["max_tokens", "temperature", "stream"]) else { return request }
-        if let n = fields["max_tokens"] { request.maxTokens = integer(n, "request.max_tokens", minimum: 1) }
-        if let n = fields["temperature"] {
-            if let value = number(n), (0...2).contains(value) {
-                request.temperature = value
-            } else {
-                report(n, "request.temperature", "expected a number from 0 to 2, got \(describe(n))")
-            }
-        }
-        if let n = fields["stream"] {
-            switch scalarText(n)?.lowercased() {
-            case "true", "yes", "on": request.stream = true
-            case "false", "no", "off": request.stream = false
-            default: report(n, "request.stream", "expected true or false, got \(describe(n))")
-            }
-        }
-        return request
     }
 
     mutating func parseLimits(_ node: Node) -> Profile.Limits {
