@@ -117,7 +117,7 @@ extension ProfileParser {
             return []
         }
         var headers: [HeaderField] = []
-        var seen: Set<String> = []
+        var seen: [String: String] = [:]
         for (nameNode, valueNode) in mapping {
             guard let name = scalarText(nameNode) else {
                 report(nameNode, "target.headers", "expected a header name, got \(describe(nameNode))")
@@ -135,10 +135,11 @@ extension ProfileParser {
                 report(nameNode, path, problem)
                 continue
             }
-            if !seen.insert(lowered).inserted {
-                report(nameNode, path, "\(name) is given twice (header names ignore case); keep one")
+            if let first = seen[lowered] {
+                report(nameNode, path, "\(name) is given twice (as \(first) before; header names ignore case); keep one")
                 continue
             }
+            seen[lowered] = name
             guard case .scalar = valueNode, let value = scalarText(valueNode) else {
                 report(valueNode, path, "expected the header's value as text, got \(describe(valueNode))")
                 continue

@@ -157,7 +157,8 @@ extension TraceFile {
                 throw Problem(file: file, line: line, message: "arrival times must not go backwards "
                     + "(\(relative) s after the first row)")
             }
-            let nanos = UInt64((relative * 1e9).rounded())
+            // Whole microseconds: date-times since 1970 carry about 0.2 µs of floating-point noise.
+            let nanos = UInt64((relative * 1e6).rounded()) * 1_000
             if let last = offsets.last, nanos < last {
                 throw Problem(file: file, line: line, message: "arrival times must not go backwards "
                     + "(\(relative) s comes after \(Double(last) / 1e9) s)")
