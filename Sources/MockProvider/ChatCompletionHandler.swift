@@ -256,7 +256,8 @@ final class ChatCompletionHandler: ChannelInboundHandler {
             modelLiteral: chat.modelLiteral ?? Self.defaultModelLiteral,
             promptTokens: chat.promptTokens,
             completionTokens: tokens,
-            finishReason: tokens < configuredTokens || (chat.ignoreEOS && tokens == chat.maxTokens) ? .length : .stop,
+            finishReason: tokens < max(configuredTokens, chat.minTokens ?? 0) || (chat.ignoreEOS && tokens == chat.maxTokens)
+                ? .length : .stop,
             includeUsage: chat.includeUsage,
             firstTokenDeadline: startedAt + .nanoseconds(Int64(clamping: ttftNanos)),
             interTokenDelayNanos: overrides.interTokenDelayNanos ?? config.interTokenDelayNanos,

@@ -21,6 +21,10 @@ final class RequestKnobTests: XCTestCase {
             HeaderField(name: "Authorization", value: "Bearer ${TOKEN}"),
         ])
         XCTAssertEqual(parsed.target.headers.map(\.looksSecret), [false, true, true])
+        let names = ["X-Api-Key", "x-auth-token", "apikey", "Cookie", "X-Client-Secret", "Proxy-Authorization", "x-mock-tokens",
+                     "OpenAI-Organization", "X-Keyboard"]
+        XCTAssertEqual(names.map { HeaderField(name: $0, value: "").looksSecret },
+                       [true, true, true, true, true, true, false, false, false])
         XCTAssertEqual(try parsed.target.headers[2].expanded(environment: ["TOKEN": "tok-123"]), "Bearer tok-123")
         XCTAssertThrowsError(try parsed.target.headers[1].expanded(environment: [:])) { error in
             XCTAssertEqual("\(error)", "target.headers.X-Gateway-Key uses ${GW_KEY}, which is not set; export it or put it in ./.env")

@@ -12,16 +12,20 @@ public struct HeaderField: Sendable, Equatable {
         self.value = value
     }
 
-    /// Whether the name suggests a credential (`authorization`, `cookie`, or a name containing
-    /// `key`, `token`, `secret`, `password` or `auth`): its value must come from an environment
-    /// variable, and is never printed.
+    /// Whether the name suggests a credential: `Authorization`, `Cookie`, or a word of the name
+    /// (split at `-` and `_`) that is or ends in `key`, `token`, `secret`, `password`, `auth` or
+    /// `credential` (`X-Api-Key`, `X-Auth-Token`, `apikey`; not `x-mock-tokens`). Its value must come
+    /// from an environment variable, and is never printed.
     public var looksSecret: Bool {
         Self.looksSecret(name: name)
     }
 
     static func looksSecret(name: String) -> Bool {
-        let lowered = name.lowercased()
-        return lowered == "cookie" || ["key", "token", "secret", "password", "auth"].contains { lowered.contains($0) }
+        let words = name.lowercased().split(whereSeparator: { $0 == "-" || $0 == "_" })
+        return words.contains { word in
+            ["authorization", "cookie"].contains(word)
+                || ["key", "token", "secret", "password", "auth", "credential"].contains { word.hasSuffix($0) }
+        }
     }
 
     /// A `${NAME}` reference that the environment does not define (or defines as empty).
