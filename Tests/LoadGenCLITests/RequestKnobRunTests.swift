@@ -81,4 +81,34 @@ final class RequestKnobRunTests: XCTestCase {
         XCTAssertNil(unsetRun)
         XCTAssertTrue(unset.stderr.contains("target.headers.X-Gateway-Key uses ${GATEWAY_KEY}, which is not set"), unset.stderr)
     }
+
+    /// A trace with token lengths replays both: request i at the i-th time, with prompt i and the
+    /// i-th output length as max_tokens. The profile is named by a relative path and the trace by
+    /// "../" from it (which used to resolve against the file system's root).
+    func testATraceReplaysArrivalTimesAndLengthsTogether() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:15:46.00,20,3\n2023-11-16 18:15:46.10,40,7\n"
+            .appending("2023-11-16 18:15:46.20,10,5\n")
+            .write(to: directory.appendingPathComponent("trace.csv"), atomically: true, encoding: .utf8)
+        _ = try CLITestSupport.writeProfile("""
+            target: {provider: mock, mock: {ttft: 0ms, inter_token: 0ms, output_tokens: 1000}}
+            load: {mode: open, arrival: trace, trace: ../trace.csv}
+            """, in: directory.appendingPathComponent("sub"), name: "p.yaml")
+        let result = try BinaryRunner.run(["--profile", "sub/p.yaml", "--output", "runs", "--quiet"], currentDirectory: directory)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let attempts = try CLITestSupport.attempts(in: try CLITestSupport.onlyRunDirectory(in: directory.appendingPathComponent("runs")))
+        XCTAssertEqual(attempts.count, 3)
+        for attempt in attempts {
+            let request = try XCTUnwrap(attempt["request"] as? Int)
+            XCTAssertEqual(attempt["prompt"] as? Int, request, "\(attempt)")
+            XCTAssertEqual(attempt["tokens"] as? Int, [3, 7, 5][request], "\(attempt)")
+        }
+        let intended = attempts.sorted { ($0["request"] as? Int ?? 0) < ($1["request"] as? Int ?? 0) }.compactMap { $0["intended_us"] as? Double }
+        XCTAssertEqual(intended.count, 3)
+        if intended.count == 3 {
+            XCTAssertEqual(intended[1] - intended[0], 100_000, accuracy: 1)
+            XCTAssertEqual(intended[2] - intended[0], 200_000, accuracy: 1)
+        }
+    }
 }

@@ -178,7 +178,7 @@ extension ProfileParser {
         }
         let path = relative.hasPrefix("/")
             ? relative
-            : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(relative).standardized.path
+            : PromptPath.absolute(PromptPath.resolve(relative, profileFile: file))
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             report(traceNode, "load.trace", "cannot read the trace file \(path)")
             return nil

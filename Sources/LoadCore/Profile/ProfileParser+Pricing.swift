@@ -12,7 +12,7 @@ extension ProfileParser {
             if let relative = scalarText(n), !relative.isEmpty {
                 let path = relative.hasPrefix("/")
                     ? relative
-                    : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(relative).standardized.path
+                    : PromptPath.absolute(PromptPath.resolve(relative, profileFile: file))
                 pricing.catalogPath = path
                 do {
                     pricing.catalog = try ModelCatalog.load(path: path)

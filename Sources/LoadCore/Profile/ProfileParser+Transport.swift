@@ -9,7 +9,7 @@ extension ProfileParser {
         if let n = fields["ca_file"], let relative = string(n, "target.ca_file") {
             let path = relative.hasPrefix("/")
                 ? relative
-                : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(relative).standardized.path
+                : PromptPath.absolute(PromptPath.resolve(relative, profileFile: file))
             if relative.isEmpty || !FileManager.default.isReadableFile(atPath: path) {
                 report(n, "target.ca_file", "cannot read the CA file \(path); give a PEM file of CA certificates "
                     + "(relative to the profile)")
