@@ -11,7 +11,7 @@ enum RequestFactory {
     ///   - environment: expands `${NAME}` in `target.headers` (the process's environment and `./.env`).
     /// - Throws: `CLIError` (exit 2) when a header names a variable that is not set.
     static func template(profile: Profile, mix: PromptMix, baseURL: String, apiKey: String?, insecure: Bool,
-                         environment: [String: String] = ProcessInfo.processInfo.environment) throws
+                         environment: [String: String] = (try? environmentWithDotEnv()) ?? ProcessInfo.processInfo.environment) throws
         -> RequestTemplate
     {
         let dialect = profile.target.dialect

@@ -80,6 +80,13 @@ final class RequestKnobRunTests: XCTestCase {
         XCTAssertEqual(unset.status, 2, unset.stderr)
         XCTAssertNil(unsetRun)
         XCTAssertTrue(unset.stderr.contains("target.headers.X-Gateway-Key uses ${GATEWAY_KEY}, which is not set"), unset.stderr)
+
+        // ./.env supplies it as it does the API key.
+        try "GATEWAY_KEY=\(secret)\n".write(to: directory.appendingPathComponent(".env"), atomically: true, encoding: .utf8)
+        let dotEnvProfile = try CLITestSupport.writeProfile(profile(extraBody: ""), in: directory, name: "dotenv.yaml")
+        let dotEnv = try BinaryRunner.run(["--profile", dotEnvProfile.lastPathComponent, "--output", "runs-dotenv", "--quiet"],
+                                          environment: BinaryRunner.environment(["GATEWAY_KEY": nil]), currentDirectory: directory)
+        XCTAssertEqual(dotEnv.status, 0, dotEnv.stderr)
     }
 
     /// A trace with token lengths replays both: request i at the i-th time, with prompt i and the
