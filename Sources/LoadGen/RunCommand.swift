@@ -91,7 +91,8 @@ struct RunCommand: ParsableCommand {
         let loaded = try ProfileLoader.load(path: profile, options: overrides)
         var plan = try PlanFactory.plan(loaded)
         plan.warmupConnections = warmupConnections
-        let apiKey = try RequestFactory.apiKey(for: loaded.target, environment: try environmentWithDotEnv())
+        let environment = try environmentWithDotEnv()
+        let apiKey = try RequestFactory.apiKey(for: loaded.target, environment: environment)
         let pricing = try RunPricing(profile: loaded, modelsFile: modelsFile)
 
         var mockServer: MockServer?
@@ -106,7 +107,7 @@ struct RunCommand: ParsableCommand {
         }
         let promptMix = PromptMix(sets: loaded.prompts)
         var template = try RequestFactory.template(
-            profile: loaded, mix: promptMix, baseURL: baseURL, apiKey: apiKey, insecure: insecure)
+            profile: loaded, mix: promptMix, baseURL: baseURL, apiKey: apiKey, insecure: insecure, environment: environment)
         if let caFile { template.caFile = URL(fileURLWithPath: caFile).standardized.path }
 
         // Everything that can fail before the first request fails before the run directory exists.

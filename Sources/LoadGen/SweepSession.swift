@@ -71,10 +71,13 @@ final class SweepSession {
                 attempts.append(attempt)
                 self.record(attempt)
             }
-            engine.onDropped = { [unowned self, unowned engine] intended in
-                let shifted = intended + engine.originNanos - (origin ?? engine.originNanos)
-                dropped.append(shifted)
-                self.recordDropped(shifted)
+            engine.onDropped = { [unowned self, unowned engine] drops in
+                // Drops come counted together (at most one report per 100 ms): one intended start each.
+                let shift = engine.originNanos - (origin ?? engine.originNanos)
+                for intended in drops.spreadIntendedNanos() {
+                    dropped.append(intended + shift)
+                    self.recordDropped(intended + shift)
+                }
             }
             let outcome = try engine.run()
             if origin == nil { origin = engine.originNanos }

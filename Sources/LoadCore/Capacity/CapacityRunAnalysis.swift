@@ -48,6 +48,11 @@ public enum CapacityRunAnalysis {
             case .dropped(let intended):
                 guard let stage = timeline.stageIndex(atNanos: intended), let position = positionOfStage[stage] else { continue }
                 measurements[position].addDropped(intendedNanos: intended)
+            case .droppedArrivals(let drops):
+                for intended in drops.spreadIntendedNanos() {
+                    guard let stage = timeline.stageIndex(atNanos: intended), let position = positionOfStage[stage] else { continue }
+                    measurements[position].addDropped(intendedNanos: intended)
+                }
             case .end, .other:
                 continue
             }
