@@ -1,6 +1,7 @@
 // swift-tools-version:5.10
 // Swift 5 language mode: the engine's C callbacks reach instance state through context pointers,
 // which strict Swift 6 isolation checking cannot see through (TECHNICAL-NOTES.md).
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -47,9 +48,12 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),
+        // The mock reads its behaviour, delays, faults, limits and dialects from LoadCore's types and
+        // parses request bodies with LoadCore's JSON cursor: docs/mock.md, "One set of types".
         .target(
             name: "MockProvider",
             dependencies: [
+                "LoadCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,11 +80,27 @@ let package = Package(
         // MARK: - Tests
         // nginx with a generated certificate in front of a test server (TLS and HTTP/2 tests).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Reads HdrHistogram V2 encodings back (with a pure-Swift inflater): only the tests need it.
+        .target(
+            name: "HistogramDecoding",
+            dependencies: ["LoadCore", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            path: "Tests/HistogramDecoding"
+        ),
         // Golden/ holds the report's expected outputs, read by path.
-        .testTarget(name: "LoadCoreTests", dependencies: ["LoadCore"], exclude: ["Golden"]),
-        .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "TestSupport"]),
+        .testTarget(name: "LoadCoreTests", dependencies: ["LoadCore", "HistogramDecoding"], exclude: ["Golden"]),
+        // The fuzz targets (Fuzz/Targets), run briefly and deterministically by FuzzTests, at length by
+        // libFuzzer through scripts/fuzz.sh (docs/development.md, "Fuzzing").
+        .target(name: "FuzzTargets", dependencies: ["LoadCore"], path: "Fuzz/Targets"),
+        .testTarget(name: "FuzzTests", dependencies: ["FuzzTargets"]),
+        .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "LoadCore", "TestSupport"]),
         .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "LoadCore", "MockProvider", "TestSupport"]),
         // Runs the built `loadgen` binary (swift test builds every product first).
-        .testTarget(name: "LoadGenCLITests", dependencies: ["LoadCore", "TestSupport"]),
+        .testTarget(name: "LoadGenCLITests", dependencies: ["LoadCore", "TestSupport", "HistogramDecoding"]),
     ]
 )
+
+// libFuzzer's driver on the fuzz targets (Fuzz/Entry/main.swift), only for scripts/fuzz.sh.
+if ProcessInfo.processInfo.environment["LOADGEN_FUZZ"] == "1" {
+    package.targets.append(.executableTarget(name: "LoadGenFuzz", dependencies: ["FuzzTargets"], path: "Fuzz/Entry"))
+    package.products.append(.executable(name: "loadgen-fuzz", targets: ["LoadGenFuzz"]))
+}

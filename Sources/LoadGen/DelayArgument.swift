@@ -1,13 +1,12 @@
 import ArgumentParser
 import LoadCore
-import MockProvider
 
 /// A per-request delay for the mock: `200ms` (fixed), `uniform:100ms..300ms`,
 /// `normal:200ms,20ms` (mean, standard deviation) or `exponential:200ms` (mean).
 struct DelayArgument: ExpressibleByArgument, Equatable {
-    let delay: MockDelay
+    let delay: DelaySpec
 
-    init(_ delay: MockDelay) {
+    init(_ delay: DelaySpec) {
         self.delay = delay
     }
 
@@ -25,7 +24,7 @@ struct DelayArgument: ExpressibleByArgument, Equatable {
         }
     }
 
-    static func parse(_ text: String) -> MockDelay? {
+    static func parse(_ text: String) -> DelaySpec? {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         if parts.count == 1 {
             return DurationFormat.parseNanos(text).map { .fixed(nanos: $0) }

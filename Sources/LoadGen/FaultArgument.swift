@@ -1,18 +1,17 @@
 import ArgumentParser
 import LoadCore
-import MockProvider
 
 /// Parses a `loadgen mock --fault` value: `KIND[,after=N][,rate=R][,status=S][,stall=DURATION]`,
 /// e.g. `disconnect,after=3,rate=0.1`, `http,status=529,rate=0.05` or `stall,after=0,stall=5s`.
 enum FaultArgument {
     /// - Throws: `ValidationError` saying what is wrong with the value.
-    static func parse(_ argument: String) throws -> MockFault {
+    static func parse(_ argument: String) throws -> Profile.MockFault {
         let parts = argument.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let kinds = MockFault.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-        guard let first = parts.first, let kind = MockFault.Kind(rawValue: first) else {
+        let kinds = Profile.MockFault.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let first = parts.first, let kind = Profile.MockFault.Kind(rawValue: first) else {
             throw ValidationError("--fault \(argument): the kind comes first, one of \(kinds)")
         }
-        var fault = MockFault(kind: kind)
+        var fault = Profile.MockFault(kind: kind)
         var sawStatus = false
         for part in parts.dropFirst() {
             let pair = part.split(separator: "=", maxSplits: 1).map(String.init)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoadCore
 import MockProvider
 
 /// `loadgen mock`: serves the mock provider as its own process (benchmarks, manual tests).
@@ -63,7 +64,7 @@ struct MockCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Inject a fault into a fraction of responses (repeatable; see above).",
                                valueName: "kind[,after=N][,rate=R][,status=S][,stall=D]"),
             transform: { try FaultArgument.parse($0) })
-    var fault: [MockFault] = []
+    var fault: [Profile.MockFault] = []
 
     @Option(help: "Event loop threads (0: one per core).")
     var threads = 0
@@ -99,6 +100,9 @@ struct MockCommand: ParsableCommand {
     @Option(help: "Status of a refusal when the queue is full (503, or 529 as Anthropic).")
     var rejectStatus = 503
 
+    @Flag(help: "Stamp each SSE event (x_mock_sent_ns) and the response headers (x-mock-sent-ns) with the send time (CLOCK_MONOTONIC ns).")
+    var stamp = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("Please give a port from 0 to 65535.") }
         guard tokens >= 0 else { throw ValidationError("Please give --tokens as 0 or more.") }
@@ -126,28 +130,20 @@ struct MockCommand: ParsableCommand {
     }
 
     func run() throws {
-        var config = MockConfig()
-        config.ttft = ttft.delay
-        config.interTokenDelayNanos = interTokenDelay.nanos
-        config.outputTokens = tokens
-        config.errorRate = errorRate
-        config.errorStatus = errorStatus
-        config.threads = threads
-        config.seed = seed
-        config.faults = fault
+        var settings = Profile.MockSettings(ttft: ttft.delay, interTokenNanos: interTokenDelay.nanos, outputTokens: tokens,
+                                            errorRate: errorRate, errorStatus: errorStatus)
+        settings.faults = fault
+        settings.stamp = stamp
         if rpm != nil || tpm != nil || inputTpm != nil || outputTpm != nil {
-            var limit = MockRateLimit(requestsPerMinute: rpm, tokensPerMinute: tpm)
-            limit.inputTokensPerMinute = inputTpm
-            limit.outputTokensPerMinute = outputTpm
-            limit.burstNanos = burst.nanos
-            limit.headerFamily = ratelimitHeaders.map { $0 == "anthropic" ? .anthropic : .openai }
-            config.rateLimit = limit
+            settings.rateLimit = Profile.MockRateLimitSettings(
+                requestsPerMinute: rpm, tokensPerMinute: tpm, inputTokensPerMinute: inputTpm,
+                outputTokensPerMinute: outputTpm, burstNanos: burst.nanos,
+                headers: ratelimitHeaders.flatMap(Profile.MockRateLimitSettings.HeaderFamily.init(rawValue:)))
         }
         if let maxStreams {
-            var capacity = MockCapacity(maxConcurrent: maxStreams, maxQueue: maxQueue)
-            capacity.rejectStatus = rejectStatus
-            config.capacity = capacity
+            settings.capacity = Profile.MockCapacitySettings(streams: maxStreams, queue: maxQueue, rejectStatus: rejectStatus)
         }
+        let config = MockConfig(settings: settings, seed: seed, threads: threads)
 
         // Block the stop signals before the server's threads start, so that they inherit the mask
         // and this thread alone receives them through sigwait.

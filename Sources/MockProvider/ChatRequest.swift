@@ -1,7 +1,11 @@
+import LoadCore
 import NIOCore
 
 /// The fields of a chat request body that the mock provider uses: OpenAI Chat Completions, or
 /// Anthropic Messages (whose `system` prompt counts towards the prompt tokens too).
+///
+/// Read in one pass by LoadCore's `JSONCursor` (the validating, allocation-free walk the stream
+/// parsers use); a document it rejects is re-read by `JSONParser` for the reason and offset.
 struct ChatRequest: Equatable {
     /// `stream` (default false).
     var stream = false
@@ -11,7 +15,8 @@ struct ChatRequest: Equatable {
     var modelLiteral: [UInt8]?
     /// `stream_options.include_usage` (default false).
     var includeUsage = false
-    /// Bytes of message text: string `content`s plus `text` of content parts (and `system`).
+    /// Bytes of message text: string `content`s plus `text` of content parts (and `system`), as
+    /// they appear in the body (escapes counted as written).
     var promptBytes = 0
     /// `ignore_eos` (vLLM): generate exactly max_tokens, never stopping early (default false).
     var ignoreEOS = false
@@ -30,187 +35,196 @@ struct ChatRequest: Equatable {
             throw ChatRequestError(message: "We could not parse the JSON body of your request: the body is empty.")
         }
         return try body.withUnsafeReadableBytes { raw in
-            var scanner = JSONScanner(raw)
+            var reader = Reader(bytes: raw.bindMemory(to: UInt8.self))
             do {
-                return try parse(&scanner)
-            } catch let error as JSONScanError {
-                throw ChatRequestError(
-                    message: "We could not parse the JSON body of your request: \(error.message) at byte \(error.offset)."
-                )
+                return try reader.read()
+            } catch is JSONCursor.Rejection {
+                let problem = JSONParser.problem(in: raw)
+                let reason = problem.map { "\($0.reason) at byte \($0.offset)" } ?? "a number too large at byte \(reader.cursor.offset)"
+                throw ChatRequestError(message: "We could not parse the JSON body of your request: \(reason).")
             }
         }
     }
 
-    private static func parse(_ scanner: inout JSONScanner) throws -> ChatRequest {
+    /// One pass over a body: the cursor and the request read so far.
+    private struct Reader {
+        let bytes: UnsafeBufferPointer<UInt8>
+        var cursor: JSONCursor
         var request = ChatRequest()
-        guard scanner.peekValueStart() == UInt8(ascii: "{") else {
-            throw scanner.error("the body must be a JSON object")
+
+        init(bytes: UnsafeBufferPointer<UInt8>) {
+            self.bytes = bytes
+            self.cursor = JSONCursor(bytes)
         }
-        try scanner.beginObject()
-        var first = true
-        while let key = try scanner.nextMember(first: &first) {
-            if scanner.bytes(in: key, equal: Keys.model) {
-                if scanner.peekValueStart() == UInt8(ascii: "\"") {
-                    request.modelLiteral = Array(scanner.slice(try scanner.scanString()))
+
+        mutating func read() throws -> ChatRequest {
+            guard cursor.current == UInt8(ascii: "{") else {
+                // Validate first: a malformed document is reported as such, not as "not an object".
+                try cursor.skipValue()
+                guard cursor.isAtEnd else { throw JSONCursor.Rejection() }
+                throw ChatRequestError(message: "We could not parse the JSON body of your request: the body must be a JSON object.")
+            }
+            if try cursor.enterObject() {
+                repeat {
+                    let key = try cursor.readKey()
+                    try readMember(key)
+                } while try cursor.nextMember()
+            }
+            guard cursor.isAtEnd else { throw JSONCursor.Rejection() }
+            return request
+        }
+
+        private mutating func readMember(_ key: JSONCursor.RawString) throws {
+            if cursor.bytes(of: key, equal: "model") {
+                if cursor.current == UInt8(ascii: "\"") {
+                    let model = try cursor.readString()
+                    request.modelLiteral = Array(bytes[model.start..<model.end])
                 } else {
-                    try expectNull(&scanner, field: "model", type: "a string")
+                    try expectNull(field: "model", type: "a string")
                 }
-            } else if scanner.bytes(in: key, equal: Keys.stream) {
-                request.stream = try bool(&scanner, field: "stream") ?? false
-            } else if scanner.bytes(in: key, equal: Keys.maxTokens)
-                || scanner.bytes(in: key, equal: Keys.maxCompletionTokens)
-            {
-                let field = scanner.bytes(in: key, equal: Keys.maxTokens) ? "max_tokens" : "max_completion_tokens"
-                if let value = try positiveInteger(&scanner, field: field) {
+            } else if cursor.bytes(of: key, equal: "stream") {
+                request.stream = try bool(field: "stream") ?? false
+            } else if cursor.bytes(of: key, equal: "max_tokens") || cursor.bytes(of: key, equal: "max_completion_tokens") {
+                let field = cursor.bytes(of: key, equal: "max_tokens") ? "max_tokens" : "max_completion_tokens"
+                if let value = try positiveInteger(field: field) {
                     request.maxTokens = min(request.maxTokens ?? value, value)
                 }
-            } else if scanner.bytes(in: key, equal: Keys.streamOptions) {
-                try parseStreamOptions(&scanner, into: &request)
-            } else if scanner.bytes(in: key, equal: Keys.messages) {
-                try parseMessages(&scanner, into: &request)
-            } else if scanner.bytes(in: key, equal: Keys.ignoreEOS) {
-                request.ignoreEOS = try bool(&scanner, field: "ignore_eos") ?? false
-            } else if scanner.bytes(in: key, equal: Keys.minTokens) {
-                request.minTokens = try positiveInteger(&scanner, field: "min_tokens", minimum: 0)
-            } else if scanner.bytes(in: key, equal: Keys.system) {
-                request.promptBytes += try textBytes(&scanner)
+            } else if cursor.bytes(of: key, equal: "stream_options") {
+                try readStreamOptions()
+            } else if cursor.bytes(of: key, equal: "messages") {
+                try readMessages()
+            } else if cursor.bytes(of: key, equal: "ignore_eos") {
+                request.ignoreEOS = try bool(field: "ignore_eos") ?? false
+            } else if cursor.bytes(of: key, equal: "min_tokens") {
+                request.minTokens = try positiveInteger(field: "min_tokens", minimum: 0)
+            } else if cursor.bytes(of: key, equal: "system") {
+                request.promptBytes += try textBytes()
             } else {
-                try scanner.skipValue()
+                try cursor.skipValue()
             }
         }
-        try scanner.expectEnd()
-        return request
-    }
 
-    private static func parseStreamOptions(_ scanner: inout JSONScanner, into request: inout ChatRequest) throws {
-        guard scanner.peekValueStart() == UInt8(ascii: "{") else {
-            return try expectNull(&scanner, field: "stream_options", type: "an object")
-        }
-        try scanner.beginObject()
-        var first = true
-        while let key = try scanner.nextMember(first: &first) {
-            if scanner.bytes(in: key, equal: Keys.includeUsage) {
-                request.includeUsage = try bool(&scanner, field: "stream_options.include_usage") ?? false
-            } else {
-                try scanner.skipValue()
+        private mutating func readStreamOptions() throws {
+            guard cursor.current == UInt8(ascii: "{") else {
+                return try expectNull(field: "stream_options", type: "an object")
             }
-        }
-    }
-
-    /// Sums message text: `messages[].content` strings and `messages[].content[].text` parts.
-    private static func parseMessages(_ scanner: inout JSONScanner, into request: inout ChatRequest) throws {
-        guard scanner.peekValueStart() == UInt8(ascii: "[") else {
-            throw ChatRequestError(message: "Invalid type for 'messages': expected an array.")
-        }
-        try scanner.beginArray()
-        var firstMessage = true
-        while try scanner.nextElement(first: &firstMessage) {
-            guard scanner.peekValueStart() == UInt8(ascii: "{") else {
-                throw ChatRequestError(message: "Invalid type for 'messages[]': expected an object.")
-            }
-            try scanner.beginObject()
-            var firstMember = true
-            while let key = try scanner.nextMember(first: &firstMember) {
-                guard scanner.bytes(in: key, equal: Keys.content) else {
-                    try scanner.skipValue()
-                    continue
+            guard try cursor.enterObject() else { return }
+            repeat {
+                let key = try cursor.readKey()
+                if cursor.bytes(of: key, equal: "include_usage") {
+                    request.includeUsage = try bool(field: "stream_options.include_usage") ?? false
+                } else {
+                    try cursor.skipValue()
                 }
-                request.promptBytes += try textBytes(&scanner)
-            }
+            } while try cursor.nextMember()
         }
-    }
 
-    /// Bytes of text in a `content` (or Anthropic `system`) value: a string, or the `text` of each
-    /// part of a list of parts; anything else counts 0.
-    private static func textBytes(_ scanner: inout JSONScanner) throws -> Int {
-        switch scanner.peekValueStart() {
-        case UInt8(ascii: "\""):
-            return try scanner.scanString().count
-        case UInt8(ascii: "["):
-            var bytes = 0
-            try scanner.beginArray()
-            var firstPart = true
-            while try scanner.nextElement(first: &firstPart) {
-                guard scanner.peekValueStart() == UInt8(ascii: "{") else {
-                    try scanner.skipValue()
-                    continue
+        /// Sums message text: `messages[].content` strings and `messages[].content[].text` parts.
+        private mutating func readMessages() throws {
+            guard cursor.current == UInt8(ascii: "[") else {
+                throw ChatRequestError(message: "Invalid type for 'messages': expected an array.")
+            }
+            guard try cursor.enterArray() else { return }
+            repeat {
+                guard cursor.current == UInt8(ascii: "{") else {
+                    throw ChatRequestError(message: "Invalid type for 'messages[]': expected an object.")
                 }
-                try scanner.beginObject()
-                var firstPartMember = true
-                while let partKey = try scanner.nextMember(first: &firstPartMember) {
-                    if scanner.bytes(in: partKey, equal: Keys.text), scanner.peekValueStart() == UInt8(ascii: "\"") {
-                        bytes += try scanner.scanString().count
-                    } else {
-                        try scanner.skipValue()
+                if try cursor.enterObject() {
+                    repeat {
+                        let key = try cursor.readKey()
+                        if cursor.bytes(of: key, equal: "content") {
+                            request.promptBytes += try textBytes()
+                        } else {
+                            try cursor.skipValue()
+                        }
+                    } while try cursor.nextMember()
+                }
+            } while try cursor.nextElement()
+        }
+
+        /// Bytes of text in a `content` (or Anthropic `system`) value: a string, or the `text` of
+        /// each part of a list of parts; anything else counts 0.
+        private mutating func textBytes() throws -> Int {
+            switch cursor.current {
+            case UInt8(ascii: "\""):
+                let text = try cursor.readString()
+                return text.end - text.start
+            case UInt8(ascii: "["):
+                var count = 0
+                guard try cursor.enterArray() else { return 0 }
+                repeat {
+                    guard cursor.current == UInt8(ascii: "{") else {
+                        try cursor.skipValue()
+                        continue
                     }
-                }
+                    if try cursor.enterObject() {
+                        repeat {
+                            let key = try cursor.readKey()
+                            if cursor.bytes(of: key, equal: "text"), cursor.current == UInt8(ascii: "\"") {
+                                let text = try cursor.readString()
+                                count += text.end - text.start
+                            } else {
+                                try cursor.skipValue()
+                            }
+                        } while try cursor.nextMember()
+                    }
+                } while try cursor.nextElement()
+                return count
+            default:
+                try cursor.skipValue()
+                return 0
             }
-            return bytes
-        default:
-            try scanner.skipValue()
-            return 0
         }
-    }
 
-    private static func bool(_ scanner: inout JSONScanner, field: String) throws -> Bool? {
-        do {
-            return try scanner.scanBoolOrNull()
-        } catch is JSONScanError {
-            throw ChatRequestError(message: "Invalid type for '\(field)': expected a boolean.")
+        private mutating func bool(field: String) throws -> Bool? {
+            switch cursor.current {
+            case UInt8(ascii: "t"), UInt8(ascii: "f"):
+                let value = cursor.current == UInt8(ascii: "t")
+                try cursor.skipValue()
+                return value
+            case UInt8(ascii: "n"):
+                try cursor.skipValue()
+                return nil
+            default:
+                throw ChatRequestError(message: "Invalid type for '\(field)': expected a boolean.")
+            }
         }
-    }
 
-    private static func expectNull(_ scanner: inout JSONScanner, field: String, type: String) throws {
-        guard scanner.peekValueStart() == UInt8(ascii: "n") else {
-            throw ChatRequestError(message: "Invalid type for '\(field)': expected \(type).")
+        private mutating func expectNull(field: String, type: String) throws {
+            guard cursor.current == UInt8(ascii: "n") else {
+                throw ChatRequestError(message: "Invalid type for '\(field)': expected \(type).")
+            }
+            try cursor.skipValue()
         }
-        try scanner.skipValue()
-    }
 
-    /// Reads a positive integer or null; anything else is a request error.
-    private static func positiveInteger(_ scanner: inout JSONScanner, field: String, minimum: Int = 1) throws -> Int? {
-        switch scanner.peekValueStart() {
-        case UInt8(ascii: "n"):
-            try scanner.skipValue()
-            return nil
-        case UInt8(ascii: "-"), .some(UInt8(ascii: "0")...UInt8(ascii: "9")):
-            let (range, isInteger) = try scanner.scanNumber()
-            guard isInteger else {
+        /// Reads an integer of at least `minimum` (default 1) or null; anything else is a request
+        /// error. An integer beyond Int64 reads as `Int.max` (the completion's own length then wins).
+        private mutating func positiveInteger(field: String, minimum: Int = 1) throws -> Int? {
+            let start = cursor.offset
+            switch cursor.current {
+            case UInt8(ascii: "n"):
+                try cursor.skipValue()
+                return nil
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let number = try cursor.readNumber()
+                let belowMinimum = ChatRequestError(
+                    message: "Invalid '\(field)': integer below minimum value. Expected a value >= \(minimum).")
+                switch number {
+                case .int(let value):
+                    guard value >= minimum else { throw belowMinimum }
+                    return Int(clamping: value)
+                case .other:
+                    let digits = bytes[start..<cursor.offset]
+                    guard !digits.contains(where: { $0 == UInt8(ascii: ".") || $0 | 0x20 == UInt8(ascii: "e") }) else {
+                        throw ChatRequestError(message: "Invalid type for '\(field)': expected an integer.")
+                    }
+                    guard bytes[start] != UInt8(ascii: "-") else { throw belowMinimum }
+                    return Int.max
+                }
+            default:
                 throw ChatRequestError(message: "Invalid type for '\(field)': expected an integer.")
             }
-            let digits = scanner.slice(range)
-            guard digits.first != UInt8(ascii: "-") else {
-                throw ChatRequestError(message: "Invalid '\(field)': integer below minimum value. Expected a value >= 1.")
-            }
-            var value = 0
-            for digit in digits {
-                let (scaled, overflowA) = value.multipliedReportingOverflow(by: 10)
-                let (sum, overflowB) = scaled.addingReportingOverflow(Int(digit - UInt8(ascii: "0")))
-                if overflowA || overflowB { return Int.max }
-                value = sum
-            }
-            guard value >= minimum else {
-                throw ChatRequestError(message: "Invalid '\(field)': integer below minimum value. Expected a value >= \(minimum).")
-            }
-            return value
-        default:
-            throw ChatRequestError(message: "Invalid type for '\(field)': expected an integer.")
         }
-    }
-
-    private enum Keys {
-        static let model = Array("model".utf8)
-        static let stream = Array("stream".utf8)
-        static let maxTokens = Array("max_tokens".utf8)
-        static let maxCompletionTokens = Array("max_completion_tokens".utf8)
-        static let streamOptions = Array("stream_options".utf8)
-        static let includeUsage = Array("include_usage".utf8)
-        static let messages = Array("messages".utf8)
-        static let content = Array("content".utf8)
-        static let text = Array("text".utf8)
-        static let system = Array("system".utf8)
-        static let ignoreEOS = Array("ignore_eos".utf8)
-        static let minTokens = Array("min_tokens".utf8)
     }
 }
 

@@ -1,3 +1,4 @@
+import LoadCore
 import NIOCore
 
 /// The body of a non-streamed `chat.completion` response.

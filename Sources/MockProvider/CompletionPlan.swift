@@ -1,3 +1,4 @@
+import LoadCore
 import NIOCore
 import NIOHTTP1
 
@@ -32,13 +33,15 @@ struct CompletionPlan {
     /// Whether the connection stays open after the response.
     var keepAlive: Bool
     /// The format of the response.
-    var dialect: MockDialect = .openAI
+    var dialect: APIDialect = .openAI
     /// A stream fault to inject (never `.http`, which is answered before a plan is made).
-    var fault: MockFault?
+    var fault: Profile.MockFault?
     /// Time from the request's arrival to the start of its completion (Groq's `queue_time`).
     var queueNanos: UInt64 = 0
     /// Further response headers (the rate-limit announcement).
     var extraHeaders: [(String, String)] = []
+    /// Whether to stamp the events and headers with their send time (`SendStamp`).
+    var stamp = false
 
     /// The earliest time token `k` (0-based) can be ready: when a non-streamed completion is answered.
     func tokenDeadline(_ k: Int) -> NIODeadline {
@@ -54,7 +57,7 @@ struct CompletionPlan {
 /// - `x-mock-status`: answer with this status; 200 forces success (no injected error or fault),
 ///   anything else an error response.
 /// - `x-mock-fault`: a stream fault for this request: `error_event`, `overloaded_event`,
-///   `disconnect`, `malformed` or `stall` (see `MockFault`), with `x-mock-fault-after` (tokens
+///   `disconnect`, `malformed` or `stall` (see `Profile.MockFault`), with `x-mock-fault-after` (tokens
 ///   before it, default 0) and, for a stall, `x-mock-stall-ms` (absent: forever).
 /// Malformed or negative values are ignored (NIO trims the values' surrounding whitespace).
 struct MockOverrides: Equatable {
@@ -63,12 +66,12 @@ struct MockOverrides: Equatable {
     var outputTokens: Int?
     var status: Int?
     /// From `x-mock-fault` and its companions.
-    var fault: MockFault?
+    var fault: Profile.MockFault?
 
     init() {}
 
     init(headers: HTTPHeaders) {
-        var faultKind: MockFault.Kind?
+        var faultKind: Profile.MockFault.Kind?
         var faultAfter = 0
         var stallNanos: UInt64?
         for (name, value) in headers {
@@ -80,14 +83,14 @@ struct MockOverrides: Equatable {
             case "x-mock-itl-ms": interTokenDelayNanos = Self.nanos(milliseconds: value)
             case "x-mock-tokens": outputTokens = Int(value).flatMap { $0 >= 0 ? $0 : nil }
             case "x-mock-status": status = Int(value).flatMap { (100...599).contains($0) ? $0 : nil }
-            case "x-mock-fault": faultKind = MockFault.Kind(rawValue: value).flatMap { $0 == .http ? nil : $0 }
+            case "x-mock-fault": faultKind = Profile.MockFault.Kind(rawValue: value).flatMap { $0 == .http ? nil : $0 }
             case "x-mock-fault-after": faultAfter = Int(value).flatMap { $0 >= 0 ? $0 : nil } ?? 0
             case "x-mock-stall-ms": stallNanos = Self.nanos(milliseconds: value)
             default: break
             }
         }
         if let faultKind {
-            fault = MockFault(kind: faultKind, afterTokens: faultAfter, stallNanos: faultKind == .stall ? stallNanos : nil)
+            fault = Profile.MockFault(kind: faultKind, afterTokens: faultAfter, stallNanos: faultKind == .stall ? stallNanos : nil)
         }
     }
 

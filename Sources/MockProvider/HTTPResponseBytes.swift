@@ -1,3 +1,4 @@
+import LoadCore
 import NIOCore
 import NIOHTTP1
 
@@ -71,7 +72,7 @@ enum HTTPResponseBytes {
         message: String,
         extraHeaders: [(String, String)] = [],
         keepAlive: Bool,
-        dialect: MockDialect = .openAI,
+        dialect: APIDialect = .openAI,
         allocator: ByteBufferAllocator,
         into buffer: inout ByteBuffer
     ) {

@@ -1,3 +1,4 @@
+import LoadCore
 import NIOCore
 
 /// The server-wide gates every completion request passes before it is generated: the rate limits
@@ -9,8 +10,9 @@ final class MockAdmission: Sendable {
 
     /// Nil when the configuration sets neither limit.
     init?(config: MockConfig) {
-        guard config.rateLimit != nil || config.capacity != nil else { return nil }
-        rateLimiter = config.rateLimit.map { MockRateLimiter(config: $0, nowNanos: NIODeadline.now().uptimeNanoseconds) }
-        capacity = config.capacity.map { MockCapacityGate(capacity: $0) }
+        let settings = config.settings
+        guard settings.rateLimit != nil || settings.capacity != nil else { return nil }
+        rateLimiter = settings.rateLimit.map { MockRateLimiter(config: $0, nowNanos: NIODeadline.now().uptimeNanoseconds) }
+        capacity = settings.capacity.map { MockCapacityGate(capacity: $0) }
     }
 }

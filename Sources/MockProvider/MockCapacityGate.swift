@@ -1,7 +1,8 @@
+import LoadCore
 import Foundation
 import NIOCore
 
-/// The mock's generation slots at run time (`MockCapacity`), shared by every event loop: a count of
+/// The mock's generation slots at run time (`Profile.MockCapacitySettings`), shared by every event loop: a count of
 /// completions under way and a FIFO of requests waiting for one. A lock guards them; a slot handed
 /// to a waiter is announced on the waiter's own event loop.
 final class MockCapacityGate: @unchecked Sendable {
@@ -21,7 +22,7 @@ final class MockCapacityGate: @unchecked Sendable {
         var onGranted: @Sendable () -> Void
     }
 
-    let capacity: MockCapacity
+    let capacity: Profile.MockCapacitySettings
     private let lock = NSLock()
     private var busy = 0
     private var waiting: [Waiter] = []
@@ -30,7 +31,7 @@ final class MockCapacityGate: @unchecked Sendable {
     private var peakBusy = 0
     private var peakWaiting = 0
 
-    init(capacity: MockCapacity) {
+    init(capacity: Profile.MockCapacitySettings) {
         self.capacity = capacity
     }
 
@@ -41,13 +42,13 @@ final class MockCapacityGate: @unchecked Sendable {
     func acquire(on eventLoop: EventLoop, onGranted: @escaping @Sendable () -> Void) -> Admission {
         lock.lock()
         defer { lock.unlock() }
-        if busy < capacity.maxConcurrent {
+        if busy < capacity.streams {
             busy += 1
             peakBusy = max(peakBusy, busy)
             return .granted
         }
         let queued = waiting.count - waitingHead
-        if let limit = capacity.maxQueue, queued >= limit { return .refused }
+        if let limit = capacity.queue, queued >= limit { return .refused }
         nextTicket += 1
         waiting.append(Waiter(ticket: nextTicket, eventLoop: eventLoop, onGranted: onGranted))
         peakWaiting = max(peakWaiting, queued + 1)

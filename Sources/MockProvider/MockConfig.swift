@@ -1,26 +1,23 @@
-/// The mock provider's behaviour.
-public struct MockConfig: Sendable, Equatable {
-    /// Time from the request's arrival to the first content token.
-    public var ttft: MockDelay = .fixed(nanos: 0)
-    /// Delay between consecutive tokens.
-    public var interTokenDelayNanos: UInt64 = 0
-    /// Tokens per completion (a request's smaller max_tokens wins).
-    public var outputTokens: Int = 16
-    /// Fraction of requests (0...1) answered with `errorStatus` instead of a completion.
-    public var errorRate: Double = 0
-    /// Status used for injected errors.
-    public var errorStatus: Int = 500
-    /// Event loop threads; 0 means one per core.
-    public var threads: Int = 0
-    /// Seed for the delay and error draws.
-    public var seed: UInt64 = 1
-    /// Misbehaviours injected into a fraction of responses; one draw per request picks at most one
-    /// (after the `errorRate` draw, which wins).
-    public var faults: [MockFault] = []
-    /// Token-bucket rate limits (429 with `retry-after` when exceeded); nil: none.
-    public var rateLimit: MockRateLimit?
-    /// Completions generated at once, the rest queued; nil: unlimited.
-    public var capacity: MockCapacity?
+import LoadCore
 
-    public init() {}
+/// What a `MockServer` serves: the behaviour a profile's `target.mock` describes (delays, tokens,
+/// injected errors and faults, rate limits, capacity: LoadCore's `Profile.MockSettings`, used as
+/// is), the seed of its draws and its event loop threads. `settings.dialect` only tells loadgen
+/// which route to use: the mock serves every dialect at once.
+public struct MockConfig: Sendable, Equatable {
+    /// The behaviour.
+    public var settings: Profile.MockSettings
+    /// Seed for the delay, error and fault draws (loop i draws from `seed + i`).
+    public var seed: UInt64
+    /// Event loop threads; 0 means one per core.
+    public var threads: Int
+
+    public init(settings: Profile.MockSettings = MockConfig.immediate, seed: UInt64 = 1, threads: Int = 0) {
+        self.settings = settings
+        self.seed = seed
+        self.threads = threads
+    }
+
+    /// No delays and 16 tokens a completion: `loadgen mock`'s defaults, and the tests'.
+    public static let immediate = Profile.MockSettings(ttft: .fixed(nanos: 0), interTokenNanos: 0, outputTokens: 16)
 }

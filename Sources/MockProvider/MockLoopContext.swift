@@ -1,3 +1,5 @@
+import LoadCore
+
 /// Per-event-loop state of the mock: the seeded random draws and the request counter.
 ///
 /// One instance belongs to one event loop and is only touched on that loop's thread (it is handed
@@ -32,31 +34,31 @@ final class MockLoopContext: @unchecked Sendable {
         return requestsNumbered &* loopCount &+ loopIndex &+ 1
     }
 
-    /// Draws a time to first token from `config.ttft`.
+    /// Draws a time to first token from `config.settings.ttft`.
     func drawTTFTNanos() -> UInt64 {
-        config.ttft.drawNanos(using: &generator)
+        config.settings.ttft.drawNanos(using: &generator)
     }
 
-    /// Picks the fault for one request from `config.faults` (at most one, by one uniform draw
-    /// against the cumulative rates); draws nothing when there are no faults.
-    func drawFault() -> MockFault? {
-        let faults = config.faults
+    /// Picks the fault for one request from `config.settings.faults` (at most one, by one uniform
+    /// draw in (0, 1] against the cumulative rates); draws nothing when there are no faults.
+    func drawFault() -> Profile.MockFault? {
+        let faults = config.settings.faults
         guard !faults.isEmpty else { return nil }
         let draw = generator.nextUnitInterval()
         var cumulative = 0.0
         for fault in faults {
             cumulative += fault.rate
-            if draw < cumulative { return fault }
+            if draw <= cumulative { return fault }
         }
         return nil
     }
 
-    /// Decides whether to inject an error (probability `config.errorRate`); draws only when the rate
-    /// is strictly between 0 and 1.
+    /// Decides whether to inject an error (probability `config.settings.errorRate`); draws only when
+    /// the rate is strictly between 0 and 1.
     func drawInjectedError() -> Bool {
-        let rate = config.errorRate
+        let rate = config.settings.errorRate
         if rate <= 0 || rate.isNaN { return false }
         if rate >= 1 { return true }
-        return generator.nextUnitInterval() < rate
+        return generator.nextUnitInterval() <= rate
     }
 }

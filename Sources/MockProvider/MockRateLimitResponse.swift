@@ -1,3 +1,4 @@
+import LoadCore
 import NIOCore
 
 /// The 429 answer of the mock's rate limiter, its body in the format of the request's dialect.
@@ -8,7 +9,7 @@ enum MockRateLimitResponse {
     /// Anthropic route: `{"type":"error","error":{"type":"rate_limit_error","message":..}}`.
     /// - Parameter dialect: the route's dialect, which sets the body format (the headers are the decision's).
     static func write429(
-        _ decision: MockRateLimiter.Decision, dialect: MockDialect, keepAlive: Bool,
+        _ decision: MockRateLimiter.Decision, dialect: APIDialect, keepAlive: Bool,
         allocator: ByteBufferAllocator, into buffer: inout ByteBuffer
     ) {
         let limitedBy = decision.limitedBy ?? "requests"

@@ -1,6 +1,7 @@
+import LoadCore
 import Foundation
 
-/// The mock's rate limits at run time: the token buckets of `MockRateLimit`, shared by every event
+/// The mock's rate limits at run time: the token buckets of `Profile.MockRateLimitSettings`, shared by every event
 /// loop of the server (a lock guards them; it is taken once per request, only when limits are set).
 final class MockRateLimiter: @unchecked Sendable {
     /// What one request gets.
@@ -51,11 +52,11 @@ final class MockRateLimiter: @unchecked Sendable {
         var bucket: TokenBucket
     }
 
-    let config: MockRateLimit
+    let config: Profile.MockRateLimitSettings
     private let lock = NSLock()
     private var limits: [Limit] = []
 
-    init(config: MockRateLimit, nowNanos: UInt64) {
+    init(config: Profile.MockRateLimitSettings, nowNanos: UInt64) {
         self.config = config
         let perMinute: [(Window, Int?)] = [
             (.requests, config.requestsPerMinute), (.tokens, config.tokensPerMinute),
@@ -77,7 +78,7 @@ final class MockRateLimiter: @unchecked Sendable {
     ///   - family: the header family to announce the limits in (see ``family(for:)``).
     ///   - nowNanos: monotonic time.
     ///   - unixSeconds: wall-clock time, for the Anthropic family's reset times.
-    func admit(promptTokens: Int, completionTokens: Int, family: MockRateLimit.HeaderFamily, nowNanos: UInt64,
+    func admit(promptTokens: Int, completionTokens: Int, family: Profile.MockRateLimitSettings.HeaderFamily, nowNanos: UInt64,
                unixSeconds: Double = Date().timeIntervalSince1970) -> Decision {
         lock.lock()
         defer { lock.unlock() }
@@ -121,13 +122,13 @@ final class MockRateLimiter: @unchecked Sendable {
 
     /// The header family of a request in `dialect`: the configured one, else the dialect's own
     /// (Anthropic's for `/v1/messages`, OpenAI's for the OpenAI and Groq routes).
-    func family(for dialect: MockDialect) -> MockRateLimit.HeaderFamily {
-        if let family = config.headerFamily { return family }
+    func family(for dialect: APIDialect) -> Profile.MockRateLimitSettings.HeaderFamily {
+        if let family = config.headers { return family }
         return dialect == .anthropic ? .anthropic : .openai
     }
 
     /// The limit, remaining and reset of every bucket in `family`.
-    private func announce(family: MockRateLimit.HeaderFamily, unixSeconds: Double) -> [(String, String)] {
+    private func announce(family: Profile.MockRateLimitSettings.HeaderFamily, unixSeconds: Double) -> [(String, String)] {
         var headers: [(String, String)] = []
         for limit in limits {
             let remaining = String(Int(limit.bucket.level.rounded(.down)))

@@ -1,3 +1,4 @@
+import LoadCore
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -8,7 +9,7 @@ import NIOPosix
 /// HTTP/1.1 with keep-alive on a `MultiThreadedEventLoopGroup` (`config.threads`, or one thread per
 /// core). Routes: `POST /v1/chat/completions` (streamed or not, see `ChatCompletionHandler`),
 /// `GET /health`. Timing: token k of a completion is due at arrival + TTFT + k * inter-token delay,
-/// with TTFT drawn per request from `config.ttft`.
+/// with TTFT drawn per request from `config.settings.ttft`.
 ///
 /// Per-request overrides (request headers):
 /// - `x-mock-ttft-ms`: time to first token in milliseconds (fractions allowed).
@@ -117,7 +118,7 @@ public final class MockServer: @unchecked Sendable {
     }
 
     /// The most completions generated at once and the most requests waiting for a slot at once
-    /// (zeros without `config.capacity`).
+    /// (zeros without `config.settings.capacity`).
     public var capacityPeaks: (generating: Int, waiting: Int) {
         guard let gate = admission?.capacity else { return (0, 0) }
         let peaks = gate.peaks

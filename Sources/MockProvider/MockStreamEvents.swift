@@ -1,3 +1,4 @@
+import LoadCore
 import NIOCore
 
 /// The bytes of one streamed completion's events in one dialect. `StreamingCompletion` decides

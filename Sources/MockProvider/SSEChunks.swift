@@ -98,10 +98,13 @@ enum ChunkEncoder {
         return start
     }
 
+    /// The bytes `beginChunk` writes before the chunk's data.
+    static let placeholderLength = 10
+
     /// Ends a chunk begun at `start`: fills in its size and writes CRLF, or removes the chunk when
     /// nothing was written into it (an empty chunk would be the last-chunk marker).
     static func endChunk(startedAt start: Int, into buffer: inout ByteBuffer) {
-        let length = buffer.writerIndex - start - 10
+        let length = buffer.writerIndex - start - placeholderLength
         guard length > 0 else {
             buffer.moveWriterIndex(to: start)
             return

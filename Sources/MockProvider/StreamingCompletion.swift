@@ -1,3 +1,4 @@
+import LoadCore
 import NIOCore
 
 /// The progress of one streamed completion: which events are out and when the next is due.
@@ -26,7 +27,7 @@ struct StreamingCompletion {
     private var lastTokenWrittenAt: NIODeadline?
     private var openingWritten = false
     /// The fault not yet fired.
-    private var pendingFault: MockFault?
+    private var pendingFault: Profile.MockFault?
     /// The end of a stall under way (`.distantFuture`: forever).
     private var stallUntil: NIODeadline?
 
@@ -54,7 +55,8 @@ struct StreamingCompletion {
     /// Writes the response head and, as its own chunk, the events before the first token (which
     /// are not tokens) — unless a stall after the headers holds them back.
     mutating func writeHead(at now: NIODeadline, into buffer: inout ByteBuffer) {
-        HTTPResponseBytes.writeStreamHead(keepAlive: plan.keepAlive, extraHeaders: plan.extraHeaders, into: &buffer)
+        let headers = plan.stamp ? plan.extraHeaders + [SendStamp.header()] : plan.extraHeaders
+        HTTPResponseBytes.writeStreamHead(keepAlive: plan.keepAlive, extraHeaders: headers, into: &buffer)
         if let fault = pendingFault, fault.kind == .stall, faultPoint == 0 {
             startStall(fault, at: now)
             return
@@ -62,7 +64,7 @@ struct StreamingCompletion {
         let chunk = ChunkEncoder.beginChunk(into: &buffer)
         events.writeOpening(into: &buffer)
         openingWritten = true
-        ChunkEncoder.endChunk(startedAt: chunk, into: &buffer)
+        endChunk(chunk, into: &buffer)
     }
 
     /// Appends what is due at `now` as one chunk: the tokens due, a fault when its point is
@@ -82,7 +84,7 @@ struct StreamingCompletion {
             if tokensSent == faultPoint, let fault = pendingFault {
                 pendingFault = nil
                 if fire(fault, at: now, into: &buffer) {
-                    ChunkEncoder.endChunk(startedAt: chunk, into: &buffer)
+                    endChunk(chunk, into: &buffer)
                     if isFinished { buffer.writeStaticString(ChunkEncoder.lastChunk) }
                     lastTokenWrittenAt = now
                     return true
@@ -99,14 +101,23 @@ struct StreamingCompletion {
             events.writeClosing(into: &buffer)
             isFinished = true
         }
-        ChunkEncoder.endChunk(startedAt: chunk, into: &buffer)
+        endChunk(chunk, into: &buffer)
         if isFinished { buffer.writeStaticString(ChunkEncoder.lastChunk) }
         lastTokenWrittenAt = now
         return true
     }
 
+    /// Ends the chunk begun at `chunk`, its events stamped with their send time first when the
+    /// plan asks for it.
+    private func endChunk(_ chunk: Int, into buffer: inout ByteBuffer) {
+        if plan.stamp {
+            SendStamp.stampEvents(in: &buffer, from: chunk + ChunkEncoder.placeholderLength, nanos: SendStamp.nowNanos())
+        }
+        ChunkEncoder.endChunk(startedAt: chunk, into: &buffer)
+    }
+
     /// Acts out a fault. - Returns: true when this write must end here.
-    private mutating func fire(_ fault: MockFault, at now: NIODeadline, into buffer: inout ByteBuffer) -> Bool {
+    private mutating func fire(_ fault: Profile.MockFault, at now: NIODeadline, into buffer: inout ByteBuffer) -> Bool {
         switch fault.kind {
         case .errorEvent, .overloadedEvent:
             events.writeError(overloaded: fault.kind == .overloadedEvent, into: &buffer)
@@ -126,7 +137,7 @@ struct StreamingCompletion {
         }
     }
 
-    private mutating func startStall(_ fault: MockFault, at now: NIODeadline) {
+    private mutating func startStall(_ fault: Profile.MockFault, at now: NIODeadline) {
         pendingFault = nil
         stallUntil = fault.stallNanos.map { now + .nanoseconds(Int64(clamping: $0)) } ?? .distantFuture
     }

@@ -162,7 +162,7 @@ final class EventLogTests: XCTestCase {
         try Data("{\"type\":\"run\",\"schema\":1}\nnot json\n{\"type\":\"end\"}\n".utf8).write(to: URL(fileURLWithPath: path))
         let reader = try EventLogReader(path: path)
         XCTAssertThrowsError(try reader.next()) { error in
-            XCTAssertEqual(error as? EventLogError, .malformedLine(path: path, line: 2, reason: "not a JSON object"))
+            XCTAssertEqual(error as? EventLogError, .malformedLine(path: path, line: 2, reason: "invalid JSON at byte 0: invalid literal"))
         }
     }
 

@@ -20,8 +20,10 @@ final class JSONParserTests: XCTestCase {
             ("-42", .int(-42)),
             ("9223372036854775807", .int(Int64.max)),
             ("-9223372036854775808", .int(Int64.min)),
-            // Past Int64: becomes a double.
-            ("9223372036854775808", .double(9_223_372_036_854_775_808)),
+            // Past Int64: UInt64 while it fits (a seed), then a double.
+            ("9223372036854775808", .uint(9_223_372_036_854_775_808)),  // past Int64: UInt64 (a seed)
+            ("18446744073709551615", .uint(UInt64.max)),
+            ("18446744073709551616", .double(18_446_744_073_709_551_616)),
             // Fractions and exponents.
             ("1.5", .double(1.5)),
             ("-0.25", .double(-0.25)),

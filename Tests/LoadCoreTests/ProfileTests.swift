@@ -82,6 +82,8 @@ final class ProfileTests: XCTestCase {
             ("500ms", 500_000_000), ("30s", 30_000_000_000), ("2m", 120_000_000_000), ("1h", 3_600_000_000_000),
             ("1.5s", 1_500_000_000), ("250us", 250_000), ("100ns", 100),
             ("30", nil), ("s", nil), ("-1s", nil), ("10 parsecs", nil), ("1e3s", nil),
+            // Go's form, as OpenAI's reset headers write it: one parser for both.
+            ("1m30s", 90_000_000_000), ("2m59.56s", 179_560_000_000), ("1s500ms", 1_500_000_000), ("1m-5s", nil),
         ]
         for (text, nanos) in cases { XCTAssertEqual(DurationFormat.parseNanos(text), nanos, text) }
         XCTAssertEqual(DurationFormat.format(nanos: 1_500_000_000), "1500ms")

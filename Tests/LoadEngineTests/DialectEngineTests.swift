@@ -35,7 +35,7 @@ final class DialectEngineTests: XCTestCase {
     func testEveryDialectMeasuresTheMocksTiming() throws {
         let mock = try MockHarness {
             $0.ttft = .fixed(nanos: 50_000_000)
-            $0.interTokenDelayNanos = 5_000_000
+            $0.interTokenNanos = 5_000_000
             $0.outputTokens = 20
         }
         for dialect in APIDialect.allCases {
@@ -91,19 +91,18 @@ final class DialectEngineTests: XCTestCase {
     /// Every fault of the mock, mixed into one run per dialect: each error class shows up with the
     /// right detail, the successes in between are whole, and the run ends normally.
     func testEveryFaultGivesItsErrorClassAndTheRunGoesOn() throws {
-        let mock = try MockHarness {
-            $0.threads = 1
+        let mock = try MockHarness(threads: 1) {
             $0.outputTokens = 6
-            $0.interTokenDelayNanos = 1_000_000
+            $0.interTokenNanos = 1_000_000
             $0.faults = [
-                MockFault(kind: .http, rate: 0.08, status: 404),
-                MockFault(kind: .http, rate: 0.08, status: 503),
-                MockFault(kind: .http, rate: 0.08, status: 529),
-                MockFault(kind: .overloadedEvent, rate: 0.08, afterTokens: 2),
-                MockFault(kind: .errorEvent, rate: 0.08, afterTokens: 2),
-                MockFault(kind: .malformed, rate: 0.08, afterTokens: 3),
-                MockFault(kind: .disconnect, rate: 0.08, afterTokens: 3),
-                MockFault(kind: .stall, rate: 0.04, afterTokens: 1),
+                Profile.MockFault(kind: .http, rate: 0.08, status: 404),
+                Profile.MockFault(kind: .http, rate: 0.08, status: 503),
+                Profile.MockFault(kind: .http, rate: 0.08, status: 529),
+                Profile.MockFault(kind: .overloadedEvent, rate: 0.08, afterTokens: 2),
+                Profile.MockFault(kind: .errorEvent, rate: 0.08, afterTokens: 2),
+                Profile.MockFault(kind: .malformed, rate: 0.08, afterTokens: 3),
+                Profile.MockFault(kind: .disconnect, rate: 0.08, afterTokens: 3),
+                Profile.MockFault(kind: .stall, rate: 0.04, afterTokens: 1),
             ]
         }
         for dialect in [APIDialect.openAI, .anthropic, .groq] {

@@ -124,7 +124,7 @@ final class EngineStopTests: XCTestCase {
     func testCancelInFlightRecordsEveryOpenRequestAsCancelledOnce() throws {
         let mock = try MockHarness {
             $0.outputTokens = 50
-            $0.interTokenDelayNanos = 20_000_000
+            $0.interTokenNanos = 20_000_000
         }
         let plan = LoadPlan(mode: .open(nextArrivalNanos: constantArrivals(everyNanos: 5_000_000)), durationNanos: 10_000_000_000)
         let engine = try Engine(template: mock.template(), plan: plan)

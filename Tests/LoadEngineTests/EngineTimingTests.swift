@@ -18,7 +18,7 @@ final class EngineTimingTests: XCTestCase {
     func testClosedLoopMeasuresTheMockTiming() throws {
         let mock = try MockHarness {
             $0.ttft = .fixed(nanos: 200_000_000)
-            $0.interTokenDelayNanos = 10_000_000
+            $0.interTokenNanos = 10_000_000
             $0.outputTokens = 32
         }
         let (records, outcome) = try mock.run(
@@ -149,7 +149,7 @@ final class EngineScaleTests: XCTestCase {
         }
         let mock = try MockHarness {
             $0.ttft = .fixed(nanos: 300_000_000)
-            $0.interTokenDelayNanos = 20_000_000
+            $0.interTokenNanos = 20_000_000
             $0.outputTokens = 5
         }
         // 2,000 arrivals within 0.4 s, each streaming for about 0.4 s: all in flight together.

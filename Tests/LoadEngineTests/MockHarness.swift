@@ -8,10 +8,11 @@ final class MockHarness {
     let server: MockServer
     let port: Int
 
-    init(_ configure: (inout MockConfig) -> Void) throws {
-        var config = MockConfig()
-        configure(&config)
-        server = MockServer(config: config)
+    /// - Parameter configure: adjusts the settings, which start from `MockConfig.immediate`.
+    init(threads: Int = 0, _ configure: (inout Profile.MockSettings) -> Void) throws {
+        var settings = MockConfig.immediate
+        configure(&settings)
+        server = MockServer(config: MockConfig(settings: settings, threads: threads))
         port = try server.start(host: "127.0.0.1", port: 0)
     }
 

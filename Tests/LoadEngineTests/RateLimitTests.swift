@@ -17,7 +17,7 @@ final class RateLimitTests: XCTestCase {
     func testRPM600At20PerSecondLetsTenPerSecondThrough() throws {
         let mock = try MockHarness {
             $0.outputTokens = 2
-            $0.rateLimit = MockRateLimit(requestsPerMinute: 600)
+            $0.rateLimit = Profile.MockRateLimitSettings(requestsPerMinute: 600)
         }
         let plan = LoadPlan(mode: .open(nextArrivalNanos: constantArrivals(everyNanos: 50_000_000)),
                             durationNanos: 8_000_000_000)
@@ -54,7 +54,7 @@ final class RateLimitTests: XCTestCase {
     func testRetriesHonorRetryAfterFromTheMock() throws {
         let mock = try MockHarness {
             $0.outputTokens = 1
-            $0.rateLimit = MockRateLimit(requestsPerMinute: 120)
+            $0.rateLimit = Profile.MockRateLimitSettings(requestsPerMinute: 120)
         }
         var plan = LoadPlan(mode: .open(nextArrivalNanos: constantArrivals(everyNanos: 0)), maxRequests: 8)
         plan.retry = RetryPolicy(maxAttempts: 20, retryOn: [.http429])
@@ -83,9 +83,9 @@ final class RateLimitTests: XCTestCase {
     func testAnthropicFamilyIsParsed() throws {
         let mock = try MockHarness {
             $0.outputTokens = 5
-            var limit = MockRateLimit(requestsPerMinute: 60, tokensPerMinute: 60_000)
+            var limit = Profile.MockRateLimitSettings(requestsPerMinute: 60, tokensPerMinute: 60_000)
             limit.outputTokensPerMinute = 6_000
-            limit.headerFamily = .anthropic
+            limit.headers = .anthropic
             $0.rateLimit = limit
         }
         let (records, _) = try mock.run(LoadPlan(mode: .closed(users: 1, thinkTimeNanos: 0), maxRequests: 2))
@@ -109,7 +109,7 @@ final class RateLimitTests: XCTestCase {
     func testAnthropicDialectGetsTheAnthropicFamily() throws {
         let mock = try MockHarness {
             $0.outputTokens = 2
-            $0.rateLimit = MockRateLimit(requestsPerMinute: 60)
+            $0.rateLimit = Profile.MockRateLimitSettings(requestsPerMinute: 60)
         }
         let body = #"{"model":"m","max_tokens":64,"messages":[{"role":"user","content":"Say hello"}],"stream":true}"#
         var template = RequestTemplate(

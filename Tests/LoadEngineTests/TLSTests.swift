@@ -15,7 +15,7 @@ final class TLSTests: XCTestCase {
     override func setUpWithError() throws {
         mock = try MockHarness {
             $0.ttft = .fixed(nanos: 50_000_000)
-            $0.interTokenDelayNanos = 5_000_000
+            $0.interTokenNanos = 5_000_000
             $0.outputTokens = 4
         }
         front = try NginxTLSFront(upstreamPort: mock.port)

@@ -1,4 +1,5 @@
 import Foundation
+import HistogramDecoding
 import LoadCore
 import XCTest
 

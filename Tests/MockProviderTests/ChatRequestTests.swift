@@ -38,6 +38,22 @@ final class ChatRequestTests: XCTestCase {
         }
     }
 
+    /// An integer past Int64 is still an integer: the completion's own length wins over it.
+    func testHugeMaxTokensReadsAsUnlimited() throws {
+        XCTAssertEqual(try parse(#"{"max_tokens":123456789012345678901234567890}"#).maxTokens, Int.max)
+        XCTAssertThrowsError(try parse(#"{"max_tokens":-123456789012345678901234567890}"#))
+        XCTAssertThrowsError(try parse(#"{"max_tokens":1e3}"#))
+    }
+
+    /// A malformed document's message names the problem and its byte offset (from JSONParser).
+    func testMalformedMessageNamesTheOffset() {
+        XCTAssertThrowsError(try parse(#"{"a":1,}"#)) { error in
+            let message = (error as? ChatRequestError)?.message ?? ""
+            XCTAssertTrue(message.hasPrefix("We could not parse the JSON body of your request: "), message)
+            XCTAssertTrue(message.contains("at byte 7"), message)
+        }
+    }
+
     func testPromptTokensAreAtLeastOne() throws {
         XCTAssertEqual(try parse("{}").promptTokens, 1)
         XCTAssertEqual(try parse(#"{"messages":[{"content":"0123456789ab"}]}"#).promptTokens, 3)

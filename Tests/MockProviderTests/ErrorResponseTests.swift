@@ -37,13 +37,11 @@ final class ErrorResponseTests: XCTestCase {
 
     func testErrorRateIsSeededAndProportional() throws {
         func statuses(seed: UInt64) throws -> [Int] {
-            var config = MockConfig()
-            config.threads = 1
-            config.errorRate = 0.3
-            config.errorStatus = 503
-            config.outputTokens = 1
-            config.seed = seed
-            let server = MockServer(config: config)
+            var settings = MockConfig.immediate
+            settings.errorRate = 0.3
+            settings.errorStatus = 503
+            settings.outputTokens = 1
+            let server = MockServer(config: MockConfig(settings: settings, seed: seed, threads: 1))
             let port = try server.start()
             defer { server.shutdown() }
             let fd = try LoopbackClient.connect(port: port)

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import LoadCore
 import XCTest
 
 @testable import MockProvider
@@ -81,7 +82,7 @@ final class FaultInjectionTests: XCTestCase {
     }
 
     func testDisconnectLeavesTheChunkedBodyUnfinished() throws {
-        let (_, port) = try startMockServer { $0.interTokenDelayNanos = 2_000_000 }
+        let (_, port) = try startMockServer { $0.interTokenNanos = 2_000_000 }
         // Table: request → how a token event starts in its dialect (the role chunk's empty content aside).
         let cases = [(openAIRequest(["x-mock-fault": "disconnect", "x-mock-fault-after": "3"]), #""delta":{"content":""#),
                      (anthropicRequest(["x-mock-fault": "disconnect", "x-mock-fault-after": "3"]), #""type":"text_delta""#)]
@@ -131,11 +132,10 @@ final class FaultInjectionTests: XCTestCase {
 
     /// Config faults are drawn per request with their rates (seeded) and never two at once.
     func testConfiguredFaultsAreDrawnWithTheirRates() throws {
-        let (_, port) = try startMockServer {
-            $0.threads = 1
+        let (_, port) = try startMockServer(threads: 1) {
             $0.outputTokens = 2
-            $0.faults = [MockFault(kind: .http, rate: 0.2, status: 529),
-                         MockFault(kind: .errorEvent, rate: 0.3, afterTokens: 1)]
+            $0.faults = [Profile.MockFault(kind: .http, rate: 0.2, status: 529),
+                         Profile.MockFault(kind: .errorEvent, rate: 0.3, afterTokens: 1)]
         }
         let fd = try LoopbackClient.connect(port: port)
         defer { close(fd) }
@@ -152,7 +152,7 @@ final class FaultInjectionTests: XCTestCase {
 
     /// x-mock-status: 200 forces a clean answer even with faults configured.
     func testStatus200BypassesFaults() throws {
-        let (_, port) = try startMockServer { $0.faults = [MockFault(kind: .disconnect)] }
+        let (_, port) = try startMockServer { $0.faults = [Profile.MockFault(kind: .disconnect)] }
         let response = try LoopbackClient.exchange(port: port, openAIRequest(["x-mock-status": "200"]))
         XCTAssertEqual(response.events.last?.data, "[DONE]")
     }

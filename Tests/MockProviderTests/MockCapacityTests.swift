@@ -1,3 +1,4 @@
+import LoadCore
 import TestSupport
 import XCTest
 
@@ -14,7 +15,7 @@ final class MockCapacityTests: XCTestCase {
         let (server, port) = try startMockServer {
             $0.ttft = .fixed(nanos: 100_000_000)
             $0.outputTokens = 1
-            $0.capacity = MockCapacity(maxConcurrent: 2)
+            $0.capacity = Profile.MockCapacitySettings(streams: 2)
         }
         let request = LoopbackClient.requestBytes(body: LoopbackClient.chatBody(stream: true))
         let responses = try LoopbackClient.concurrent(port: port, requests: Array(repeating: request, count: 6),
@@ -35,7 +36,7 @@ final class MockCapacityTests: XCTestCase {
         let (server, port) = try startMockServer {
             $0.ttft = .fixed(nanos: 100_000_000)
             $0.outputTokens = 1
-            var capacity = MockCapacity(maxConcurrent: 1, maxQueue: 1)
+            var capacity = Profile.MockCapacitySettings(streams: 1, queue: 1)
             capacity.rejectStatus = 529
             $0.capacity = capacity
         }
@@ -53,7 +54,7 @@ final class MockCapacityTests: XCTestCase {
         let (server, port) = try startMockServer {
             $0.ttft = .fixed(nanos: 100_000_000)
             $0.outputTokens = 1
-            var capacity = MockCapacity(maxConcurrent: 1, maxQueue: 1)
+            var capacity = Profile.MockCapacitySettings(streams: 1, queue: 1)
             capacity.rejectStatus = 529
             $0.capacity = capacity
         }
@@ -78,7 +79,7 @@ final class MockCapacityTests: XCTestCase {
         let (server, port) = try startMockServer {
             $0.ttft = .fixed(nanos: 100_000_000)
             $0.outputTokens = 1
-            $0.capacity = MockCapacity(maxConcurrent: 1)
+            $0.capacity = Profile.MockCapacitySettings(streams: 1)
         }
         let request = LoopbackClient.requestBytes(body: LoopbackClient.chatBody(stream: false))
         let holder = try LoopbackClient.connect(port: port)

@@ -1,3 +1,4 @@
+import LoadCore
 import XCTest
 
 @testable import MockProvider
@@ -24,7 +25,7 @@ final class MockRateLimiterTests: XCTestCase {
     /// time until one request refills (100 ms) in retry-after-ms and 1 in retry-after (whole seconds,
     /// rounded up); 100 ms later one more passes. Every answer announces limit, remaining and reset.
     func testRequestsBucketOpenAIFamily() throws {
-        let limiter = MockRateLimiter(config: MockRateLimit(requestsPerMinute: 600), nowNanos: 0)
+        let limiter = MockRateLimiter(config: Profile.MockRateLimitSettings(requestsPerMinute: 600), nowNanos: 0)
         for index in 0..<10 {
             let decision = limiter.admit(promptTokens: 10, completionTokens: 5, family: .openai, nowNanos: 0)
             XCTAssertTrue(decision.allowed, "request \(index)")
@@ -46,7 +47,7 @@ final class MockRateLimiterTests: XCTestCase {
     /// A token limit refuses by tokens (prompt + completion), and a refusal takes nothing from the
     /// other buckets.
     func testTokensBucketRefusesLargeRequestsAndTakesNothingWhenRefusing() throws {
-        let limiter = MockRateLimiter(config: MockRateLimit(requestsPerMinute: 6_000, tokensPerMinute: 6_000), nowNanos: 0)
+        let limiter = MockRateLimiter(config: Profile.MockRateLimitSettings(requestsPerMinute: 6_000, tokensPerMinute: 6_000), nowNanos: 0)
         // Buckets of 100 requests and 100 tokens; refill 100 tokens/s.
         XCTAssertTrue(limiter.admit(promptTokens: 60, completionTokens: 20, family: .openai, nowNanos: 0).allowed)
         let refused = limiter.admit(promptTokens: 30, completionTokens: 10, family: .openai, nowNanos: 0)
@@ -63,7 +64,7 @@ final class MockRateLimiterTests: XCTestCase {
     /// Anthropic name, resets as RFC 3339 times (rounded up to the second), retry-after only (no
     /// retry-after-ms).
     func testAnthropicFamily() throws {
-        var config = MockRateLimit(requestsPerMinute: 60, tokensPerMinute: 60_000)
+        var config = Profile.MockRateLimitSettings(requestsPerMinute: 60, tokensPerMinute: 60_000)
         config.inputTokensPerMinute = 30_000
         config.outputTokensPerMinute = 6_000
         let limiter = MockRateLimiter(config: config, nowNanos: 0)
@@ -87,12 +88,12 @@ final class MockRateLimiterTests: XCTestCase {
 
     /// The header family follows the request's dialect unless the configuration sets one.
     func testHeaderFamilyFollowsTheDialectUnlessSet() {
-        var config = MockRateLimit(requestsPerMinute: 60)
+        var config = Profile.MockRateLimitSettings(requestsPerMinute: 60)
         let byDialect = MockRateLimiter(config: config, nowNanos: 0)
         XCTAssertEqual(byDialect.family(for: .openAI), .openai)
         XCTAssertEqual(byDialect.family(for: .groq), .openai, "Groq sends OpenAI's x-ratelimit-* headers")
         XCTAssertEqual(byDialect.family(for: .anthropic), .anthropic)
-        config.headerFamily = .anthropic
+        config.headers = .anthropic
         let forced = MockRateLimiter(config: config, nowNanos: 0)
         XCTAssertEqual(forced.family(for: .openAI), .anthropic, "a configured family wins")
     }
@@ -115,7 +116,7 @@ final class MockRateLimiterTests: XCTestCase {
     func testTooManyRequestsOverLoopback() throws {
         let (_, port) = try startMockServer {
             $0.outputTokens = 2
-            $0.rateLimit = MockRateLimit(requestsPerMinute: 60)
+            $0.rateLimit = Profile.MockRateLimitSettings(requestsPerMinute: 60)
         }
         let request = LoopbackClient.requestBytes(body: LoopbackClient.chatBody(stream: true))
         let first = try LoopbackClient.exchange(port: port, request)
@@ -139,7 +140,7 @@ final class MockRateLimiterTests: XCTestCase {
     func testTooManyRequestsOnTheAnthropicRouteUseAnthropicHeadersAndBody() throws {
         let (_, port) = try startMockServer {
             $0.outputTokens = 2
-            $0.rateLimit = MockRateLimit(requestsPerMinute: 60)
+            $0.rateLimit = Profile.MockRateLimitSettings(requestsPerMinute: 60)
         }
         let request = LoopbackClient.requestBytes(
             path: "/v1/messages", headers: DialectResponseTests.anthropicHeaders,

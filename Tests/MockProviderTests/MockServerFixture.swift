@@ -1,14 +1,17 @@
+import LoadCore
 import XCTest
 
 @testable import MockProvider
 
 extension XCTestCase {
-    /// Starts a mock server on a free loopback port and shuts it down when the test ends.
-    func startMockServer(_ configure: (inout MockConfig) -> Void = { _ in }) throws -> (server: MockServer, port: Int) {
-        var config = MockConfig()
-        config.threads = 2
-        configure(&config)
-        let server = MockServer(config: config)
+    /// Starts a mock server on a free loopback port and shuts it down when the test ends. The
+    /// settings start from `MockConfig.immediate` (no delays, 16 tokens).
+    func startMockServer(
+        threads: Int = 2, seed: UInt64 = 1, _ configure: (inout Profile.MockSettings) -> Void = { _ in }
+    ) throws -> (server: MockServer, port: Int) {
+        var settings = MockConfig.immediate
+        configure(&settings)
+        let server = MockServer(config: MockConfig(settings: settings, seed: seed, threads: threads))
         let port = try server.start()
         addTeardownBlock { server.shutdown() }
         return (server, port)

@@ -1,3 +1,4 @@
+import LoadCore
 import XCTest
 
 @testable import MockProvider
@@ -15,7 +16,7 @@ final class TimingTests: XCTestCase {
     func testTTFTAndTokenSpacing() throws {
         let (_, port) = try startMockServer {
             $0.ttft = .fixed(nanos: 100_000_000)
-            $0.interTokenDelayNanos = 20_000_000
+            $0.interTokenNanos = 20_000_000
             $0.outputTokens = 5
         }
         let response = try LoopbackClient.exchange(
@@ -41,7 +42,7 @@ final class TimingTests: XCTestCase {
     func testConcurrentStreamsKeepTheirSchedule() throws {
         let (server, port) = try startMockServer {
             $0.ttft = .fixed(nanos: 200_000_000)
-            $0.interTokenDelayNanos = 10_000_000
+            $0.interTokenNanos = 10_000_000
             $0.outputTokens = 10
         }
         let request = LoopbackClient.requestBytes(body: LoopbackClient.chatBody(stream: true))
@@ -80,7 +81,7 @@ final class TimingTests: XCTestCase {
     func testNonStreamAnswersAfterTheLastTokenIsDue() throws {
         let (_, port) = try startMockServer {
             $0.ttft = .fixed(nanos: 50_000_000)
-            $0.interTokenDelayNanos = 10_000_000
+            $0.interTokenNanos = 10_000_000
             $0.outputTokens = 3
         }
         let response = try LoopbackClient.exchange(
@@ -106,11 +107,10 @@ final class TimingTests: XCTestCase {
     }
 
     func testClientClosingMidStreamCancelsCleanly() throws {
-        let (server, port) = try startMockServer {
+        let (server, port) = try startMockServer(threads: 1) {
             $0.ttft = .fixed(nanos: 5_000_000)
-            $0.interTokenDelayNanos = 50_000_000
+            $0.interTokenNanos = 50_000_000
             $0.outputTokens = 100
-            $0.threads = 1
         }
         for _ in 0..<20 {
             let fd = try LoopbackClient.connect(port: port)

@@ -53,9 +53,9 @@ extension AttemptRecord {
     }
 
     /// Decodes an attempt line's JSON object. - Throws: a reason string on a missing or bad field.
-    init(eventObject object: [String: Any]) throws {
+    init(eventObject object: JSONValue) throws {
         func nanos(_ key: String) throws -> UInt64? {
-            guard let value = object[key], !(value is NSNull) else { return nil }
+            guard let value = object[key], !value.isNull else { return nil }
             guard let nanos = EventLogReader.nanos(value) else {
                 throw EventDecodingProblem("\(key) must be a non-negative number of microseconds")
             }
@@ -66,9 +66,9 @@ extension AttemptRecord {
             return value
         }
         func int(_ key: String) throws -> Int? {
-            guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let number = value as? NSNumber else { throw EventDecodingProblem("\(key) must be an integer") }
-            return number.intValue
+            guard let value = object[key], !value.isNull else { return nil }
+            guard let number = value.intValue else { throw EventDecodingProblem("\(key) must be an integer") }
+            return number
         }
         guard let request = try int("request"), request >= 0 else { throw EventDecodingProblem("missing request") }
         self.init(requestID: UInt64(request), intendedStartNanos: try required("intended_us"),
@@ -81,13 +81,13 @@ extension AttemptRecord {
         firstByteNanos = try nanos("first_byte_us")
         firstTokenNanos = try nanos("first_token_us")
         status = try int("status") ?? 0
-        if let raw = object["error"] as? String {
+        if let raw = object["error"]?.stringValue {
             guard let errorClass = ErrorClass(logName: raw) else {
                 throw EventDecodingProblem("unknown error class \"\(raw)\"")
             }
             self.errorClass = errorClass
         }
-        errorMessage = object["error_message"] as? String
+        errorMessage = object["error_message"]?.stringValue
         countedOutputTokens = try int("tokens") ?? 0
         usageOutputTokens = try int("usage_output_tokens")
         usageInputTokens = try int("usage_input_tokens")
@@ -96,21 +96,22 @@ extension AttemptRecord {
         dnsNanos = try nanos("dns_us")
         usageCachedInputTokens = try int("usage_cached_input_tokens")
         providerQueueNanos = try nanos("provider_queue_us")
-        if let cost = object["cost_usd"], !(cost is NSNull) {
-            guard let number = cost as? NSNumber else { throw EventDecodingProblem("cost_usd must be a number") }
-            costUSD = number.doubleValue
+        if let cost = object["cost_usd"], !cost.isNull {
+            guard let number = cost.doubleValue else { throw EventDecodingProblem("cost_usd must be a number") }
+            costUSD = number
         }
-        if let limits = object["ratelimit"], !(limits is NSNull) {
-            guard let limits = limits as? [String: Any] else { throw EventDecodingProblem("ratelimit must be an object") }
+        if let limits = object["ratelimit"], !limits.isNull {
+            guard limits.isObject else { throw EventDecodingProblem("ratelimit must be an object") }
             rateLimit = try RateLimitSnapshot(eventObject: limits)
         }
-        willRetry = (object["will_retry"] as? NSNumber)?.boolValue ?? false
-        cancelReason = object["cancel_reason"] as? String
+        willRetry = object["will_retry"]?.boolValue ?? false
+        cancelReason = object["cancel_reason"]?.stringValue
         if let offsets = object["token_offsets_us"] {
-            guard let numbers = offsets as? [NSNumber] else {
+            let numbers = offsets.arrayValue?.compactMap { $0.intValue.map(Int64.init) ?? $0.uint64Value.map { Int64(truncatingIfNeeded: $0) } }
+            guard let numbers, numbers.count == offsets.arrayValue?.count else {
                 throw EventDecodingProblem("token_offsets_us must be an array of integers")
             }
-            tokenOffsetsMicros = numbers.map { UInt32(truncatingIfNeeded: $0.int64Value) }
+            tokenOffsetsMicros = numbers.map { UInt32(truncatingIfNeeded: $0) }
         }
     }
 }
@@ -138,22 +139,22 @@ extension RateLimitSnapshot {
         line.endNestedObject()
     }
 
-    init(eventObject object: [String: Any]) throws {
+    init(eventObject object: JSONValue) throws {
         func window(_ key: String) throws -> Window? {
-            guard let value = object[key], !(value is NSNull) else { return nil }
-            guard let fields = value as? [String: Any] else { throw EventDecodingProblem("ratelimit.\(key) must be an object") }
+            guard let fields = object[key], !fields.isNull else { return nil }
+            guard fields.isObject else { throw EventDecodingProblem("ratelimit.\(key) must be an object") }
             func number(_ name: String) throws -> Double? {
-                guard let value = fields[name], !(value is NSNull) else { return nil }
-                guard let number = value as? NSNumber else {
+                guard let value = fields[name], !value.isNull else { return nil }
+                guard let number = value.doubleValue else {
                     throw EventDecodingProblem("ratelimit.\(key).\(name) must be a number")
                 }
-                return number.doubleValue
+                return number
             }
             return Window(limit: try number("limit"), remaining: try number("remaining"), resetMillis: try number("reset_ms"))
         }
         self.init(requests: try window("requests"), tokens: try window("tokens"),
                   inputTokens: try window("input_tokens"), outputTokens: try window("output_tokens"),
-                  retryAfterMillis: (object["retry_after_ms"] as? NSNumber)?.doubleValue)
+                  retryAfterMillis: object["retry_after_ms"]?.doubleValue)
     }
 }
 

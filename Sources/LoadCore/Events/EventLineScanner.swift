@@ -3,7 +3,7 @@ import Foundation
 /// The fast path of ``EventLogReader``: decodes the `attempt`, `dropped` and `end` lines loadgen
 /// writes, straight from the bytes with `JSONCursor`, without building a JSON tree or a dictionary.
 ///
-/// It handles exactly what the general decoder (`JSONSerialization` and
+/// It handles exactly what the general decoder (`JSONParser` and
 /// `AttemptRecord(eventObject:)`) would decode to the same value, and returns nil for anything
 /// else: a key it does not know, `"type"` not first, `null`, a timestamp with more than three
 /// decimals, invalid JSON. The reader then
@@ -177,7 +177,7 @@ enum EventLineScanner {
 
     // MARK: - Values
 
-    /// An integer that fits in Int (what `NSNumber.intValue` gives for an integer literal).
+    /// An integer that fits in Int (what `JSONValue.intValue` gives for an integer literal).
     private static func int(_ cursor: inout JSONCursor) throws(Miss) -> Int {
         guard case .int(let value) = try number(&cursor), let int = Int(exactly: value) else { throw Miss() }
         return int

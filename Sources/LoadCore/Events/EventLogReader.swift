@@ -9,7 +9,8 @@ import Darwin
 /// file. The header is read on open; ``next()`` returns the following events.
 ///
 /// Lines are decoded in place by ``EventLineScanner`` (no JSON tree, no copy); a line it does not
-/// handle goes through `JSONSerialization`, which decodes it the same way or names what is wrong.
+/// handle goes through `JSONParser` (the general decoder), which decodes it the same way or names
+/// what is wrong.
 /// A torn last line (a run killed mid-write) is skipped and noted in ``warnings``, as are fields and
 /// line types this build does not know; a malformed line anywhere else is an error. Logs with a
 /// schema major version above ``RunHeader/currentSchema`` are refused.
@@ -53,7 +54,7 @@ public final class EventLogReader {
         guard let (range, _) = try nextLineRange() else {
             throw EventLogError.notAnEventLog(path: path, reason: "the file is empty")
         }
-        guard let object = Self.parseObject(Data(buffer[range])), object["type"] as? String == "run" else {
+        guard let object = try? Self.parseObject(Array(buffer[range])), object["type"]?.stringValue == "run" else {
             throw EventLogError.notAnEventLog(path: path, reason: "line 1 is not a {\"type\":\"run\"} header")
         }
         header = try Self.decodeHeader(object, path: path)
@@ -70,12 +71,12 @@ public final class EventLogReader {
         while let (range, terminated) = try nextLineRange() {
             enum Decoded {
                 case entry(EventLogEntry)
-                case general(Data)
+                case general([UInt8])
             }
             let decoded = buffer.withUnsafeBufferPointer { all -> Decoded in
                 let line = UnsafeBufferPointer(rebasing: all[range])
                 if let entry = EventLineScanner.decode(line) { return .entry(entry) }
-                return .general(Data(line))
+                return .general(Array(line))
             }
             let entry: EventLogEntry
             switch decoded {
@@ -85,8 +86,7 @@ public final class EventLogReader {
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
                 generalDecoderLines += 1
                 do {
-                    guard let object = Self.parseObject(bytes) else { throw EventDecodingProblem("not a JSON object") }
-                    entry = try decodeEntry(object)
+                    entry = try decodeEntry(try Self.parseObject(bytes))
                 } catch let problem as EventDecodingProblem {
                     if !terminated {
                         warnings.append("\(path):\(lineNumber): skipped a torn last line (\(bytes.count) bytes); "
@@ -209,8 +209,9 @@ public final class EventLogReader {
     private static let droppedKeys: Set<String> = ["type", "intended_us", "count", "last_intended_us"]
     private static let endKeys: Set<String> = ["type", "attempts", "successes", "dropped", "end_us"]
 
-    private func noteUnknownFields(of object: [String: Any], known: Set<String>, type: String) {
-        for key in object.keys.sorted() where !known.contains(key) {
+    private func noteUnknownFields(of object: JSONValue, known: Set<String>, type: String) {
+        let keys = Set((object.objectMembers ?? []).map(\.key))
+        for key in keys.sorted() where !known.contains(key) {
             let name = "\(type).\(key)"
             if unknownFieldNames.insert(name).inserted { unknownFields.append((name, max(lineNumber, 1))) }
         }
@@ -226,59 +227,67 @@ public final class EventLogReader {
 
     // MARK: - Decoding
 
-    private static func parseObject(_ bytes: Data) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: bytes)) as? [String: Any]
+    /// The line as a JSON object. - Throws: ``EventDecodingProblem`` saying what is wrong.
+    private static func parseObject(_ bytes: [UInt8]) throws -> JSONValue {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw EventDecodingProblem(error.description)
+        }
+        guard value.isObject else { throw EventDecodingProblem("not a JSON object") }
+        return value
     }
 
-    private static func decodeHeader(_ object: [String: Any], path: String) throws -> RunHeader {
-        guard let schemaNumber = object["schema"] as? NSNumber else {
+    private static func decodeHeader(_ object: JSONValue, path: String) throws -> RunHeader {
+        guard let schemaNumber = object["schema"]?.doubleValue else {
             throw EventLogError.notAnEventLog(path: path, reason: "the run header has no schema version")
         }
-        let schema = Int(schemaNumber.doubleValue.rounded(.down))
+        let schema = Int(exactly: schemaNumber.rounded(.down)) ?? (schemaNumber > 0 ? Int.max : Int.min)
         guard schema <= RunHeader.currentSchema else {
             throw EventLogError.unsupportedSchema(path: path, schema: schema)
         }
         var header = RunHeader(
-            profile: object["profile"] as? String ?? "",
-            startedAt: (object["started_at"] as? String).flatMap(RunHeader.parseDate) ?? Date(timeIntervalSince1970: 0),
-            loadgenVersion: object["loadgen_version"] as? String ?? "",
-            curlVersion: object["curl_version"] as? String,
-            uvVersion: object["uv_version"] as? String,
-            seed: (object["seed"] as? NSNumber)?.uint64Value ?? 0,
-            command: object["command"] as? [String] ?? [],
-            mode: object["mode"] as? String)
+            profile: object["profile"]?.stringValue ?? "",
+            startedAt: object["started_at"]?.stringValue.flatMap(RunHeader.parseDate) ?? Date(timeIntervalSince1970: 0),
+            loadgenVersion: object["loadgen_version"]?.stringValue ?? "",
+            curlVersion: object["curl_version"]?.stringValue,
+            uvVersion: object["uv_version"]?.stringValue,
+            seed: object["seed"]?.uint64Value ?? 0,
+            command: object["command"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+            mode: object["mode"]?.stringValue)
         header.schema = schema
-        header.provider = object["provider"] as? String
-        header.model = object["model"] as? String
-        header.host = object["host"] as? String
-        if let sets = object["prompt_sets"] as? [[String: Any]] {
+        header.provider = object["provider"]?.stringValue
+        header.model = object["model"]?.stringValue
+        header.host = object["host"]?.stringValue
+        if let sets = object["prompt_sets"]?.arrayValue {
             header.promptSets = sets.compactMap { set in
-                guard let name = set["name"] as? String, let first = (set["first"] as? NSNumber)?.intValue,
-                      let count = (set["count"] as? NSNumber)?.intValue, first >= 0, count >= 0 else { return nil }
+                guard let name = set["name"]?.stringValue, let first = set["first"]?.intValue,
+                      let count = set["count"]?.intValue, first >= 0, count >= 0 else { return nil }
                 return RunHeader.PromptSetRange(name: name, first: first, count: count)
             }
         }
-        if let stages = object["stages"] as? [[String: Any]] {
+        if let stages = object["stages"]?.arrayValue {
             header.stages = stages.compactMap { stage in
                 guard let start = Self.nanos(stage["start_us"]) else { return nil }
                 return RunHeader.Stage(
                     startNanos: start, durationNanos: Self.nanos(stage["duration_us"]),
-                    label: stage["label"] as? String ?? "")
+                    label: stage["label"]?.stringValue ?? "")
             }
         }
         return header
     }
 
     /// A microsecond value as nanoseconds; nil when absent, negative, or too large for the clock.
-    static func nanos(_ value: Any?) -> UInt64? {
-        guard let number = value as? NSNumber else { return nil }
-        let nanos = (number.doubleValue * 1000).rounded()
+    static func nanos(_ value: JSONValue?) -> UInt64? {
+        guard let number = value?.doubleValue else { return nil }
+        let nanos = (number * 1000).rounded()
         guard nanos >= 0, nanos < 1.8e19 else { return nil }
         return UInt64(nanos)
     }
 
-    private func decodeEntry(_ object: [String: Any]) throws -> EventLogEntry {
-        guard let type = object["type"] as? String else { throw EventDecodingProblem("missing \"type\"") }
+    private func decodeEntry(_ object: JSONValue) throws -> EventLogEntry {
+        guard let type = object["type"]?.stringValue else { throw EventDecodingProblem("missing \"type\"") }
         switch type {
         case "attempt":
             let attempt = try AttemptRecord(eventObject: object)
@@ -286,17 +295,17 @@ public final class EventLogReader {
             return .attempt(attempt)
         case "end":
             noteUnknownFields(of: object, known: Self.endKeys, type: type)
-            return .end(RunEnd(attempts: (object["attempts"] as? NSNumber)?.intValue ?? 0,
-                               successes: (object["successes"] as? NSNumber)?.intValue ?? 0,
+            return .end(RunEnd(attempts: object["attempts"]?.intValue ?? 0,
+                               successes: object["successes"]?.intValue ?? 0,
                                endNanos: Self.nanos(object["end_us"]),
-                               dropped: (object["dropped"] as? NSNumber)?.intValue ?? 0))
+                               dropped: object["dropped"]?.intValue ?? 0))
         case "dropped":
             guard let intended = Self.nanos(object["intended_us"]) else {
                 throw EventDecodingProblem("dropped: missing or bad intended_us")
             }
             noteUnknownFields(of: object, known: Self.droppedKeys, type: type)
-            guard let countValue = object["count"], !(countValue is NSNull) else { return .dropped(intendedNanos: intended) }
-            guard let count = (countValue as? NSNumber)?.intValue, count >= 1 else {
+            guard let countValue = object["count"], !countValue.isNull else { return .dropped(intendedNanos: intended) }
+            guard let count = countValue.intValue, count >= 1 else {
                 throw EventDecodingProblem("dropped: count must be a positive integer")
             }
             guard let last = Self.nanos(object["last_intended_us"]), last >= intended else {

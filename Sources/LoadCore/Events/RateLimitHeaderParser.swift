@@ -118,37 +118,10 @@ public enum RateLimitHeaderParser {
     }
 
     /// A Go-style duration in milliseconds: one or more `<number><unit>` parts with units `h`, `m`,
-    /// `s`, `ms`, `us`/`µs`, `ns` (`6m0s` = 360 000, `2m59.56s` = 179 560, `20ms` = 20).
+    /// `s`, `ms`, `us`/`µs`, `ns` (`6m0s` = 360 000, `2m59.56s` = 179 560, `20ms` = 20), read by
+    /// `DurationFormat`.
     public static func durationMillis(_ text: String) -> Double? {
-        let scalars = Array(text.trimmingCharacters(in: .whitespaces).unicodeScalars)
-        guard !scalars.isEmpty else { return nil }
-        var index = 0
-        var total = 0.0
-        while index < scalars.count {
-            var digits = ""
-            while index < scalars.count, ("0"..."9").contains(scalars[index]) || scalars[index] == "." {
-                digits.unicodeScalars.append(scalars[index])
-                index += 1
-            }
-            var unit = ""
-            while index < scalars.count, !("0"..."9").contains(scalars[index]), scalars[index] != "." {
-                unit.unicodeScalars.append(scalars[index])
-                index += 1
-            }
-            guard let value = Double(digits), value.isFinite else { return nil }
-            let millisPerUnit: Double
-            switch unit {
-            case "h": millisPerUnit = 3_600_000
-            case "m": millisPerUnit = 60_000
-            case "s": millisPerUnit = 1_000
-            case "ms": millisPerUnit = 1
-            case "us", "µs", "μs": millisPerUnit = 0.001
-            case "ns": millisPerUnit = 0.000_001
-            default: return nil
-            }
-            total += value * millisPerUnit
-        }
-        return total
+        DurationFormat.parseNanos(text).map { Double($0) / 1e6 }
     }
 
     /// An RFC 3339 date-time (`2024-05-01T12:00:30Z`, `2024-05-01T12:00:30.250+02:00`) as seconds

@@ -12,13 +12,8 @@ import Histogram
 /// ratio 1.0), then the counts array from index 0 to the highest non-zero one as ZigZag LEB128
 /// integers, a run of n > 1 zero counts written as -n. Text form: base64 of the whole.
 public enum HdrV2Encoding {
-    static let compressedCookie: UInt32 = 0x1c84_9314
-    static let uncompressedCookie: UInt32 = 0x1c84_9313
-
-    /// A base64 text that is not a V2 histogram this build can read.
-    public struct DecodingError: Error, CustomStringConvertible {
-        public let description: String
-    }
+    public static let compressedCookie: UInt32 = 0x1c84_9314
+    public static let uncompressedCookie: UInt32 = 0x1c84_9313
 
     /// The compressed V2 encoding of `histogram`, base64 (the `HISTF...` text of HdrHistogram logs).
     public static func base64(_ histogram: Histogram<UInt64>) -> String {
@@ -57,73 +52,16 @@ public enum HdrV2Encoding {
         return out + deflated
     }
 
-    /// Decodes a base64 compressed V2 histogram.
-    /// - Throws: ``DecodingError`` naming what is wrong.
-    public static func decode(base64 text: String) throws -> Histogram<UInt64> {
-        guard let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw DecodingError(description: "not base64")
-        }
-        return try decode(compressed: [UInt8](data))
-    }
-
-    /// Decodes a compressed V2 histogram.
-    /// - Throws: ``DecodingError`` naming what is wrong.
-    public static func decode(compressed bytes: [UInt8]) throws -> Histogram<UInt64> {
-        guard bytes.count >= 8, readUInt32(bytes, 0) == compressedCookie else {
-            throw DecodingError(description: "not a compressed V2 HdrHistogram (cookie 0x1c849314)")
-        }
-        let length = Int(readUInt32(bytes, 4))
-        guard bytes.count >= 8 + length else { throw DecodingError(description: "truncated") }
-        let plain: [UInt8]
-        do {
-            plain = try Zlib.inflate(Array(bytes[8..<(8 + length)]))
-        } catch {
-            throw DecodingError(description: "the zlib stream is bad: \(error)")
-        }
-        guard plain.count >= 40, readUInt32(plain, 0) == uncompressedCookie else {
-            throw DecodingError(description: "not a V2 HdrHistogram encoding (cookie 0x1c849313)")
-        }
-        let payloadLength = Int(readUInt32(plain, 4))
-        let digitsRaw = Int8(truncatingIfNeeded: readUInt32(plain, 12))
-        let lowest = readUInt64(plain, 16)
-        let highest = readUInt64(plain, 24)
-        guard readUInt32(plain, 8) == 0 else { throw DecodingError(description: "a normalizing index offset is not supported") }
-        guard let digits = SignificantDigits(rawValue: digitsRaw), lowest >= 1, highest >= 2 * lowest,
-              plain.count >= 40 + payloadLength
-        else {
-            throw DecodingError(description: "the header's layout is invalid")
-        }
-        var histogram = Histogram<UInt64>(lowestDiscernibleValue: lowest, highestTrackableValue: highest,
-                                          numberOfSignificantValueDigits: digits)
-        let layout = Layout(histogram)
-        var index = 0
-        var position = 40
-        while position < 40 + payloadLength {
-            let value = try readZigZag(plain, &position)
-            if value < 0 {
-                index += Int(-value)
-            } else {
-                if value > 0 {
-                    let recorded = layout.value(atIndex: index)
-                    guard recorded <= highest, histogram.record(recorded, count: UInt64(value)) else {
-                        throw DecodingError(description: "a count lies outside the histogram's range")
-                    }
-                }
-                index += 1
-            }
-        }
-        return histogram
-    }
-
     // MARK: - Counts array layout (HdrHistogram's, with no normalizing offset)
 
-    private struct Layout {
-        let unitMagnitude: Int
-        let subBucketHalfCountMagnitude: Int
-        let subBucketMask: UInt64
-        let leadingZeroCountBase: Int
+    /// Where each value's count sits in the counts array. Public for the tests' decoder.
+    public struct Layout {
+        public let unitMagnitude: Int
+        public let subBucketHalfCountMagnitude: Int
+        public let subBucketMask: UInt64
+        public let leadingZeroCountBase: Int
 
-        init(_ histogram: Histogram<UInt64>) {
+        public init(_ histogram: Histogram<UInt64>) {
             let largestSingleUnit = 2 * pow(10, Double(histogram.numberOfSignificantValueDigits.rawValue))
             let subBucketCountMagnitude = Int(ceil(log2(largestSingleUnit)))
             subBucketHalfCountMagnitude = max(subBucketCountMagnitude, 1) - 1
@@ -136,16 +74,6 @@ public enum HdrV2Encoding {
             let bucket = leadingZeroCountBase - (value | subBucketMask).leadingZeroBitCount
             let subBucket = Int(value >> UInt64(bucket + unitMagnitude))
             return ((bucket + 1) << subBucketHalfCountMagnitude) + (subBucket - (1 << subBucketHalfCountMagnitude))
-        }
-
-        func value(atIndex index: Int) -> UInt64 {
-            var bucket = (index >> subBucketHalfCountMagnitude) - 1
-            var subBucket = (index & ((1 << subBucketHalfCountMagnitude) - 1)) + (1 << subBucketHalfCountMagnitude)
-            if bucket < 0 {
-                subBucket -= 1 << subBucketHalfCountMagnitude
-                bucket = 0
-            }
-            return UInt64(subBucket) << UInt64(bucket + unitMagnitude)
         }
     }
 
@@ -160,34 +88,7 @@ public enum HdrV2Encoding {
         bytes.append(UInt8(rest))
     }
 
-    private static func readZigZag(_ bytes: [UInt8], _ position: inout Int) throws -> Int64 {
-        var value: UInt64 = 0
-        var shift: UInt64 = 0
-        while true {
-            guard position < bytes.count, shift < 64 else { throw DecodingError(description: "a count is truncated") }
-            let byte = bytes[position]
-            position += 1
-            if shift == 56 {
-                // HdrHistogram's LEB128 keeps all 8 bits of a ninth byte.
-                value |= UInt64(byte) << shift
-                break
-            }
-            value |= UInt64(byte & 0x7F) << shift
-            if byte & 0x80 == 0 { break }
-            shift += 7
-        }
-        return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
-    }
-
     private static func appendBigEndian<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
         withUnsafeBytes(of: value.bigEndian) { bytes += $0 }
-    }
-
-    private static func readUInt32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
-        (0..<4).reduce(UInt32(0)) { $0 << 8 | UInt32(bytes[offset + $1]) }
-    }
-
-    private static func readUInt64(_ bytes: [UInt8], _ offset: Int) -> UInt64 {
-        (0..<8).reduce(UInt64(0)) { $0 << 8 | UInt64(bytes[offset + $1]) }
     }
 }

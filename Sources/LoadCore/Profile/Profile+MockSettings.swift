@@ -19,6 +19,9 @@ extension Profile {
         public var rateLimit: MockRateLimitSettings?
         /// Concurrent completions the mock generates, the rest waiting in its queue (`capacity:`); nil: unlimited.
         public var capacity: MockCapacitySettings?
+        /// Stamp each SSE event and the response headers with the mock's CLOCK_MONOTONIC send time
+        /// in nanoseconds (`x_mock_sent_ns`, `x-mock-sent-ns`; `stamp:`, default false): docs/mock.md.
+        public var stamp = false
 
         public init(ttft: DelaySpec = .fixed(nanos: 200_000_000), interTokenNanos: UInt64 = 10_000_000,
                     outputTokens: Int = 32, errorRate: Double = 0, errorStatus: Int = 500) {

@@ -26,6 +26,7 @@ extension Profile {
                 for fault in mock.faults { lines.append("      - " + Self.yaml(fault)) }
             }
             lines += Self.yamlLines(mock.rateLimit, mock.capacity)
+            if mock.stamp { lines.append("    stamp: true") }
         }
         lines += promptLines()
         lines.append("request:")

@@ -170,7 +170,7 @@ struct ProfileParser {
         var mock = Profile.MockSettings()
         guard let fields = mapping(node, "target.mock",
                                    known: ["ttft", "inter_token", "output_tokens", "error_rate", "error_status", "dialect",
-                                           "faults", "rate_limit", "capacity"]) else {
+                                           "faults", "rate_limit", "capacity", "stamp"]) else {
             return mock
         }
         if let n = fields["dialect"] {
@@ -201,6 +201,13 @@ struct ProfileParser {
                 mock.errorStatus = value
             } else {
                 report(n, "target.mock.error_status", "expected an HTTP error status from 400 to 599, got \(describe(n))")
+            }
+        }
+        if let n = fields["stamp"] {
+            switch scalarText(n)?.lowercased() {
+            case "true", "yes", "on": mock.stamp = true
+            case "false", "no", "off": mock.stamp = false
+            default: report(n, "target.mock.stamp", "expected true or false, got \(describe(n))")
             }
         }
         parseMockLimits(fields, into: &mock)

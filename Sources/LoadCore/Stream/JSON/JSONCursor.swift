@@ -13,23 +13,29 @@
 ///
 /// Calling convention: every method that consumes a token also consumes the whitespace after it,
 /// so `current` is always the first byte of the next token.
-struct JSONCursor {
+///
+/// Public for the mock provider, which reads request bodies with it.
+public struct JSONCursor {
     /// The document is not valid JSON (or is a number too large to judge without `Double`).
-    struct Rejection: Error {}
+    public struct Rejection: Error {
+        public init() {}
+    }
 
     /// A string as it appears in the input: the bytes between the quotes, escapes unresolved.
-    struct RawString {
-        var start: Int
-        var end: Int
+    public struct RawString {
+        /// The offset of the first byte after the opening quote.
+        public var start: Int
+        /// The offset of the closing quote.
+        public var end: Int
         /// True when the string contains a backslash escape (its bytes are not its value).
-        var hasEscapes: Bool
+        public var hasEscapes: Bool
 
         /// True for `""`. A string with escapes is never empty once decoded either.
-        var isEmpty: Bool { start == end }
+        public var isEmpty: Bool { start == end }
     }
 
     /// What `readNumber` found.
-    enum Number: Equatable {
+    public enum Number: Equatable {
         /// No fraction or exponent, and fits in Int64: what `JSONParser` returns as `.int`.
         case int(Int64)
         /// Any other (finite) number: what `JSONParser` returns as `.double`.
@@ -41,28 +47,28 @@ struct JSONCursor {
     private var depth = 0
 
     /// Positions the cursor on the first token of `bytes`.
-    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
         skipWhitespace()
     }
 
     /// The byte at the cursor, or 0 past the end (0 is never valid where a token is expected).
-    var current: UInt8 {
+    public var current: UInt8 {
         @inline(__always) get { index < bytes.count ? bytes[index] : 0 }
     }
 
     /// True when the whole input has been consumed.
-    var isAtEnd: Bool { index == bytes.count }
+    public var isAtEnd: Bool { index == bytes.count }
 
     /// The index of the byte at the cursor (the start of the next token).
-    var offset: Int { index }
+    public var offset: Int { index }
 
     // MARK: - Containers
 
     /// At `{`: enters the object.
     /// - Returns: false (having consumed the `}`) when the object is empty; otherwise true, with
     ///   the cursor on the first key.
-    mutating func enterObject() throws(Rejection) -> Bool {
+    public mutating func enterObject() throws(Rejection) -> Bool {
         try enterContainer()
         if current == UInt8(ascii: "}") {
             advanceToken()
@@ -73,7 +79,7 @@ struct JSONCursor {
     }
 
     /// At a member's key: reads it and the `:` after it, leaving the cursor on the value.
-    mutating func readKey() throws(Rejection) -> RawString {
+    public mutating func readKey() throws(Rejection) -> RawString {
         guard current == UInt8(ascii: "\"") else { throw Rejection() }
         let key = try readString()
         guard current == UInt8(ascii: ":") else { throw Rejection() }
@@ -83,7 +89,7 @@ struct JSONCursor {
 
     /// After a member's value: consumes `,` (returns true, cursor on the next key) or `}` (returns
     /// false, having left the object).
-    mutating func nextMember() throws(Rejection) -> Bool {
+    public mutating func nextMember() throws(Rejection) -> Bool {
         switch current {
         case UInt8(ascii: ","):
             advanceToken()
@@ -100,7 +106,7 @@ struct JSONCursor {
     /// At `[`: enters the array.
     /// - Returns: false (having consumed the `]`) when the array is empty; otherwise true, with the
     ///   cursor on the first element.
-    mutating func enterArray() throws(Rejection) -> Bool {
+    public mutating func enterArray() throws(Rejection) -> Bool {
         try enterContainer()
         if current == UInt8(ascii: "]") {
             advanceToken()
@@ -112,7 +118,7 @@ struct JSONCursor {
 
     /// After an element: consumes `,` (returns true, cursor on the next element) or `]` (returns
     /// false, having left the array).
-    mutating func nextElement() throws(Rejection) -> Bool {
+    public mutating func nextElement() throws(Rejection) -> Bool {
         switch current {
         case UInt8(ascii: ","):
             advanceToken()
@@ -135,7 +141,7 @@ struct JSONCursor {
     // MARK: - Values
 
     /// Validates and steps over the value at the cursor, whatever it is.
-    mutating func skipValue() throws(Rejection) {
+    public mutating func skipValue() throws(Rejection) {
         switch current {
         case UInt8(ascii: "{"):
             guard try enterObject() else { return }
@@ -165,7 +171,7 @@ struct JSONCursor {
 
     /// True when `raw`'s bytes are exactly `literal` (an escaped string never matches: decode it
     /// with `JSONParser` instead).
-    func bytes(of raw: RawString, equal literal: StaticString) -> Bool {
+    public func bytes(of raw: RawString, equal literal: StaticString) -> Bool {
         let count = literal.utf8CodeUnitCount
         guard raw.end - raw.start == count else { return false }
         let expected = literal.utf8Start
@@ -189,7 +195,7 @@ struct JSONCursor {
     // MARK: - Strings
 
     /// At `"`: validates the string and returns where its bytes are.
-    mutating func readString() throws(Rejection) -> RawString {
+    public mutating func readString() throws(Rejection) -> RawString {
         index += 1  // opening quote
         let start = index
         var sawNonASCII = false
@@ -261,7 +267,7 @@ struct JSONCursor {
     private static let maxDecimalMagnitude = 308
 
     /// At `-` or a digit: validates the number as `JSONParser.parseNumber` does.
-    mutating func readNumber() throws(Rejection) -> Number {
+    public mutating func readNumber() throws(Rejection) -> Number {
         var negative = false
         if bytes[index] == UInt8(ascii: "-") {
             negative = true

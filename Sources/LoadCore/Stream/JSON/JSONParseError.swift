@@ -1,9 +1,9 @@
 /// Why `JSONParser` rejected its input, and where.
-struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Byte offset into the input at which the problem was detected.
-    var offset: Int
+    public var offset: Int
     /// What was wrong, e.g. "unterminated string".
-    var reason: String
+    public var reason: String
 
-    var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }

@@ -6,9 +6,10 @@
 /// Nesting deeper than `maxDepth` arrays/objects is rejected so hostile input cannot overflow
 /// the stack.
 ///
-/// Integers without fraction or exponent that fit in Int64 become `.int`; every other number
-/// becomes `.double`.
-struct JSONParser {
+/// Integers without fraction or exponent that fit in Int64 become `.int`, larger non-negative
+/// ones that fit in UInt64 `.uint`; every other number becomes `.double`. The one general JSON
+/// decoder: the stream parsers' fallback, the event log reader's, the mock's error messages.
+public struct JSONParser {
     /// The deepest nesting of arrays and objects accepted.
     static let maxDepth = 64
 
@@ -31,6 +32,17 @@ struct JSONParser {
         parser.skipWhitespace()
         guard parser.index == parser.bytes.count else { throw parser.error("unexpected data after the document") }
         return value
+    }
+
+    /// Why `bytes` is not one valid JSON document, or nil when it is: the reason a `JSONCursor`
+    /// rejection leaves out (the mock's 400 messages).
+    public static func problem(in bytes: UnsafeRawBufferPointer) -> JSONParseError? {
+        do throws(JSONParseError) {
+            _ = try parse(bytes)
+            return nil
+        } catch {
+            return error
+        }
     }
 
     /// Parses one JSON document held in an array.
@@ -329,6 +341,7 @@ struct JSONParser {
             if magnitude != Int64.min { return .int(-magnitude) }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        if isInteger && !negative, let value = UInt64(text) { return .uint(value) }
         guard let value = Double(text), value.isFinite else { throw error("number out of range", at: start) }
         return .double(value)
     }

@@ -7,6 +7,8 @@ enum JSONValue: Sendable {
     case bool(Bool)
     /// An integer literal (no fraction, no exponent) that fits in Int64.
     case int(Int64)
+    /// A non-negative integer literal above Int64's range that fits in UInt64 (a seed).
+    case uint(UInt64)
     /// Any other number.
     case double(Double)
     case string(String)
@@ -37,15 +39,39 @@ enum JSONValue: Sendable {
     var intValue: Int? {
         switch self {
         case .int(let value): return Int(exactly: value)
+        case .uint(let value): return Int(exactly: value)
         case .double(let value): return Int(exactly: value)
         default: return nil
         }
+    }
+
+    /// The number as a UInt64 when it is a non-negative integer within UInt64's range.
+    var uint64Value: UInt64? {
+        switch self {
+        case .int(let value): return UInt64(exactly: value)
+        case .uint(let value): return value
+        case .double(let value): return UInt64(exactly: value)
+        default: return nil
+        }
+    }
+
+    /// The boolean, or nil when this is not `true` or `false`.
+    var boolValue: Bool? {
+        if case .bool(let value) = self { return value }
+        return nil
+    }
+
+    /// The members, or nil when this is not an object.
+    var objectMembers: [(key: String, value: JSONValue)]? {
+        if case .object(let members) = self { return members }
+        return nil
     }
 
     /// Any number as a Double.
     var doubleValue: Double? {
         switch self {
         case .int(let value): return Double(value)
+        case .uint(let value): return Double(value)
         case .double(let value): return value
         default: return nil
         }
@@ -70,6 +96,7 @@ extension JSONValue: Equatable {
         case (.null, .null): return true
         case (.bool(let a), .bool(let b)): return a == b
         case (.int(let a), .int(let b)): return a == b
+        case (.uint(let a), .uint(let b)): return a == b
         case (.double(let a), .double(let b)): return a == b
         case (.string(let a), .string(let b)): return a == b
         case (.array(let a), .array(let b)): return a == b
