@@ -79,7 +79,8 @@ let package = Package(
 
         // MARK: - Tests
         // nginx with a generated certificate in front of a test server (TLS and HTTP/2 tests).
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // (It re-exports HistogramDecoding, for the CLI tests that read histogram logs.)
+        .target(name: "TestSupport", dependencies: ["HistogramDecoding"], path: "Tests/TestSupport"),
         // Reads HdrHistogram V2 encodings back (with a pure-Swift inflater): only the tests need it.
         .target(
             name: "HistogramDecoding",
@@ -95,7 +96,7 @@ let package = Package(
         .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "LoadCore", "TestSupport"]),
         .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "LoadCore", "MockProvider", "TestSupport"]),
         // Runs the built `loadgen` binary (swift test builds every product first).
-        .testTarget(name: "LoadGenCLITests", dependencies: ["LoadCore", "TestSupport", "HistogramDecoding"]),
+        .testTarget(name: "LoadGenCLITests", dependencies: ["LoadCore", "TestSupport"]),
     ]
 )
 

@@ -18,6 +18,6 @@ public struct MockConfig: Sendable, Equatable {
         self.threads = threads
     }
 
-    /// No delays and 16 tokens a completion: `loadgen mock`'s defaults, and the tests'.
+    /// No delays and 16 tokens a completion: the tests' defaults.
     public static let immediate = Profile.MockSettings(ttft: .fixed(nanos: 0), interTokenNanos: 0, outputTokens: 16)
 }

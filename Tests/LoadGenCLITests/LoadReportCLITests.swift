@@ -1,5 +1,5 @@
 import Foundation
-import HistogramDecoding
+import TestSupport  // re-exports HistogramDecoding (HdrV2Encoding.decode)
 import LoadCore
 import XCTest
 
