@@ -9,29 +9,30 @@ enum RunVerdict {
     /// run, else 3 when a threshold failed, else 0. An interrupt (130) is handled by the caller and wins.
     static func report(
         monitor: RunMonitor, recorder: RunRecorder, outcome: RunOutcome, profile: Profile, directory: RunDirectory,
-        url: String
+        url: String, console: RunConsole
     ) throws -> Int32 {
         var status = ExitStatus.success
         if outcome.graceExpired {
-            print("grace period (\(DurationFormat.format(nanos: profile.limits.graceNanos))) over: "
+            console.out("grace period (\(DurationFormat.format(nanos: profile.limits.graceNanos))) over: "
                 + "requests still in flight were cancelled (\(outcome.cancelled) in all)")
         }
         if let reason = outcome.stopReason, monitor.abortedBy == nil, monitor.rejection == nil {
-            print("stopped early: \(reason)")
+            console.out("stopped early: \(reason)")
         }
         if let tracker = monitor.thresholds {
             let results = tracker.evaluate(recorder: recorder)
-            print(ThresholdTable.render(results), terminator: "")
+            let table = ThresholdTable.render(results)
+            if !table.isEmpty { console.out(table.hasSuffix("\n") ? String(table.dropLast()) : table) }
             try directory.write("thresholds.json", json(results, abortedBy: monitor.abortedBy))
             if let aborted = monitor.abortedBy {
-                print("stopped early (abort_on_fail): \(aborted.summary)" + (aborted.detail.map { " (\($0))" } ?? ""))
+                console.out("stopped early (abort_on_fail): \(aborted.summary)" + (aborted.detail.map { " (\($0))" } ?? ""))
             }
             if results.contains(where: { !$0.passed }) || monitor.abortedBy != nil {
                 status = ExitStatus.thresholdsFailed
             }
         }
         if let rejection = monitor.rejectionAtEnd {
-            printError("loadgen: " + rejection.explanation(
+            console.err("loadgen: " + rejection.explanation(
                 url: url, model: profile.target.model, apiKeyEnv: profile.target.apiKeyEnv))
             status = ExitStatus.targetRejected
         }
