@@ -12,6 +12,7 @@ enum RunVerdict {
         url: String, console: RunConsole
     ) throws -> Int32 {
         var status = ExitStatus.success
+        var thresholdsJSON: String?
         if outcome.graceExpired {
             console.out("grace period (\(DurationFormat.format(nanos: profile.limits.graceNanos))) over: "
                 + "requests still in flight were cancelled (\(outcome.cancelled) in all)")
@@ -23,9 +24,9 @@ enum RunVerdict {
             let results = tracker.evaluate(recorder: recorder)
             let table = ThresholdTable.render(results)
             if !table.isEmpty { console.out(table.hasSuffix("\n") ? String(table.dropLast()) : table) }
-            try directory.write("thresholds.json", json(results, abortedBy: monitor.abortedBy))
+            thresholdsJSON = try json(results, abortedBy: monitor.abortedBy)
             if let aborted = monitor.abortedBy {
-                console.out("stopped early (abort_on_fail): \(aborted.summary)" + (aborted.detail.map { " (\($0))" } ?? ""))
+                console.out(abortLine(aborted, at: monitor.abortedAtNanos, final: results.first { $0.threshold == aborted.threshold }))
             }
             if results.contains(where: { !$0.passed }) || monitor.abortedBy != nil {
                 status = ExitStatus.thresholdsFailed
@@ -36,7 +37,23 @@ enum RunVerdict {
                 url: url, model: profile.target.model, apiKeyEnv: profile.target.apiKeyEnv))
             status = ExitStatus.targetRejected
         }
+        // Last, so that a full disk costs only the file: the verdict is printed.
+        if let thresholdsJSON { try directory.write("thresholds.json", thresholdsJSON) }
         return status
+    }
+
+    /// The threshold that stopped the run, as it stood then, beside its final value (the table's,
+    /// once the requests in flight ended): two moments, labelled, so that they do not read as two
+    /// answers to one question.
+    static func abortLine(_ aborted: ThresholdResult, at nanos: UInt64?, final: ThresholdResult?) -> String {
+        let when = nanos.map { String(format: " at %.1f s", Double($0) / 1e9) } ?? ""
+        var line = "stopped early (abort_on_fail)\(when): \(aborted.summary) at that moment"
+            + (aborted.detail.map { " (\($0))" } ?? "")
+        if let value = final?.actual {
+            line += "; at the end, with the requests in flight ended: "
+                + Threshold.display(value, of: aborted.threshold.metric) + " (the table above)"
+        }
+        return line
     }
 
     /// `thresholds.json`: every verdict, for CI.

@@ -9,13 +9,26 @@ final class RunArtifacts {
     let header: RunHeader
     private let profilePath: String
     private let eventLog: EventLogWriter
-    /// The first failed write of the event log, if one failed; later lines are not written.
-    private(set) var eventLogFailure: Error?
+    /// The first failed write of the event log (the system's text), if one failed; later lines are
+    /// not written.
+    private(set) var eventLogFailure: String?
+    /// Called once, on the loop thread, when the event log's first failed write comes to light
+    /// (with the system's text, e.g. "No space left on device").
+    var onEventLogFailure: ((String) -> Void)?
+    /// Attempts and dropped arrivals handed to the log, written or not.
+    private(set) var records = 0
 
     /// Creates the run directory and writes what is known before the first request.
     /// - Throws: ``CLIError`` when the directory or a file cannot be written.
-    init(parent: String, profile: Profile, profilePath: String, header: RunHeader) throws {
-        directory = try RunDirectory.create(parent: parent, profileName: profile.name, startedAt: header.startedAt)
+    /// - Parameters:
+    ///   - parent: the directory that receives a new run directory.
+    ///   - exactly: the run directory itself (`--run-dir`), instead of a new one under `parent`.
+    init(parent: String, exactly: String? = nil, profile: Profile, profilePath: String, header: RunHeader) throws {
+        if let exactly {
+            directory = try RunDirectory.create(exactly: exactly)
+        } else {
+            directory = try RunDirectory.create(parent: parent, profileName: profile.name, startedAt: header.startedAt)
+        }
         self.header = header
         self.profilePath = profilePath
         try directory.write("profile.resolved.yaml", profile.resolvedYAML())
@@ -42,58 +55,96 @@ final class RunArtifacts {
 
     /// Appends a finished attempt to the event log (nothing after a failed write).
     func append(_ attempt: AttemptRecord) {
-        guard eventLogFailure == nil else { return }
-        do { try eventLog.append(attempt) } catch { eventLogFailure = error }
+        records += 1
+        writeToEventLog { try $0.append(attempt) }
     }
 
     /// Appends a dropped arrival to the event log (nothing after a failed write).
     func appendDropped(intendedNanos: UInt64) {
-        guard eventLogFailure == nil else { return }
-        do { try eventLog.appendDropped(intendedNanos: intendedNanos) } catch { eventLogFailure = error }
+        records += 1
+        writeToEventLog { try $0.appendDropped(intendedNanos: intendedNanos) }
     }
 
     /// Hands the event log's buffered lines to its writer thread (each progress tick, every 500 ms),
-    /// so that a killed run loses at most the last half second or so.
+    /// so that a killed run loses at most the last half second or so; notices a failed write.
     func handOffEventLog() {
+        writeToEventLog { try $0.handOffBuffered() }
+    }
+
+    private func writeToEventLog(_ write: (EventLogWriter) throws -> Void) {
         guard eventLogFailure == nil else { return }
-        do { try eventLog.handOffBuffered() } catch { eventLogFailure = error }
+        do {
+            try write(eventLog)
+        } catch {
+            let reason = eventLog.writeFailure ?? "\(error)"
+            eventLogFailure = reason
+            onEventLogFailure?(reason)
+        }
+    }
+
+    /// What a failed event log lost: records handed to it that are not whole lines in the file.
+    struct EventLogLoss: Equatable {
+        var reason: String
+        var lost: Int
+        var onDisk: Int
     }
 
     /// Ends the event log with its end line and closes it.
-    /// - Throws: ``CLIError`` when a write of the log failed, now or earlier.
-    func closeEventLog(endNanos: UInt64) throws {
-        try eventLog.appendEnd(endNanos: endNanos)
-        try eventLog.close()
-        if let eventLogFailure {
-            throw CLIError("writing \(directory.file("events.ndjson")) failed: \(eventLogFailure)")
+    /// - Returns: the loss, when a write failed (now or earlier); nil when every line is in the file.
+    func closeEventLog(endNanos: UInt64) -> EventLogLoss? {
+        writeToEventLog { try $0.appendEnd(endNanos: endNanos) }
+        do {
+            try eventLog.close()
+        } catch {
+            if eventLogFailure == nil { eventLogFailure = eventLog.writeFailure ?? "\(error)" }
         }
+        guard let eventLogFailure else { return nil }
+        // The header comes first, then the records: whole lines past the header are records.
+        let onDisk = min(max(eventLog.linesWritten - 1, 0), records)
+        return EventLogLoss(reason: eventLogFailure, lost: records - onDisk, onDisk: onDisk)
     }
 
-    /// The files written at the end: `summary.txt` (the table, returned), `summary.json`, one
-    /// `.hgrm` per metric, `histograms.hlog` and the final `run.json`.
+    /// The event log's path.
+    var eventLogPath: String { directory.file("events.ndjson") }
+
+    /// The files written at the end: `summary.txt`, `summary.json`, one `.hgrm` per metric,
+    /// `histograms.hlog` and the final `run.json`. Each is tried, so that a full disk costs only
+    /// the files it refuses.
+    /// - Returns: the summary table, and the errors of the files that could not be written.
     func writeSummaries(
         recorder: RunRecorder, outcome: RunOutcome, profile: Profile, usage: (before: ResourceUsage, after: ResourceUsage)
-    ) throws -> String {
+    ) -> (table: String, failures: [String]) {
+        var failures: [String] = []
+        func write(_ name: String, _ text: () throws -> String) {
+            do {
+                try directory.write(name, try text())
+            } catch {
+                failures.append("\(error)")
+            }
+        }
         let summary = Summary(recorder: recorder)
         let table = SummaryTable.render(recorder)
-        try directory.write("summary.txt", table)
-        try directory.write(
-            "summary.json",
-            SummaryJSON.render(
+        write("summary.txt") { table }
+        write("summary.json") {
+            try SummaryJSON.render(
                 summary: summary, outcome: outcome, recorder: recorder, profileName: profile.name,
                 cpuSeconds: usage.after.cpuSeconds - usage.before.cpuSeconds,
-                startRSSKiB: usage.before.currentRSSKiB, peakRSSKiB: usage.after.peakRSSKiB))
+                startRSSKiB: usage.before.currentRSSKiB, peakRSSKiB: usage.after.peakRSSKiB)
+        }
         let histogramFiles = recorder.hgrmFiles()
         for (name, text) in histogramFiles {
-            try directory.write(name, text)
+            write(name) { text }
         }
-        try directory.write("histograms.hlog", recorder.histogramLog(
-            startedAt: header.startedAt, runName: (directory.path as NSString).lastPathComponent))
-        try directory.write("run.json", RunMetadata.render(
-            header: header, profilePath: profilePath, outcome: outcome, endedAt: Date(),
-            files: ["events.ndjson", "histograms.hlog", "profile.resolved.yaml", "run.json", "summary.json",
-                    "summary.txt"] + (profile.thresholds.isEmpty ? [] : ["thresholds.json"])
-                + histogramFiles.keys.sorted()))
-        return table
+        write("histograms.hlog") {
+            recorder.histogramLog(startedAt: header.startedAt, runName: (directory.path as NSString).lastPathComponent)
+        }
+        write("run.json") {
+            try RunMetadata.render(
+                header: header, profilePath: profilePath, outcome: outcome, endedAt: Date(),
+                files: ["events.ndjson", "histograms.hlog", "profile.resolved.yaml", "run.json", "summary.json",
+                        "summary.txt"] + (profile.thresholds.isEmpty ? [] : ["thresholds.json"])
+                    + histogramFiles.keys.sorted())
+        }
+        return (table, failures)
     }
 }

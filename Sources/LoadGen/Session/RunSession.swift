@@ -10,6 +10,10 @@ final class RunSession {
     let profile: Profile
     let settings: RunSettings
     private let console: RunConsole
+    /// `limits.max_cost_usd` (loop thread during the run).
+    private var costWatch = CostBudgetWatch(budget: nil)
+    /// The failures, for the one-line diagnosis of a run without a success (loop thread).
+    private var failures = FailureSample()
 
     /// - Parameters:
     ///   - profile: the validated profile, overrides applied.
@@ -22,20 +26,38 @@ final class RunSession {
     }
 
     /// Runs the profile to its end.
-    /// - Returns: the exit status the run calls for, with its directory and figures.
+    /// - Returns: the exit status the run calls for, with its directory and figures. A failed write
+    ///   of the event log stops the run at once (requests in flight are cancelled); the session then
+    ///   writes what it can (the summary from memory on stderr if the disk refuses it), names the
+    ///   records lost and returns ``ExitStatus/failure``.
     /// - Throws: ``CLIError`` when something fails before the first request (nothing is written then)
-    ///   or when a file of the run directory cannot be written.
+    ///   or when the run directory cannot be created.
     func run() throws -> RunResult {
-        // A peer closing a socket must be an error result, never a signal that kills the run.
+        // A peer closing a socket must be an error result, never a signal that kills the run; so
+        // must a file-size limit (ulimit -f) on the run directory's files.
         signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
+        let descriptors = DescriptorLimit.raiseSoftLimit()
         // Everything that can fail before the first request fails before the run directory exists.
-        let prepared = try PreparedRun(profile: profile, settings: settings)
+        let prepared = try PreparedRun(profile: profile, settings: settings, fileLimit: descriptors.after)
         defer { prepared.shutDown() }
+        if settings.verbose {
+            let limit = descriptors.after == Int.max ? "unlimited" : "\(descriptors.after)"
+            console.err("loadgen: open-file limit (RLIMIT_NOFILE) " + (descriptors.after > descriptors.before
+                ? "raised from \(descriptors.before) to \(limit), the hard limit" : "\(limit)")
+                + "; this run may need about \(prepared.descriptors.needed) at its peak")
+        }
+        // Lowering the default max_in_flight is worth a word with --verbose; lowering one the
+        // profile set, always.
+        let explicitMaxInFlight = profile.limits.maxInFlight != Profile.Limits().maxInFlight
+        if let note = prepared.descriptorNote, settings.verbose || (explicitMaxInFlight && !settings.quiet) {
+            console.err("loadgen: " + note)
+        }
         let engine = prepared.engine
         let header = RunArtifacts.header(profile: profile, promptMix: prepared.promptMix, command: settings.command,
                                          startedAt: Date())
-        let artifacts = try RunArtifacts(parent: settings.outputParent, profile: profile,
-                                         profilePath: settings.profilePath, header: header)
+        let artifacts = try RunArtifacts(parent: settings.outputParent, exactly: settings.exactRunDirectory,
+                                         profile: profile, profilePath: settings.profilePath, header: header)
         let recorder = RunRecorder()
         let display = RunDisplay(mode: settings.displayMode ?? DisplayMode.detect(quiet: settings.quiet),
                                  verbose: settings.verbose, profile: profile,
@@ -54,26 +76,51 @@ final class RunSession {
         let usageBefore = ResourceUsage.now()
         let outcome = try engine.run()
         let usage = (before: usageBefore, after: ResourceUsage.now())
-        display.finish(monitor.lastProgress, recorder: recorder)
+        display.finish(monitor.lastProgress, outcome: outcome, recorder: recorder)
 
-        try artifacts.closeEventLog(endNanos: outcome.elapsedNanos)
-        let table = try artifacts.writeSummaries(recorder: recorder, outcome: outcome, profile: profile, usage: usage)
+        let loss = artifacts.closeEventLog(endNanos: outcome.elapsedNanos)
         let summary = Summary(recorder: recorder)
+        let written = artifacts.writeSummaries(recorder: recorder, outcome: outcome, profile: profile, usage: usage)
+        let table = written.table
+        var writeFailed = !written.failures.isEmpty
+        if writeFailed {
+            // The disk refuses (some of) the summaries: the table goes to stderr from memory too.
+            console.err(written.failures.map { "loadgen: " + $0 }.joined(separator: "\n")
+                + "\nloadgen: the summary, from memory:\n" + table)
+        }
         console.out(table.hasSuffix("\n") ? String(table.dropLast()) : table)
         RunEndNotes.lines(outcome: outcome, summary: summary, plan: prepared.plan, usage: usage,
                           embeddedMock: prepared.hasEmbeddedMock).forEach(console.out)
         if outcome.loopCloseStatus != 0 {
             console.err("loadgen: warning: the event loop closed with handles still open (\(outcome.loopCloseStatus))")
         }
-        var status = try RunVerdict.report(
-            monitor: monitor, recorder: recorder, outcome: outcome, profile: profile, directory: artifacts.directory,
-            url: prepared.template.url, console: console)
+        var reasons: Set<Int32> = []
+        do {
+            reasons.insert(try RunVerdict.report(
+                monitor: monitor, recorder: recorder, outcome: outcome, profile: profile,
+                directory: artifacts.directory, url: prepared.template.url, console: console))
+        } catch {
+            console.err("loadgen: \(error)")
+            writeFailed = true
+        }
+        if costWatch.stopReason != nil { reasons.insert(ExitStatus.costLimitReached) }
+        if monitor.rejectionAtEnd == nil, outcome.interruptedBySignal == nil,
+           let diagnosis = failures.diagnosis(url: prepared.template.url) {
+            console.err("loadgen: " + diagnosis)
+            reasons.insert(ExitStatus.noSuccess)
+        }
         console.out("run directory: \(artifacts.directory.path)")
         console.out("report again:  loadreport \(artifacts.directory.path)")
         if let signal = outcome.interruptedBySignal {
             console.out("interrupted by signal \(signal): \(outcome.cancelled) cancelled, \(outcome.neverStarted) never started")
-            status = ExitStatus.interrupted
+            reasons.insert(ExitStatus.interrupted)
         }
+        if let loss {
+            console.err("loadgen: \(artifacts.eventLogPath) is incomplete: \(loss.lost) of \(loss.lost + loss.onDisk) records "
+                + "lost (\(loss.onDisk) written before the failure: \(loss.reason))")
+        }
+        if loss != nil || writeFailed { reasons.insert(ExitStatus.failure) }
+        let status = ExitStatus.combined(reasons)
         return RunResult(exitStatus: status, directory: artifacts.directory.path, outcome: outcome, summary: summary)
     }
 
@@ -83,18 +130,19 @@ final class RunSession {
         engine.handlesSignals = settings.handlesSignals
         let stageTimeline = StageTimeline(load: profile.load)
         let calculator = prepared.pricing.calculator
-        var budget = CostBudgetWatch(budget: prepared.pricing.budget)
+        costWatch = CostBudgetWatch(budget: prepared.pricing.budget)
         let quiet = settings.quiet
         let console = self.console
-        engine.onAttempt = { [unowned engine] finished in
+        engine.onAttempt = { [unowned self, unowned engine] finished in
             var attempt = finished
             attempt.stage = stageTimeline.stageIndex(atNanos: attempt.intendedStartNanos)
             attempt.costUSD = calculator.costUSD(of: attempt)
-            if let reason = budget.add(costUSD: attempt.costUSD, inFlight: engine.inFlightCount) {
+            if let reason = costWatch.add(costUSD: attempt.costUSD, inFlight: engine.inFlightCount) {
                 if !quiet { console.err("\nloadgen: stopping new requests: \(reason)") }
                 engine.stopArrivals(reason: reason)
             }
             recorder.record(attempt)
+            failures.record(attempt)
             monitor.attempt(attempt)
             artifacts.append(attempt)
         }
@@ -103,6 +151,13 @@ final class RunSession {
             artifacts.appendDropped(intendedNanos: intendedNanos)
         }
         engine.tickIntervalMillis = 500
+        let eventLogPath = artifacts.eventLogPath
+        artifacts.onEventLogFailure = { [unowned engine] reason in
+            // Measuring on without a record is pointless: stop at once, and say so at once.
+            console.err("\nloadgen: cannot write \(eventLogPath): \(reason); stopping the run: no new requests, "
+                + "cancelling the \(engine.inFlightCount) in flight")
+            engine.cancelInFlight(reason: "the event log could not be written (\(reason))")
+        }
         engine.onTick = { progress in
             artifacts.handOffEventLog()
             monitor.tick(progress)
