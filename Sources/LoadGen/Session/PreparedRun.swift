@@ -17,13 +17,18 @@ final class PreparedRun {
     let baseURL: String
     /// The in-process mock (provider mock), shut down by ``shutDown()``.
     private(set) var mockServer: MockServer?
+    /// The run's file descriptors at its peak.
+    let descriptors: DescriptorLimit
+    /// Set when limits.max_in_flight was lowered to fit the open-file limit: what to tell the user.
+    private(set) var descriptorNote: String?
 
     /// - Throws: ``CLIError`` for a missing key, an unpriced budget or an unreadable catalog, and the
     ///   engine's and the mock's errors.
-    init(profile: Profile, settings: RunSettings) throws {
+    /// - Parameter fileLimit: the open-file limit the run may use (the soft limit, raised).
+    /// - Throws: also when the run's peak is sure to need more file descriptors than `fileLimit`.
+    init(profile: Profile, settings: RunSettings, fileLimit: Int) throws {
         var plan = try PlanFactory.plan(profile)
         plan.warmupConnections = settings.warmupConnections
-        self.plan = plan
         apiKey = try RequestFactory.apiKey(for: profile.target, environment: settings.environment)
         pricing = try RunPricing(profile: profile, modelsFile: settings.modelsFile)
         if profile.target.provider == .mock {
@@ -32,7 +37,23 @@ final class PreparedRun {
             baseURL = started.baseURL
         } else {
             baseURL = profile.target.baseURL ?? Profile.Target.openAIBaseURL
+            if let problem = TargetURLCheck.problem(baseURL) {
+                throw CLIError("target.base_url: \(problem)", exitCode: ExitStatus.invalidInput)
+            }
         }
+        descriptors = DescriptorLimit(profile: profile, warmupConnections: settings.warmupConnections,
+                                      embeddedMock: mockServer != nil, openAtStart: DescriptorLimit.openNow())
+        switch descriptors.decision(limit: fileLimit, maxInFlight: plan.maxInFlight) {
+        case .fits:
+            break
+        case let .lowerMaxInFlight(to: maxInFlight, note: note):
+            plan.maxInFlight = maxInFlight
+            descriptorNote = note
+        case .refuse(let reason):
+            mockServer?.shutdown()
+            throw CLIError(reason, exitCode: ExitStatus.invalidInput)
+        }
+        self.plan = plan
         do {
             promptMix = PromptMix(sets: profile.prompts)
             var template = try RequestFactory.template(
