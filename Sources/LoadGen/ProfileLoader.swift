@@ -5,6 +5,17 @@ import LoadCore
 enum ProfileLoader {
     /// - Parameter options: the command line's overrides (`run` only).
     static func load(path: String, options: ProfileOverrideOptions? = nil) throws -> Profile {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CLIError("cannot read profile \(path): no such file", exitCode: ExitStatus.invalidInput)
+        }
+        if isDirectory.boolValue {
+            let profiles = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            throw CLIError("cannot read profile \(path): it is a directory; give a profile file"
+                + (profiles.isEmpty ? "" : ", e.g. \((path as NSString).appendingPathComponent(profiles[0]))"),
+                exitCode: ExitStatus.invalidInput)
+        }
         do {
             guard let options else { return try Profile.load(path: path) }
             var profile = try Profile.load(path: path, overrides: options.yamlOverrides())
@@ -20,7 +31,7 @@ enum ProfileLoader {
         } catch let error as CLIError {
             throw error
         } catch {
-            throw CLIError("cannot read profile \(path): \(error)", exitCode: ExitStatus.invalidInput)
+            throw CLIError("cannot read profile \(path): \(RunDirectory.reason(error))", exitCode: ExitStatus.invalidInput)
         }
     }
 }

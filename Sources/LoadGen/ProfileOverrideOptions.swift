@@ -30,7 +30,7 @@ struct ProfileOverrideOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "Run this long: sets the single stage's duration, or stretches several stages in proportion.",
-        valueName: "duration"))
+        valueName: "duration"), transform: DurationArgument.parsing)
     var duration: DurationArgument?
 
     @Option(help: ArgumentHelp(
@@ -54,7 +54,7 @@ struct ProfileOverrideOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp(
         "After the first Ctrl-C (or an early stop), cancel requests still in flight after this long (limits.grace, default 30s).",
-        valueName: "duration"))
+        valueName: "duration"), transform: DurationArgument.parsing)
     var grace: DurationArgument?
 
     func validate() throws {
@@ -66,6 +66,9 @@ struct ProfileOverrideOptions: ParsableArguments {
         if let duration, duration.nanos == 0 { throw ValidationError("Please give --duration as a positive duration.") }
         if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
             throw ValidationError("Please give --base-url as an http:// or https:// URL, e.g. http://127.0.0.1:8000/v1.")
+        }
+        if let baseURL, let problem = TargetURLCheck.problem(baseURL) {
+            throw ValidationError("Please give --base-url as a usable API root: \(problem).")
         }
     }
 

@@ -8,7 +8,10 @@ struct RunCommand: ParsableCommand {
         commandName: "run",
         abstract: "Run a load profile and record every attempt (the default command).",
         discussion: """
-            Writes runs/<UTC stamp>-<profile>/ with events.ndjson, run.json,
+            The profile is given by path, with or without -p/--profile.
+
+            Writes runs/<UTC stamp>-<profile>/ (or exactly --run-dir) with
+            events.ndjson, run.json,
             summary.json, summary.txt, profile.resolved.yaml, histograms.hlog, one
             .hgrm histogram per metric, and thresholds.json when the profile has
             thresholds.
@@ -25,7 +28,8 @@ struct RunCommand: ParsableCommand {
             \(ExitStatus.help)
 
             Examples:
-              loadgen --profile profiles/ramp.yaml
+              loadgen profiles/ramp.yaml
+              loadgen --profile profiles/ramp.yaml --run-dir /tmp/ramp-run
               loadgen -p profiles/constant.yaml --rate 20 --duration 1m --quiet
               loadgen -p profiles/closed-loop.yaml --users 16 --grace 5s
               loadgen -p profiles/ramp.yaml --set thresholds.ttft_p99=800ms
@@ -35,11 +39,20 @@ struct RunCommand: ParsableCommand {
             """
     )
 
+    @Argument(help: ArgumentHelp("The profile (YAML) to run (or give it with --profile).", valueName: "profile"),
+              completion: .file(extensions: ["yaml", "yml"]))
+    var profileArgument: String?
+
     @Option(name: .shortAndLong, help: "The profile (YAML) to run.", completion: .file(extensions: ["yaml", "yml"]))
-    var profile: String
+    var profile: String?
 
     @Option(help: "Directory that receives the run directory.")
     var output = "runs"
+
+    @Option(name: .customLong("run-dir"), help: ArgumentHelp(
+        "Write the run directory exactly here (created; if it exists it must be empty) instead of a new one under --output.",
+        valueName: "dir"))
+    var runDir: String?
 
     @Flag(help: "Print nothing while running; the summary still prints at the end.")
     var quiet = false
@@ -66,7 +79,21 @@ struct RunCommand: ParsableCommand {
         valueName: "file"), completion: .file(extensions: ["yaml", "yml"]))
     var modelsFile: String?
 
+    /// The profile's path, given positionally or with --profile.
+    private var profilePath: String { profileArgument ?? profile ?? "" }
+
     func validate() throws {
+        switch (profileArgument, profile) {
+        case (nil, nil): throw ValidationError("Please give a profile: loadgen PROFILE.yaml (or --profile PROFILE.yaml).")
+        case (.some, .some): throw ValidationError("Please give the profile once: as an argument or with --profile.")
+        default: break
+        }
+        do {
+            try RunDirectory.checkParent(output, flag: "--output")
+            if let runDir { try RunDirectory.checkExact(runDir) }
+        } catch let error as CLIError {
+            throw ValidationError(error.description)
+        }
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
         if quiet && verbose { throw ValidationError("Please give either --quiet or --verbose, not both.") }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
@@ -76,7 +103,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let loaded = try ProfileLoader.load(path: profile, options: overrides)
+            let loaded = try ProfileLoader.load(path: profilePath, options: overrides)
             let result = try RunSession(profile: loaded, settings: try settings()).run()
             if result.exitStatus != ExitStatus.success { throw ExitCode(result.exitStatus) }
         } catch let error as CLIError {
@@ -87,8 +114,9 @@ struct RunCommand: ParsableCommand {
 
     /// The session's settings from the flags and the environment (with `./.env`).
     private func settings() throws -> RunSettings {
-        var settings = RunSettings(profilePath: profile)
+        var settings = RunSettings(profilePath: profilePath)
         settings.outputParent = output
+        settings.exactRunDirectory = runDir
         settings.quiet = quiet
         settings.verbose = verbose
         settings.insecure = insecure

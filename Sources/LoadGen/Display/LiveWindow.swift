@@ -66,6 +66,8 @@ struct LiveWindow {
 
     /// Remembers a tick's counts, for the rates.
     mutating func recordTick(elapsedNanos: UInt64, started: Int, successes: Int) {
+        // The run clock starts again after a warm-up (ticks come during it too): forget those ticks.
+        if let last = ticks.last, elapsedNanos < last.elapsedNanos { ticks.removeAll() }
         ticks.append((elapsedNanos, started, successes))
         while let first = ticks.first, elapsedNanos - first.elapsedNanos > Self.rateNanos {
             ticks.removeFirst()

@@ -2,17 +2,14 @@ import Foundation
 import LoadCore
 import LoadEngine
 
-/// The lines printed after the summary table: why the run stopped early, dropped arrivals,
-/// retries, a TLS hint, and the client's CPU time and memory.
+/// The lines printed after the summary table: dropped arrivals, retries, a TLS hint, and the
+/// client's CPU time and memory. (Why the run stopped early is the verdict's, ``RunVerdict``.)
 enum RunEndNotes {
     static func lines(
         outcome: RunOutcome, summary: Summary, plan: LoadPlan, usage: (before: ResourceUsage, after: ResourceUsage),
         embeddedMock: Bool
     ) -> [String] {
         var lines: [String] = []
-        if let reason = outcome.stopReason {
-            lines.append("stopped early: \(reason)")
-        }
         if outcome.dropped > 0 {
             lines.append("dropped arrivals: \(outcome.dropped) (\(plan.maxInFlight) in flight and \(plan.maxQueued) "
                 + "waiting; raise limits.max_in_flight or limits.max_queue, or lower the rate)")

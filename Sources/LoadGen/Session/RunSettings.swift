@@ -7,6 +7,8 @@ struct RunSettings {
     var profilePath: String
     /// The directory that receives the run directory (`--output`).
     var outputParent = "runs"
+    /// The run directory itself (`--run-dir`), instead of a new one under ``outputParent``.
+    var exactRunDirectory: String?
     var quiet = false
     /// A line per finished attempt on stderr.
     var verbose = false
