@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Golden/ holds the report's expected outputs, read by path.
         .testTarget(name: "LoadCoreTests", dependencies: ["LoadCore"], exclude: ["Golden"]),
-        .testTarget(name: "MockProviderTests", dependencies: ["MockProvider"]),
+        .testTarget(name: "MockProviderTests", dependencies: ["MockProvider", "TestSupport"]),
         .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "LoadCore", "MockProvider", "TestSupport"]),
         // Runs the built `loadgen` binary (swift test builds every product first).
         .testTarget(name: "LoadGenCLITests", dependencies: ["LoadCore", "TestSupport"]),

@@ -3,7 +3,7 @@
 
 Each scenario starts `loadgen mock` on 127.0.0.1 with a free port, runs a bounded load, reads the
 run's summary.json, and prints one line of figures. Every scenario repeats --repeat times and
-reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d,e] [--seconds S] [--timeouts]
+reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d,e,f] [--seconds S] [--timeouts]
 (--timeouts adds ttft_timeout and idle_timeout limits to scenarios a and b, to show their cost).
 """
 import argparse
@@ -48,7 +48,7 @@ class Mock:
         self.process.wait(timeout=30)
 
 
-def run_loadgen(profile_text, workdir, split=None, display="quiet"):
+def run_loadgen(profile_text, workdir, split=None, display="quiet", extra_flags=()):
     """Runs loadgen on a profile; returns (summary dict, client CPU seconds from rusage).
 
     When `split` is a dict, it receives the user and system CPU seconds separately. `display` is
@@ -59,6 +59,7 @@ def run_loadgen(profile_text, workdir, split=None, display="quiet"):
         handle.write(profile_text)
     output = os.path.join(workdir, "runs")
     command = [LOADGEN, "--profile", profile, "--output", output] + (["--quiet"] if display == "quiet" else [])
+    command += list(extra_flags)
     environment = None
     if display == "live":
         command = ["script", "-qfec", " ".join(shlex.quote(part) for part in command), "/dev/null"]
@@ -213,13 +214,43 @@ def scenario_e(workdir, seconds):
     return figures
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e}
+def scenario_f(workdir, seconds):
+    """Timing fidelity, the figures the tests no longer hold tight: TTFT and inter-token gaps
+    against a mock with known timing (200 ms, 10 ms x 32 tokens, 100 warmed-up users), and TTFT
+    with 2,000 streams in flight together (300 ms, 5 tokens 20 ms apart)."""
+    mock = Mock("--tokens", "32", "--ttft", "200ms", "--itl", "10ms")
+    try:
+        summary, _ = run_loadgen(
+            "name: bench-f\n" + target(mock.base_url) +
+            "request: {max_tokens: 32}\n"
+            "load: {mode: closed, users: 100, requests: 500}\n", workdir, extra_flags=["--warmup-connections", "100"])
+    finally:
+        mock.stop()
+    wide = Mock("--tokens", "5", "--ttft", "300ms", "--itl", "20ms")
+    try:
+        scale, _ = run_loadgen(
+            "name: bench-f-scale\n" + target(wide.base_url) +
+            "request: {max_tokens: 5}\n"
+            "load: {mode: open, rate: 5000, duration: 400ms}\n"
+            "limits: {max_in_flight: 2100}\n", workdir)
+    finally:
+        wide.stop()
+    latency = summary["latency_ms"]
+    return {
+        "ttft_p50_ms": latency["ttft"]["p50"], "ttft_p99_ms": latency["ttft"]["p99"],
+        "inter_token_p50_ms": latency["inter_token"]["p50"], "total_p50_ms": latency["total"]["p50"],
+        "scale_ttft_p50_ms": scale["latency_ms"]["ttft"]["p50"], "scale_peak_in_flight": scale["peak_in_flight"],
+        "errors": summary["errors_total"] + scale["errors_total"],
+    }
+
+
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="a,b,c,d,e")
+    parser.add_argument("--only", default="a,b,c,d,e,f")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--timeouts", action="store_true",
                         help="add ttft_timeout: 60s and idle_timeout: 30s to scenarios a and b")

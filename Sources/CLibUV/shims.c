@@ -24,6 +24,11 @@ CURLcode CLibUV_easy_setopt_write_callback(CURL *handle, CURLoption option,
     return curl_easy_setopt(handle, option, callback);
 }
 
+CURLcode CLibUV_easy_setopt_opensocket_callback(CURL *handle,
+                                                curl_socket_t (*callback)(void *, curlsocktype, struct curl_sockaddr *)) {
+    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, callback);
+}
+
 CURLcode CLibUV_easy_setopt_closesocket_callback(CURL *handle, int (*callback)(void *, curl_socket_t)) {
     return curl_easy_setopt(handle, CURLOPT_CLOSESOCKETFUNCTION, callback);
 }

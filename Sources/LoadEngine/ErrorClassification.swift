@@ -1,12 +1,18 @@
 internal import CLibUV
+import Foundation
 import LoadCore
 
 /// Maps transport results and HTTP statuses to the recorded error classes.
 enum ErrorClassification {
     /// The class of a libcurl failure.
-    /// - Parameter connected: whether the connection (TCP and TLS) was up, so that curl's timeout
-    ///   tells a connect timeout from the total one.
-    static func errorClass(for code: CURLcode, connected: Bool) -> ErrorClass {
+    /// - Parameters:
+    ///   - connected: whether the connection (TCP and TLS) was up, so that curl's timeout tells a
+    ///     connect timeout from the total one.
+    ///   - osErrno: the system's errno behind the failure (`CURLINFO_OS_ERRNO`; 0 when none).
+    ///   - message: libcurl's error text, read for the system's words when `osErrno` is 0.
+    static func errorClass(for code: CURLcode, connected: Bool, osErrno: Int32 = 0, message: String = "") -> ErrorClass {
+        // The client, not the server: out of descriptors or of local ports. Never `connect`.
+        if let client = clientResourceClass(osErrno: osErrno, message: message) { return client }
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return .connect
@@ -22,6 +28,22 @@ enum ErrorClassification {
             // Resets, truncated bodies, garbage instead of HTTP: the server broke the exchange.
             return .protocol
         }
+    }
+
+    /// `client_fds` for a process or system out of file descriptors (EMFILE, ENFILE), `client_ports`
+    /// for no free local address or port to connect from (EADDRNOTAVAIL, EADDRINUSE); nil otherwise.
+    static func clientResourceClass(osErrno: Int32, message: String) -> ErrorClass? {
+        switch osErrno {
+        case EMFILE, ENFILE: return .clientFds
+        case EADDRNOTAVAIL, EADDRINUSE: return .clientPorts
+        default: break
+        }
+        for (errno, errorClass) in [(EMFILE, ErrorClass.clientFds), (ENFILE, .clientFds),
+                                    (EADDRNOTAVAIL, .clientPorts), (EADDRINUSE, .clientPorts)]
+        where message.contains(String(cString: strerror(errno))) {
+            return errorClass
+        }
+        return nil
     }
 
     /// The class of a final HTTP status that is not 2xx.

@@ -63,6 +63,15 @@ struct ProfileOverrideOptions: ParsableArguments {
         }
         if let rate, !(rate > 0 && rate.isFinite) { throw ValidationError("Please give --rate as a positive number.") }
         if let users, users < 1 { throw ValidationError("Please give --users as 1 or more.") }
+        if let rate, let problem = ProfileBounds.levelProblem(.constant(rate), mode: .open) {
+            throw ValidationError("--rate: \(problem).")
+        }
+        if let users, let problem = ProfileBounds.levelProblem(.constant(Double(users)), mode: .closed) {
+            throw ValidationError("--users: \(problem).")
+        }
+        if let duration, let problem = ProfileBounds.stageDurationProblem(duration.nanos) {
+            throw ValidationError("--duration: \(problem).")
+        }
         if let duration, duration.nanos == 0 { throw ValidationError("Please give --duration as a positive duration.") }
         if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
             throw ValidationError("Please give --base-url as an http:// or https:// URL, e.g. http://127.0.0.1:8000/v1.")
@@ -150,6 +159,17 @@ struct ProfileOverrideOptions: ParsableArguments {
             }
         }
         if let grace { result.limits.graceNanos = grace.nanos }
+        if rate != nil || users != nil || duration != nil {
+            let flags = [rate.map { "--rate \($0)" }, users.map { "--users \($0)" },
+                         duration.map { "--duration \(DurationFormat.format(nanos: $0.nanos))" }].compactMap { $0 }
+            let problem = result.load.stages.lazy.compactMap { $0.durationNanos.flatMap(ProfileBounds.stageDurationProblem) }.first
+                ?? (result.load.mode == .open
+                    ? ProfileBounds.plannedRequestsProblem(stages: result.load.stages, maxRequests: result.limits.maxRequests)
+                    : nil)
+            if let problem {
+                throw CLIError("\(flags.joined(separator: " ")): \(problem)", exitCode: ExitStatus.invalidInput)
+            }
+        }
         return result
     }
 }

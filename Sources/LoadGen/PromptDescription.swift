@@ -43,6 +43,8 @@ enum PromptDescription {
                 ? "\(number(spec.meanInputTokens)) tokens"
                 : "normal(\(number(spec.meanInputTokens)), \(number(spec.stddevInputTokens))) tokens"
             return "synthetic, \(length)"
+        case .trace(let path):
+            return "the trace's lengths, \(path)"
         }
     }
 

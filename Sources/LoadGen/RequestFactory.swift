@@ -8,7 +8,10 @@ enum RequestFactory {
     ///   - mix: the profile's prompts, flattened (one body per prompt, in its order).
     ///   - baseURL: the API root (`.../v1`), already resolved (the embedded mock's address for provider mock).
     ///   - apiKey: the key to send (as a bearer token, or Anthropic's `x-api-key`), or nil.
-    static func template(profile: Profile, mix: PromptMix, baseURL: String, apiKey: String?, insecure: Bool) throws
+    ///   - environment: expands `${NAME}` in `target.headers` (the process's environment and `./.env`).
+    /// - Throws: `CLIError` (exit 2) when a header names a variable that is not set.
+    static func template(profile: Profile, mix: PromptMix, baseURL: String, apiKey: String?, insecure: Bool,
+                         environment: [String: String] = (try? environmentWithDotEnv()) ?? ProcessInfo.processInfo.environment) throws
         -> RequestTemplate
     {
         let dialect = profile.target.dialect
@@ -21,12 +24,14 @@ enum RequestFactory {
             if let apiKey { headers.append("x-api-key: \(apiKey)") }
             headers.append("anthropic-version: \(profile.target.anthropicVersion)")
         }
+        let custom = try customHeaders(profile.target.headers, environment: environment)
+        headers += custom.lines
         let url = (baseURL.hasSuffix("/") ? baseURL : baseURL + "/") + dialect.requestPath
         var template = RequestTemplate(
             url: url,
             headers: headers,
             bodies: bodies(mix: mix, profile: profile),
-            secrets: apiKey.map { [$0] } ?? [])
+            secrets: (apiKey.map { [$0] } ?? []) + custom.secrets)
         template.bodySelector = mix.selector(seed: profile.seed)
         template.connectTimeoutNanos = profile.limits.connectTimeoutNanos
         template.totalTimeoutNanos = profile.limits.timeoutNanos
@@ -37,6 +42,27 @@ enum RequestFactory {
         template.caFile = profile.target.caFile
         template.httpVersion = profile.target.http
         return template
+    }
+
+    /// `target.headers` as header lines, `${NAME}` expanded, and the values to redact from error
+    /// text: those of headers that look secret and every value taken from a variable.
+    static func customHeaders(_ headers: [HeaderField], environment: [String: String]) throws
+        -> (lines: [String], secrets: [String])
+    {
+        var lines: [String] = []
+        var secrets: [String] = []
+        for header in headers {
+            let value: String
+            do {
+                value = try header.expanded(environment: environment)
+            } catch let missing as HeaderField.MissingVariable {
+                throw CLIError("\(missing)", exitCode: 2)
+            }
+            lines.append("\(header.name): \(value)")
+            if header.looksSecret { secrets.append(value) }
+            secrets += header.variables.compactMap { environment[$0] }
+        }
+        return (lines, secrets.filter { $0.count >= 4 })
     }
 
     /// One body per prompt of the mix, in its order, in the target's dialect (``ChatRequestBody``

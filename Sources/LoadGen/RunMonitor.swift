@@ -39,8 +39,8 @@ final class RunMonitor {
         }
     }
 
-    func droppedArrival() {
-        display.droppedArrival()
+    func droppedArrivals(_ count: Int) {
+        display.droppedArrivals(count)
     }
 
     func tick(_ reported: RunProgress) {

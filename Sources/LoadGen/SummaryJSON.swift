@@ -6,7 +6,7 @@ import LoadEngine
 enum SummaryJSON {
     static func render(
         summary: Summary, outcome: RunOutcome, recorder: RunRecorder, profileName: String,
-        cpuSeconds: Double, startRSSKiB: Int, peakRSSKiB: Int
+        cpuSeconds: Double, startRSSKiB: Int, peakRSSKiB: Int, capacity: [String: Any]? = nil
     ) throws -> String {
         var latency: [String: Any] = [:]
         for row in summary.rows {
@@ -40,6 +40,8 @@ enum SummaryJSON {
         ]
         if let cost = summary.costUSD { json["cost_usd"] = cost }
         if let reason = outcome.stopReason { json["stop_reason"] = reason }
+        // `loadgen sweep`: the capacity result (CapacityText.object, docs/capacity.md).
+        if let capacity { json["capacity"] = capacity }
         let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self) + "\n"
     }

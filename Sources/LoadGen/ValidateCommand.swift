@@ -57,6 +57,35 @@ struct ValidateCommand: ParsableCommand {
             throw ExitCode(error.exitCode)
         }
         print("\(profile): valid")
+        if let sweep = loaded.sweep {
+            SweepPlanText.lines(sweep, profile: loaded, price: pricing.price).forEach { print($0) }
+        }
+        if loaded.sweep == nil || loaded.load != SweepSettings.placeholderLoad {
+            printLoad(loaded)
+        }
+        if let limit = loaded.limits.maxRequests {
+            print("  max requests: \(limit)")
+        }
+        print("  max in flight: \(loaded.limits.maxInFlight)")
+        TransportDescription.lines(for: loaded).forEach { print($0) }
+        PromptDescription.lines(for: loaded, mix: mix, bodyBytes: bodyBytes).forEach { print($0) }
+        let target = loaded.target
+        print("  target: \(target.provider.rawValue) \(target.model), \(target.dialect.rawValue) format, "
+            + (target.baseURL ?? "the embedded mock") + (target.apiKeyEnv.map { ", key from \($0)" } ?? ""))
+        print("  " + pricing.description)
+        // A sweep's plan above gives its own worst-case cost.
+        if loaded.sweep == nil, let estimate = CostEstimate.line(profile: loaded, mix: mix, price: pricing.price) {
+            print("  " + estimate)
+        }
+        if resolved {
+            print("\n" + loaded.resolvedYAML())
+        } else {
+            print("(--resolved prints the profile with every default filled in)")
+        }
+    }
+
+    /// The load of `loadgen run`: mode, arrivals, stages, duration, expected requests.
+    private func printLoad(_ loaded: Profile) {
         print("  mode: \(loaded.load.mode.rawValue), \(loaded.load.stages.count) stage(s)")
         if loaded.load.mode == .open {
             switch loaded.load.arrival {
@@ -79,24 +108,6 @@ struct ValidateCommand: ParsableCommand {
             case .constant, .trace: break
             }
             print("  expected requests: \(planned)\(estimate)")
-        }
-        if let limit = loaded.limits.maxRequests {
-            print("  max requests: \(limit)")
-        }
-        print("  max in flight: \(loaded.limits.maxInFlight)")
-        TransportDescription.lines(for: loaded).forEach { print($0) }
-        PromptDescription.lines(for: loaded, mix: mix, bodyBytes: bodyBytes).forEach { print($0) }
-        let target = loaded.target
-        print("  target: \(target.provider.rawValue) \(target.model), \(target.dialect.rawValue) format, "
-            + (target.baseURL ?? "the embedded mock") + (target.apiKeyEnv.map { ", key from \($0)" } ?? ""))
-        print("  " + pricing.description)
-        if let estimate = CostEstimate.line(profile: loaded, mix: mix, price: pricing.price) {
-            print("  " + estimate)
-        }
-        if resolved {
-            print("\n" + loaded.resolvedYAML())
-        } else {
-            print("(--resolved prints the profile with every default filled in)")
         }
     }
 }

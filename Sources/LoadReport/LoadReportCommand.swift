@@ -23,6 +23,7 @@ struct LoadReportCommand: ParsableCommand {
               loadreport runs/x --csv attempts.csv
               loadreport runs/x --timeseries 1s > timeseries.csv
               loadreport runs/x --rate-limits --interval 10s
+              loadreport runs/x --capacity --slo ttft_p99=800ms,itl_p99=50ms,error_rate=1%
             """
     )
 
@@ -51,6 +52,13 @@ struct LoadReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Rows of the rate-limit view: whole seconds (default 10s).", valueName: "interval"))
     var interval = "10s"
 
+    @Flag(help: "Print the capacity view of one sweep (or staged run): each step, the knee, the SLO capacity, the limit (docs/capacity.md).")
+    var capacity = false
+
+    @Option(help: ArgumentHelp("With --capacity: judge the steps against these SLOs instead of the sweep's, e.g. "
+                               + "ttft_p99=800ms,itl_p99=50ms,error_rate=1%.", valueName: "list"))
+    var slo: String?
+
     func validate() throws {
         if runs.isEmpty {
             throw ValidationError("Please give at least one run directory or events.ndjson file.")
@@ -64,10 +72,11 @@ struct LoadReportCommand: ParsableCommand {
         if compare && groupBy != nil {
             throw ValidationError("Please use --compare or --group-by, not both.")
         }
-        let views = [compare, timeseries != nil, rateLimits].filter { $0 }.count
+        let views = [compare, timeseries != nil, rateLimits, capacity].filter { $0 }.count
         if views > 1 {
-            throw ValidationError("Please choose one of --compare, --timeseries and --rate-limits.")
+            throw ValidationError("Please choose one of --compare, --timeseries, --rate-limits and --capacity.")
         }
+        try validateCapacity()
         if let timeseries {
             guard let nanos = DurationFormat.parseNanos(timeseries), nanos >= 1_000_000 else {
                 throw ValidationError("Please give --timeseries as a duration of 1ms or more, like 1s or 500ms "
@@ -81,6 +90,7 @@ struct LoadReportCommand: ParsableCommand {
     }
 
     func run() throws {
+        if capacity { return runCapacity() }
         let paths = runs.map(ReportInputs.eventsPath(for:))
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             Self.fail("\(path): no such file (expected a run directory or an events.ndjson file)")

@@ -230,10 +230,12 @@ final class ChatCompletionHandler: ChannelInboundHandler {
         admit(completion, admission: admission, context: context)
     }
 
-    /// Tokens the completion will produce: the configured (or overridden) count, capped by max_tokens.
+    /// Tokens the completion will produce: the configured (or overridden) count, raised to
+    /// `min_tokens`, capped by max_tokens; with `ignore_eos` exactly max_tokens (vLLM's behaviour).
     private func completionTokens(_ chat: ChatRequest, _ overrides: MockOverrides) -> Int {
         let configuredTokens = overrides.outputTokens ?? max(0, loop.config.outputTokens)
-        return min(configuredTokens, chat.maxTokens ?? Int.max)
+        if chat.ignoreEOS, let maxTokens = chat.maxTokens { return maxTokens }
+        return min(max(configuredTokens, chat.minTokens ?? 0), chat.maxTokens ?? Int.max)
     }
 
     /// Plans the completion and starts writing it. `startedAt` is when generation starts: the
@@ -254,7 +256,8 @@ final class ChatCompletionHandler: ChannelInboundHandler {
             modelLiteral: chat.modelLiteral ?? Self.defaultModelLiteral,
             promptTokens: chat.promptTokens,
             completionTokens: tokens,
-            finishReason: tokens < configuredTokens ? .length : .stop,
+            finishReason: tokens < max(configuredTokens, chat.minTokens ?? 0) || (chat.ignoreEOS && tokens == chat.maxTokens)
+                ? .length : .stop,
             includeUsage: chat.includeUsage,
             firstTokenDeadline: startedAt + .nanoseconds(Int64(clamping: ttftNanos)),
             interTokenDelayNanos: overrides.interTokenDelayNanos ?? config.interTokenDelayNanos,
@@ -322,7 +325,8 @@ final class ChatCompletionHandler: ChannelInboundHandler {
                 if buffer.readableBytes > 0 {
                     context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
                 }
-                if let deadline = streaming!.nextDeadline {
+                // The write can close the connection at once (the client reset it), ending the stream.
+                if let deadline = streaming?.nextDeadline {
                     schedule(at: deadline, context: context)
                 }
             }

@@ -13,6 +13,10 @@ struct ChatRequest: Equatable {
     var includeUsage = false
     /// Bytes of message text: string `content`s plus `text` of content parts (and `system`).
     var promptBytes = 0
+    /// `ignore_eos` (vLLM): generate exactly max_tokens, never stopping early (default false).
+    var ignoreEOS = false
+    /// `min_tokens` (vLLM): generate at least this many tokens.
+    var minTokens: Int?
 
     /// Rough prompt token count: four bytes of text per token, at least one.
     var promptTokens: Int { max(1, promptBytes / 4) }
@@ -64,6 +68,10 @@ struct ChatRequest: Equatable {
                 try parseStreamOptions(&scanner, into: &request)
             } else if scanner.bytes(in: key, equal: Keys.messages) {
                 try parseMessages(&scanner, into: &request)
+            } else if scanner.bytes(in: key, equal: Keys.ignoreEOS) {
+                request.ignoreEOS = try bool(&scanner, field: "ignore_eos") ?? false
+            } else if scanner.bytes(in: key, equal: Keys.minTokens) {
+                request.minTokens = try positiveInteger(&scanner, field: "min_tokens", minimum: 0)
             } else if scanner.bytes(in: key, equal: Keys.system) {
                 request.promptBytes += try textBytes(&scanner)
             } else {
@@ -160,7 +168,7 @@ struct ChatRequest: Equatable {
     }
 
     /// Reads a positive integer or null; anything else is a request error.
-    private static func positiveInteger(_ scanner: inout JSONScanner, field: String) throws -> Int? {
+    private static func positiveInteger(_ scanner: inout JSONScanner, field: String, minimum: Int = 1) throws -> Int? {
         switch scanner.peekValueStart() {
         case UInt8(ascii: "n"):
             try scanner.skipValue()
@@ -181,8 +189,8 @@ struct ChatRequest: Equatable {
                 if overflowA || overflowB { return Int.max }
                 value = sum
             }
-            guard value >= 1 else {
-                throw ChatRequestError(message: "Invalid '\(field)': integer below minimum value. Expected a value >= 1.")
+            guard value >= minimum else {
+                throw ChatRequestError(message: "Invalid '\(field)': integer below minimum value. Expected a value >= \(minimum).")
             }
             return value
         default:
@@ -201,6 +209,8 @@ struct ChatRequest: Equatable {
         static let content = Array("content".utf8)
         static let text = Array("text".utf8)
         static let system = Array("system".utf8)
+        static let ignoreEOS = Array("ignore_eos".utf8)
+        static let minTokens = Array("min_tokens".utf8)
     }
 }
 

@@ -16,6 +16,9 @@ import NIOPosix
 /// - `x-mock-tokens`: output tokens (the request's max_tokens still caps it).
 /// - `x-mock-status`: answer with this status (200 forces success, bypassing error injection).
 ///
+/// Body fields it honours besides the standard ones (as vLLM does): `ignore_eos: true` makes the
+/// completion exactly `max_tokens` long; `min_tokens` raises the configured length to at least that.
+///
 /// `start` and `shutdown` may be called from any thread except one of the server's event loops.
 public final class MockServer: @unchecked Sendable {
     public let config: MockConfig

@@ -67,7 +67,7 @@ final class EventLogTests: XCTestCase {
             switch entry {
             case .attempt(let attempt): attempts.append(attempt)
             case .end(let value): end = value
-            case .other, .dropped: XCTFail("unexpected line")
+            case .other, .dropped, .droppedArrivals: XCTFail("unexpected line")
             }
         }
         XCTAssertEqual(attempts, records())

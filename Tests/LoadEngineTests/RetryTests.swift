@@ -1,6 +1,7 @@
 import Foundation
 import LoadCore
 import LoadEngine
+import TestSupport
 import XCTest
 
 /// Retries: each attempt is its own record with the request's id, numbered, `willRetry` on all but
@@ -25,16 +26,16 @@ final class RetryTests: XCTestCase {
             XCTAssertGreaterThanOrEqual(retry.intendedStartNanos, previous.endNanos)
             XCTAssertLessThanOrEqual(retry.intendedStartNanos - previous.endNanos, 200_000_000, "within the backoff's ceiling")
             XCTAssertGreaterThanOrEqual(retry.startNanos, retry.intendedStartNanos)
-            XCTAssertLessThan(retry.startNanos - retry.intendedStartNanos, 5_000_000, "a free slot: starts on time")
+            XCTAssertLessThan(retry.startNanos - retry.intendedStartNanos, 50_000_000, "a free slot: starts on time")
         }
         XCTAssertEqual(outcome.started, 3)
         XCTAssertEqual(outcome.retries, 2)
         XCTAssertEqual(outcome.completed, 3)
     }
 
-    /// A 429 saying `retry-after-ms: 300` (and `retry-after: 1`): the retry waits the 300 ms exactly
-    /// (the more precise header wins), measured from the attempt's end to the retry's start, not the
-    /// backoff (max 10 ms here).
+    /// A 429 saying `retry-after-ms: 300` (and `retry-after: 1`): the retry waits the 300 ms (the more
+    /// precise header wins; at least 300 ms, and well under the 1 s of `retry-after` even on a loaded
+    /// machine), measured from the attempt's end to the retry's start, not the backoff (max 10 ms here).
     func testRetryWaitsForRetryAfter() throws {
         let tooMany = "HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: 2\r\n"
             + "retry-after: 1\r\nretry-after-ms: 300\r\nx-ratelimit-remaining-requests: 0\r\n"
@@ -51,7 +52,7 @@ final class RetryTests: XCTestCase {
         XCTAssertEqual(first.rateLimit?.requests, .init(remaining: 0, resetMillis: 300))
         let waitedMillis = Double(records[1].startNanos - first.endNanos) / 1e6
         XCTAssertGreaterThanOrEqual(waitedMillis, 300)
-        XCTAssertLessThan(waitedMillis, 340, "the timerfd wakes within microseconds; 40 ms is load headroom")
+        XCTAssertLessThan(waitedMillis, 400, "the timerfd wakes within microseconds; 100 ms is load headroom")
         XCTAssertTrue(records[1].succeeded)
     }
 

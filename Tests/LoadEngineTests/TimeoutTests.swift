@@ -2,6 +2,7 @@ import Foundation
 import LoadCore
 import LoadEngine
 import MockProvider
+import TestSupport
 import XCTest
 
 /// The four timeout classes, each produced by a server that stalls at the matching moment, with the
@@ -144,21 +145,8 @@ final class TimeoutTests: XCTestCase {
         String(text.utf8.count, radix: 16) + "\r\n" + text + "\r\n"
     }
 
-    private func scriptedTemplate(_ server: ScriptedServer) -> RequestTemplate {
-        var template = RequestTemplate(url: server.chatURL, headers: ["Content-Type: application/json"],
-                                       bodies: [MockHarness.body()])
-        template.totalTimeoutNanos = 5_000_000_000
-        return template
-    }
-
     private func run(_ template: RequestTemplate, _ plan: LoadPlan) throws -> [AttemptRecord] {
-        let engine = try Engine(template: template, plan: plan)
-        var records: [AttemptRecord] = []
-        engine.onAttempt = { records.append($0) }
-        let outcome = try engine.run()
-        XCTAssertEqual(outcome.loopCloseStatus, 0)
-        XCTAssertEqual(outcome.completed, records.count)
-        return records
+        try runEngine(template, plan)
     }
 
     private func connectedSocket(port: Int) throws -> Int32 {

@@ -2,6 +2,7 @@ import Foundation
 import LoadCore
 import LoadEngine
 import MockProvider
+import TestSupport
 import XCTest
 
 /// Connections and the way to the server: the connection limit, proxies from the environment, the

@@ -25,6 +25,15 @@ enum CLITestSupport {
         }
     }
 
+    /// The text of the events.ndjson of the one run under `runs` so far ("" before there is one):
+    /// tests wait on it for readiness (a first attempt, a class).
+    static func eventLog(in runs: URL) -> String {
+        guard let name = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first,
+              let data = FileManager.default.contents(atPath: runs.appendingPathComponent(name).appendingPathComponent("events.ndjson").path)
+        else { return "" }
+        return String(decoding: data, as: UTF8.self)
+    }
+
     static func json(_ file: URL) throws -> [String: Any] {
         try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
     }

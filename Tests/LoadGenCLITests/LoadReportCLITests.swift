@@ -110,7 +110,7 @@ final class LoadReportCLITests: XCTestCase {
             (["x", "--format", "xml"], "Please give --format as table, markdown, csv or json (got \"xml\")."),
             (["x", "--group-by", "color"], "Please give --group-by as model, provider, stage, status or prompt_set (got \"color\")."),
             (["x", "--compare", "--group-by", "model"], "Please use --compare or --group-by, not both."),
-            (["x", "--timeseries", "1s", "--rate-limits"], "Please choose one of --compare, --timeseries and --rate-limits."),
+            (["x", "--timeseries", "1s", "--rate-limits"], "Please choose one of --compare, --timeseries, --rate-limits and --capacity."),
             (["x", "--timeseries", "fast"], "Please give --timeseries as a duration of 1ms or more"),
             (["x", "--rate-limits", "--interval", "1.5s"], "Please give --interval as whole seconds"),
         ]

@@ -125,7 +125,13 @@ final class OverrideFlagTests: XCTestCase {
             (["--set", "load.rate"], "The value 'load.rate' is invalid for '--set <key.path=value>'"),
             (["--rate", "5", "--users", "2"], "Please give either --rate (open loop) or --users (closed loop), not both."),
             (["--rate", "0"], "Please give --rate as a positive number."),
-            (["--duration", "10"], "The value '10' is invalid for '--duration <duration>'"),
+            (["--duration", "10"], "The value '10' is invalid for '--duration <duration>': a duration needs a unit: "
+                + "10s, 10ms, 10m or 10h"),
+            (["--grace", "fast"], "expected a duration with a unit like 500ms, 30s, 2m or 1h"),
+            // Upper bounds (docs/profiles.md, "Upper bounds").
+            (["--rate", "1e12"], "--rate: 1,000,000,000,000 arrivals per second is beyond the limit of 1,000,000"),
+            (["--users", "2147483648"], "--users: 2,147,483,648 users is beyond the limit of 1,000,000"),
+            (["--duration", "200h"], "--duration: 200h is longer than the limit of 168h (7 days) for one stage"),
             (["--base-url", "127.0.0.1:8000"], "Please give --base-url as an http:// or https:// URL"),
         ]
         for (flags, message) in cases {
@@ -141,5 +147,12 @@ final class OverrideFlagTests: XCTestCase {
         let traced = try BinaryRunner.run(["--profile", trace.path, "--rate", "5", "--output", directory.path])
         XCTAssertEqual(traced.status, 2)
         XCTAssertTrue(traced.stderr.contains("--rate, --users and --duration cannot change a trace replay"), traced.stderr)
+
+        // Each value within its bound, but together too many requests for one run.
+        let (planned, plannedRun) = try run(["--rate", "1000000", "--duration", "2000s"], in: directory)
+        XCTAssertEqual(planned.status, 2, planned.stderr)
+        XCTAssertNil(plannedRun)
+        XCTAssertTrue(planned.stderr.contains("--rate 1000000.0 --duration 2000s: the load plans about 2,000,000,000 "
+            + "requests, beyond the limit of 1,000,000,000 for one run"), planned.stderr)
     }
 }

@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import MockProvider
+import TestSupport
 
 /// A response read by `LoopbackClient`, with the arrival time of each server-sent event.
 struct LoopbackResponse {
@@ -223,14 +225,18 @@ enum LoopbackClient {
     }
 
     /// Sends `requests` on one connection each, all at once, and reads every response with poll(2).
-    /// `settleMillis` waits after connecting so the server has accepted every connection before the
-    /// requests go out (accepting is not what timing tests measure).
-    static func concurrent(port: Int, requests: [[UInt8]], settleMillis: Int = 0, timeoutMillis: Int = 5_000) throws
-        -> [LoopbackResponse]
+    /// With `server`, waits after connecting until it has accepted every connection, so the requests
+    /// go out together (accepting is not what timing tests measure).
+    static func concurrent(port: Int, requests: [[UInt8]], acceptedBy server: MockServer? = nil,
+                           timeoutMillis: Int = 30_000) throws -> [LoopbackResponse]
     {
+        let acceptedBefore = server?.connectionCounts.accepted ?? 0
         let fds = try requests.map { _ in try connect(port: port) }
         defer { fds.forEach { close($0) } }
-        if settleMillis > 0 { usleep(UInt32(settleMillis) * 1_000) }
+        if let server {
+            let accepted = Readiness.waitUntil { server.connectionCounts.accepted >= acceptedBefore + requests.count }
+            guard accepted else { throw LoopbackClientError("the server did not accept \(requests.count) connections") }
+        }
         var parsers = Array(repeating: ResponseParser(), count: requests.count)
         var sentNanos = Array(repeating: UInt64(0), count: requests.count)
         for (i, request) in requests.enumerated() {

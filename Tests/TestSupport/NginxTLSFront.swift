@@ -94,14 +94,14 @@ public final class NginxTLSFront {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(5)
-        while !Self.accepts(port: httpsPort) || !Self.accepts(port: h2cPort) {
-            guard process.isRunning, Date() < deadline else {
-                let log = (try? String(contentsOfFile: "\(dir)/error.log", encoding: .utf8)) ?? ""
-                stop()
-                throw Failure(description: "nginx did not start: \(log)")
-            }
-            usleep(10_000)
+        // Ready when both ports accept (30 s at most: a loaded machine starts nginx slowly).
+        let ready = Readiness.waitUntil(timeout: 30, pollMillis: 10) {
+            !process.isRunning || (Self.accepts(port: httpsPort) && Self.accepts(port: h2cPort))
+        }
+        guard ready, process.isRunning else {
+            let log = (try? String(contentsOfFile: "\(dir)/error.log", encoding: .utf8)) ?? ""
+            stop()
+            throw Failure(description: "nginx did not start: \(log)")
         }
     }
 

@@ -27,6 +27,10 @@ CURLcode CLibUV_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode CLibUV_easy_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
 CURLcode CLibUV_easy_getinfo_ptr(CURL *handle, CURLINFO info, void **value);
 
+// CURLOPT_OPENSOCKETFUNCTION has its own callback type.
+CURLcode CLibUV_easy_setopt_opensocket_callback(CURL *handle,
+                                                curl_socket_t (*callback)(void *, curlsocktype, struct curl_sockaddr *));
+
 // CURLOPT_CLOSESOCKETFUNCTION has its own callback type.
 CURLcode CLibUV_easy_setopt_closesocket_callback(CURL *handle, int (*callback)(void *, curl_socket_t));
 

@@ -16,7 +16,7 @@ extension AttemptRecord {
         "type", "request", "attempt", "user", "intended_us", "start_us", "stage", "prompt", "dns_us", "connect_us", "tls_us",
         "headers_us", "first_byte_us", "first_token_us", "end_us", "status", "error", "error_message", "tokens",
         "usage_output_tokens", "usage_input_tokens", "usage_cached_input_tokens", "provider_queue_us", "cost_usd",
-        "ratelimit", "will_retry", "token_offsets_us",
+        "ratelimit", "will_retry", "cancel_reason", "token_offsets_us",
     ]
 
     func encode(into line: inout JSONLineBuffer) {
@@ -47,6 +47,7 @@ extension AttemptRecord {
         if let costUSD { line.field("cost_usd", costUSD) }
         if let rateLimit, !rateLimit.isEmpty { rateLimit.encode(into: &line) }
         if willRetry { line.field("will_retry", true) }
+        if let cancelReason { line.field("cancel_reason", cancelReason) }
         line.field("token_offsets_us", tokenOffsetsMicros)
         line.endLine()
     }
@@ -104,6 +105,7 @@ extension AttemptRecord {
             rateLimit = try RateLimitSnapshot(eventObject: limits)
         }
         willRetry = (object["will_retry"] as? NSNumber)?.boolValue ?? false
+        cancelReason = object["cancel_reason"] as? String
         if let offsets = object["token_offsets_us"] {
             guard let numbers = offsets as? [NSNumber] else {
                 throw EventDecodingProblem("token_offsets_us must be an array of integers")

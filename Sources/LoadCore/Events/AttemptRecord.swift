@@ -53,6 +53,10 @@ public struct AttemptRecord: Sendable, Equatable {
     public var rateLimit: RateLimitSnapshot?
     /// True when the engine will retry this request after this attempt (so it is not the request's last).
     public var willRetry = false
+    /// Why the run cancelled this attempt (class `cancelled`): a second interrupt, the end of the
+    /// drain grace period after an early stop (with that stop's reason), or a cancellation asked for
+    /// (e.g. the disk is full). Nil otherwise.
+    public var cancelReason: String?
     /// Arrival of each token, in microseconds after `startNanos` (bounded by the engine).
     public var tokenOffsetsMicros: [UInt32] = []
 

@@ -2,6 +2,10 @@
 public enum ErrorClass: String, Codable, Sendable, CaseIterable {
     /// The TCP connection could not be made (refused, reset while connecting, DNS failure).
     case connect
+    /// The client ran out of file descriptors (EMFILE, ENFILE): its limit, not the server's fault.
+    case clientFds = "client_fds"
+    /// The client ran out of local ports or addresses to connect from (EADDRNOTAVAIL, EADDRINUSE).
+    case clientPorts = "client_ports"
     /// The TLS handshake or certificate verification failed.
     case tls
     /// The connection (TCP and TLS) was not made within the connect timeout.

@@ -89,6 +89,7 @@ enum EventLineScanner {
             case .cost: record.costUSD = try double(&cursor, line)
             case .rateLimit: record.rateLimit = try rateLimit(&cursor, line)
             case .willRetry: record.willRetry = try bool(&cursor)
+            case .cancelReason: record.cancelReason = try string(&cursor, line)
             case .tokenOffsets: record.tokenOffsetsMicros = try offsets(&cursor)
             case nil: throw Miss()
             }
@@ -357,7 +358,7 @@ enum EventLineScanner {
 private enum AttemptKey {
     case request, attempt, user, intended, start, stage, prompt, dns, connect, tls, headers, firstByte, firstToken, end
     case status, error, errorMessage, tokens, usageOutput, usageInput, usageCachedInput, providerQueue, cost
-    case rateLimit, willRetry, tokenOffsets
+    case rateLimit, willRetry, cancelReason, tokenOffsets
 
     private static let names: [(String, AttemptKey)] = [
         ("request", .request), ("attempt", .attempt), ("user", .user), ("intended_us", .intended),
@@ -367,7 +368,7 @@ private enum AttemptKey {
         ("usage_output_tokens", .usageOutput), ("usage_input_tokens", .usageInput),
         ("usage_cached_input_tokens", .usageCachedInput), ("provider_queue_us", .providerQueue),
         ("cost_usd", .cost), ("ratelimit", .rateLimit), ("will_retry", .willRetry),
-        ("token_offsets_us", .tokenOffsets),
+        ("cancel_reason", .cancelReason), ("token_offsets_us", .tokenOffsets),
     ]
     private static let table: [(name: [UInt8], key: AttemptKey)] = names.map { (Array($0.0.utf8), $0.1) }
 

@@ -206,7 +206,7 @@ public final class EventLogReader {
         "type", "schema", "profile", "started_at", "loadgen_version", "curl_version", "uv_version", "seed", "command",
         "mode", "provider", "model", "host", "stages", "prompt_sets",
     ]
-    private static let droppedKeys: Set<String> = ["type", "intended_us"]
+    private static let droppedKeys: Set<String> = ["type", "intended_us", "count", "last_intended_us"]
     private static let endKeys: Set<String> = ["type", "attempts", "successes", "dropped", "end_us"]
 
     private func noteUnknownFields(of object: [String: Any], known: Set<String>, type: String) {
@@ -295,7 +295,14 @@ public final class EventLogReader {
                 throw EventDecodingProblem("dropped: missing or bad intended_us")
             }
             noteUnknownFields(of: object, known: Self.droppedKeys, type: type)
-            return .dropped(intendedNanos: intended)
+            guard let countValue = object["count"], !(countValue is NSNull) else { return .dropped(intendedNanos: intended) }
+            guard let count = (countValue as? NSNumber)?.intValue, count >= 1 else {
+                throw EventDecodingProblem("dropped: count must be a positive integer")
+            }
+            guard let last = Self.nanos(object["last_intended_us"]), last >= intended else {
+                throw EventDecodingProblem("dropped: missing or bad last_intended_us (at or after intended_us)")
+            }
+            return .droppedArrivals(DroppedArrivals(count: count, firstIntendedNanos: intended, lastIntendedNanos: last))
         default:
             return .other(type: type)
         }

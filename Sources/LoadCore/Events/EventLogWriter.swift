@@ -124,12 +124,23 @@ public final class EventLogWriter {
     /// Buffers a `{"type":"dropped"}` line for an arrival that was never sent (queue full).
     /// - Parameter intendedNanos: its intended start, nanoseconds since the origin.
     public func appendDropped(intendedNanos: UInt64) throws {
+        try appendDropped(DroppedArrivals(intendedNanos: intendedNanos))
+    }
+
+    /// Buffers one `{"type":"dropped"}` line for arrivals that were never sent (queue full): the
+    /// one-arrival form `{"type":"dropped","intended_us":..}` for one, else
+    /// `{"type":"dropped","intended_us":first,"count":N,"last_intended_us":last}`.
+    public func appendDropped(_ drops: DroppedArrivals) throws {
         line.beginObject()
         line.field("type", "dropped")
-        line.field("intended_us", nanosAsMicros: intendedNanos)
+        line.field("intended_us", nanosAsMicros: drops.firstIntendedNanos)
+        if drops.count != 1 {
+            line.field("count", drops.count)
+            line.field("last_intended_us", nanosAsMicros: drops.lastIntendedNanos)
+        }
         line.endLine()
         lineEnded()
-        dropped += 1
+        dropped += drops.count
         try handOffIfDue()
     }
 

@@ -154,10 +154,10 @@ public final class RunRecorder {
         }
     }
 
-    /// Counts an open-loop arrival that was dropped (never sent): offered load, not an attempt.
-    public func recordDropped() {
-        dropped += 1
-        offered += 1
+    /// Counts open-loop arrivals that were dropped (never sent): offered load, not attempts.
+    public func recordDropped(count: Int = 1) {
+        dropped += count
+        offered += count
     }
 
     /// Adds another recorder's histograms and counters into this one (shards, runs).

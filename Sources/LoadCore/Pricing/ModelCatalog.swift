@@ -32,10 +32,10 @@ public struct ModelCatalog: Sendable, Equatable {
     public static func load(path: String) throws -> ModelCatalog {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
+            text = try ProfileFile.read(path, what: "the models catalog")
+        } catch let error as ProfileFile.ReadError {
             throw ProfileError(problems: [ProfileProblem(file: path, line: 0, column: 0, fieldPath: "",
-                                                         message: "cannot read the models catalog: \(error.localizedDescription)")])
+                                                         message: error.description)])
         }
         return try parse(yaml: text, file: path)
     }

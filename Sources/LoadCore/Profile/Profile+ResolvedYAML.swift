@@ -12,6 +12,7 @@ extension Profile {
         if target.provider == .anthropic { lines.append("  anthropic_version: \(Self.quote(target.anthropicVersion))") }
         if let caFile = target.caFile { lines.append("  ca_file: \(Self.quote(caFile))") }
         lines.append("  http: \"\(target.http.rawValue)\"")
+        lines += headerLines()
         if let mock = target.mock {
             lines.append("  mock:")
             lines.append("    dialect: \(mock.dialect.rawValue)")
@@ -31,6 +32,7 @@ extension Profile {
         if let maxTokens = request.maxTokens { lines.append("  max_tokens: \(maxTokens)") }
         if let temperature = request.temperature { lines.append("  temperature: \(Self.number(temperature))") }
         lines.append("  stream: \(request.stream)")
+        lines += extraRequestLines()
         lines.append("load:")
         lines.append("  mode: \(load.mode.rawValue)")
         if load.mode == .open {
@@ -77,6 +79,7 @@ extension Profile {
             }
         }
         lines += thresholdLines()
+        lines += sweep?.yamlLines() ?? []
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -120,6 +123,9 @@ extension Profile {
                               "input_tokens: {mean: \(Self.number(spec.meanInputTokens)), stddev: \(Self.number(spec.stddevInputTokens))}"]
                 if let maxTokens = spec.maxTokens { fields.append("max_tokens: \(maxTokens)") }
                 lines.append("  - {synthetic: {\(fields.joined(separator: ", "))}\(weight)}" + comment)
+            case .trace(let path):
+                lines = ["# prompts: made from the token lengths of the trace \(path) (load.trace)" + comment]
+                return lines
             case .inline:
                 for (position, prompt) in set.prompts.enumerated() {
                     let messages = "[" + prompt.messages.map {
@@ -192,7 +198,7 @@ extension Profile {
     }
 
     /// A YAML double-quoted scalar (JSON escapes are valid YAML escapes).
-    private static func quote(_ text: String) -> String {
+    static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -69,6 +69,8 @@ extension Profile {
         public var caFile: String?
         /// HTTP/1.1 (one stream per connection) or HTTP/2 (multiplexed) (`http: 1.1 | 2`, default 1.1).
         public var http: HTTPVersion = .http1_1
+        /// `headers`: custom headers sent with every request, in the order written.
+        public var headers: [HeaderField] = []
 
         public init(provider: Provider, model: String, baseURL: String? = nil, apiKeyEnv: String? = nil,
                     mock: MockSettings? = nil) {

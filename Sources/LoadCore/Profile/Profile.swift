@@ -16,6 +16,7 @@ import Foundation
 ///       anthropic_version: 2023-06-01  # provider anthropic only: the anthropic-version header
 ///       ca_file: certs/ca.pem          # verify TLS with these CAs (relative to the profile)
 ///       http: "1.1"                    # 1.1 | 2
+///       headers: {OpenAI-Organization: org-1, X-Gateway-Key: "${GATEWAY_KEY}"}   # ${NAME}: from the environment
 ///       mock:                          # provider mock only: the embedded mock's behaviour
 ///         dialect: openai              # openai | anthropic | groq: what the mock (and loadgen) speak
 ///         faults: [{kind: disconnect, after_tokens: 3, rate: 0.1}]   # see Profile.MockFault
@@ -33,7 +34,10 @@ import Foundation
 ///       - {synthetic: {count: 1000, input_tokens: {mean: 512, stddev: 128}, max_tokens: 128}}
 ///       - [{role: user, content: "Say hello"}]           # inline prompts (one set, "inline")
 ///       - {messages: "Say hello", weight: 3, max_tokens: 16}
+///       - ../data/sharegpt.json        #   a dataset: ShareGPT .json or .jsonl rows (PromptDataset)
+///       - "Write a haiku"              #   a string that is not a path is a prompt (PromptPath.isPath)
 ///     request: { max_tokens: 128, temperature: 0, stream: true }   # stream defaults to true
+///     # also: min_tokens: 16 (openai-compatible), extra_body: {ignore_eos: true, top_p: 0.9}
 ///     load:
 ///       mode: open                     # open (rate = arrivals per second) | closed (users)
 ///       stages:
@@ -53,6 +57,7 @@ import Foundation
 ///     pricing: { catalog: prices.yaml, models: [{provider: openai, model: my-ft, input: 3, output: 12}] }
 ///     seed: 1
 ///     thresholds: { ttft_p99: 800ms, error_rate: "< 1%", abort_on_fail: true }   # docs/profiles.md
+///     sweep: { mode: rate, slo: { ttft_p99: 400ms }, tolerance: 5% }   # loadgen sweep, docs/capacity.md
 ///
 /// Durations carry a unit: `500ms`, `30s`, `2m`, `1h`, `1.5s` (also `us`, `ns`).
 public struct Profile: Sendable, Equatable {
@@ -76,6 +81,8 @@ public struct Profile: Sendable, Equatable {
     public var thresholds = Thresholds()
     /// Retries of failed attempts (`retries:`); nil: none (the default: a 429 is a result).
     public var retries: RetryPolicy?
+    /// The capacity search of `loadgen sweep` (`sweep:`, docs/capacity.md); nil: none.
+    public var sweep: SweepSettings?
 
     /// The prompt used when a profile has no `prompts`.
     public static let defaultPrompts: [PromptSet] = [
@@ -101,10 +108,10 @@ public struct Profile: Sendable, Equatable {
     public static func load(path: String, overrides: [ProfileOverride] = []) throws -> Profile {
         let yaml: String
         do {
-            yaml = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
+            yaml = try ProfileFile.read(path)
+        } catch let error as ProfileFile.ReadError {
             throw ProfileError(problems: [ProfileProblem(file: path, line: 0, column: 0, fieldPath: "",
-                                                         message: "cannot read the profile: \(error.localizedDescription)")])
+                                                         message: error.description)])
         }
         return try parse(yaml: yaml, file: path, overrides: overrides)
     }

@@ -78,6 +78,13 @@ public struct ProfileOverride: Sendable, Equatable {
         return components.isEmpty ? nil : components
     }
 
+    /// True when this override's path goes through (or ends at) the key at `keyPath`, e.g.
+    /// `laod.rate` through `laod`.
+    public func passes(throughKeyPath keyPath: String) -> Bool {
+        let own = self.keyPath
+        return own == keyPath || own.hasPrefix(keyPath + ".") || own.hasPrefix(keyPath + "[")
+    }
+
     /// True when a problem at `fieldPath` concerns this override's value (the path itself or inside it).
     public func covers(fieldPath: String) -> Bool {
         let own = keyPath

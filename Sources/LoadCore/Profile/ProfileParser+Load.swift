@@ -28,7 +28,8 @@ extension ProfileParser {
         let levelKey = mode == .open ? "rate" : "users"
         let otherKey = mode == .open ? "users" : "rate"
 
-        if let n = fields["requests"], let requests = integer(n, "load.requests", minimum: 1) {
+        if let n = fields["requests"],
+           let requests = boundedInteger(n, "load.requests", minimum: 1, bound: ProfileBounds.maxRequests, what: "requests") {
             if let existing = limits.maxRequests, existing != requests {
                 report(n, "load.requests", "conflicts with limits.max_requests: \(existing); give one of them")
             }
@@ -68,7 +69,7 @@ extension ProfileParser {
                 }
                 var durationNanos: UInt64?
                 if let d = stageFields["duration"] {
-                    durationNanos = duration(d, "\(path).duration")
+                    durationNanos = stageDuration(d, "\(path).duration")
                 } else {
                     let isLast = i == list.count - 1
                     if !(mode == .closed && isLast && limits.maxRequests != nil) {
@@ -87,13 +88,16 @@ extension ProfileParser {
             let level = self.level(levelNode, "load.\(levelKey)", mode: mode)
             var durationNanos: UInt64?
             if let d = fields["duration"] {
-                durationNanos = duration(d, "load.duration")
+                durationNanos = stageDuration(d, "load.duration")
             } else if mode == .open {
                 report(node, "load.duration", "missing required field for open mode; e.g. duration: 30s")
             } else if limits.maxRequests == nil {
                 report(node, "load.duration", "missing: closed mode needs duration: or requests: to know when to stop")
             }
             if let level { stages.append(Stage(durationNanos: durationNanos, level: level)) }
+        }
+        if mode == .open, let problem = ProfileBounds.plannedRequestsProblem(stages: stages, maxRequests: limits.maxRequests) {
+            report(node, "load", problem)
         }
         let arrival = parseArrival(fields, load: node, mode: mode)
         var thinkTimeNanos: UInt64 = 0
@@ -174,14 +178,16 @@ extension ProfileParser {
         }
         let path = relative.hasPrefix("/")
             ? relative
-            : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(relative).standardized.path
+            : PromptPath.absolute(PromptPath.resolve(relative, profileFile: file))
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
             report(traceNode, "load.trace", "cannot read the trace file \(path)")
             return nil
         }
         let offsets: [UInt64]
         do {
-            offsets = try TraceFile.parse(text, file: path)
+            let trace = try TraceFile.parseTrace(text, file: path)
+            offsets = trace.offsetsNanos
+            if let lengths = trace.lengths { traceLengths = (path, lengths) }
         } catch {
             report(traceNode, "load.trace", "\(error)")
             return nil

@@ -37,8 +37,14 @@ extension ProfileParser {
         guard !overrides.isEmpty, first < problems.count else { return }
         // Problems inside another file (a prompt-set file named by --prompts) keep their own position.
         for index in first..<problems.count where problems[index].file == file {
+            let fieldPath = problems[index].fieldPath
+            if let suggestion = unknownOverrideKeys[fieldPath],
+               let override = overrides.last(where: { $0.passes(throughKeyPath: fieldPath) }) {
+                attributeUnknownKey(at: index, to: override, suggestion: suggestion)
+                continue
+            }
             // The last override of a path is the one in effect.
-            guard let override = overrides.last(where: { $0.covers(fieldPath: problems[index].fieldPath) }) else {
+            guard let override = overrides.last(where: { $0.covers(fieldPath: fieldPath) }) else {
                 continue
             }
             var attributed = problems[index]
@@ -47,6 +53,26 @@ extension ProfileParser {
             attributed.message += " (the value came from \(override.source))"
             problems[index] = attributed
         }
+    }
+
+    /// Rewrites an unknown-key problem whose key an override created (`--set laod.rate=5`): no
+    /// file position, the override named, and the corrected key path when a known key is near.
+    private mutating func attributeUnknownKey(at index: Int, to override: ProfileOverride, suggestion: String?) {
+        var attributed = problems[index]
+        attributed.line = 0
+        attributed.column = 0
+        attributed.message += " (the key came from \(override.source)"
+        if let suggestion {
+            let wrong = attributed.fieldPath
+            let parent = wrong.split(separator: ".").dropLast().joined(separator: ".")
+            let corrected = (parent.isEmpty ? "" : parent + ".") + suggestion + override.keyPath.dropFirst(wrong.count)
+            let written = "--set " + override.keyPath
+            attributed.message += override.source.hasPrefix(written)
+                ? "; did you mean --set \(corrected)\(override.source.dropFirst(written.count))?"
+                : "; did you mean \(corrected)?"
+        }
+        attributed.message += ")"
+        problems[index] = attributed
     }
 
     mutating func reportOverride(_ override: ProfileOverride, _ message: String) {

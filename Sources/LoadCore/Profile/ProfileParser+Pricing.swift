@@ -12,7 +12,7 @@ extension ProfileParser {
             if let relative = scalarText(n), !relative.isEmpty {
                 let path = relative.hasPrefix("/")
                     ? relative
-                    : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(relative).standardized.path
+                    : PromptPath.absolute(PromptPath.resolve(relative, profileFile: file))
                 pricing.catalogPath = path
                 do {
                     pricing.catalog = try ModelCatalog.load(path: path)
@@ -63,6 +63,7 @@ extension ProfileParser {
         guard let list = sequence(node, path, expected: "a list of prices like \(example)") else { return [] }
         let providers = Profile.Provider.allCases.map(\.rawValue).joined(separator: " | ")
         var prices: [ModelPrice] = []
+        var firstLines: [String: Int] = [:]
         for (i, entryNode) in list.enumerated() {
             let entryPath = "\(path)[\(i)]"
             guard let fields = mapping(entryNode, entryPath, known: ["provider", "model", "input", "output", "cached_input"])
@@ -90,6 +91,15 @@ extension ProfileParser {
             let input = price(fields["input"], entryNode, entryPath + ".input", required: true)
             let output = price(fields["output"], entryNode, entryPath + ".output", required: true)
             let cached = price(fields["cached_input"], entryNode, entryPath + ".cached_input", required: false)
+            if let provider, let model {
+                let line = entryNode.mark?.line ?? 0
+                if let first = firstLines["\(provider) \(model)"] {
+                    report(fields["model"] ?? entryNode, entryPath + ".model", "a second entry for provider \(provider), "
+                        + "model \(model) (the first is at line \(first)); keep one of them")
+                    continue
+                }
+                firstLines["\(provider) \(model)"] = line
+            }
             if let provider, let model, let input, let output {
                 prices.append(ModelPrice(provider: provider, model: model, inputPerMillion: input,
                                          outputPerMillion: output, cachedInputPerMillion: cached))

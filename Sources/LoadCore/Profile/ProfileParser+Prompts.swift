@@ -7,13 +7,14 @@ extension ProfileParser {
     private static let promptsExpected = "a prompt-set file or folder (e.g. prompts: ../prompts/), "
         + "{synthetic: {count: 100, input_tokens: {mean: 512, stddev: 128}}}, or a list of those and of "
         + "inline prompts like [{role: user, content: \"Say hello\"}]"
-    private static let messagesExpected = "a list of messages like [{role: user, content: \"Say hello\"}]"
+    static let messagesExpected = "a list of messages like [{role: user, content: \"Say hello\"}]"
 
     // MARK: - The profile's prompts:
 
     /// `prompts:` — one source (a path, `{path: ..., weight: ...}` or `{synthetic: {...}}`), or a
     /// list of sources and inline prompts. Inline prompts form one set, named `inline`, placed
-    /// where the first of them stands.
+    /// where the first of them stands. A string is a path or a prompt's text as
+    /// ``PromptPath/isPath(_:profileFile:)`` decides.
     mutating func parsePrompts(_ node: Node, seed: UInt64) -> [PromptSet] {
         var sets: [(set: PromptSet, node: Node)] = []
         var inline: [Prompt] = []
@@ -25,13 +26,14 @@ extension ProfileParser {
             }
             for (i, item) in list.enumerated() {
                 let path = "prompts[\(i)]"
-                if case .scalar = item, let text = scalarText(item), !text.isEmpty {
+                if case .scalar = item, let text = scalarText(item), !text.isEmpty,
+                   PromptPath.isPath(text, profileFile: file) {
                     sets += loadPromptPath(item, text, path, weight: nil)
                 } else if isPromptSource(item) {
                     sets += parsePromptSource(item, path, seed: seed)
                 } else {
                     if inlinePosition == nil { inlinePosition = (sets.count, item) }
-                    if let prompt = parsePromptEntry(item, path, textIsMessage: false, setMaxTokens: nil) {
+                    if let prompt = parsePromptEntry(item, path, textIsMessage: true, setMaxTokens: nil) {
                         inline.append(prompt)
                     }
                 }
@@ -39,8 +41,14 @@ extension ProfileParser {
         case .mapping:
             sets += parsePromptSource(node, "prompts", seed: seed)
         default:
-            if let text = scalarText(node), !text.isEmpty {
+            // `--prompts PATH` (a value without a position in any text) is always a path.
+            if let text = scalarText(node), !text.isEmpty, node.mark == nil || PromptPath.isPath(text, profileFile: file) {
                 sets += loadPromptPath(node, text, "prompts", weight: nil)
+            } else if let text = scalarText(node), !text.isEmpty {
+                inlinePosition = (0, node)
+                if let prompt = parsePromptEntry(node, "prompts", textIsMessage: true, setMaxTokens: nil) {
+                    inline.append(prompt)
+                }
             } else {
                 report(node, "prompts", "expected \(Self.promptsExpected), got \(describe(node))")
             }
@@ -106,7 +114,8 @@ extension ProfileParser {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory) else {
             let origin = relative.hasPrefix("/") ? "" : " (\"\(relative)\" is taken relative to the profile's folder)"
-            report(node, fieldPath, "no prompt-set file or folder at \(resolved)\(origin)")
+            let hint = node.mark == nil ? "" : "; to send this text as a prompt instead, write it as {messages: \(describe(node))}"
+            report(node, fieldPath, "no prompt-set file or folder at \(resolved)\(origin)\(hint)")
             return []
         }
         var files = [resolved]
@@ -124,6 +133,13 @@ extension ProfileParser {
         }
         var sets: [(set: PromptSet, node: Node)] = []
         for path in files {
+            if PromptDataset.isDataset(path: path) {
+                if var set = loadDataset(path, node, fieldPath) {
+                    if let weight { set.weight = weight }
+                    sets.append((set, node))
+                }
+                continue
+            }
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 report(node, fieldPath, "cannot read the prompt-set file \(path)")
                 continue
@@ -204,185 +220,6 @@ extension ProfileParser {
         return PromptSet(name: name, source: .file(path: absolutePath), weight: weight, maxTokens: maxTokens, prompts: prompts)
     }
 
-    // MARK: - Prompts
-
-    /// One prompt: a list of messages, `{messages: ..., weight: ..., max_tokens: ..., name: ...}`, or
-    /// (in a set file, where `textIsMessage`) a plain string, one user message.
-    mutating func parsePromptEntry(_ node: Node, _ path: String, textIsMessage: Bool, setMaxTokens: Int?) -> Prompt? {
-        switch node {
-        case .sequence:
-            guard let messages = parseMessages(node, path) else { return nil }
-            return Prompt(messages: messages, maxTokens: setMaxTokens)
-        case .mapping:
-            guard let fields = mapping(node, path, known: ["messages", "weight", "max_tokens", "name"], hints: [
-                "id": "a prompt's label is spelled name:",
-                "role": "a prompt is a list of messages: put this message in a list, [{role: ..., content: ...}], or under messages:",
-                "content": "a prompt is a list of messages: put this message in a list, [{role: ..., content: ...}], or under messages:",
-                "file": "give a prompt-set file as path: FILE (or as a plain string)",
-            ]) else {
-                return nil
-            }
-            var prompt = Prompt(messages: [], maxTokens: setMaxTokens)
-            if let n = fields["name"], let text = string(n, "\(path).name") {
-                if text.isEmpty { report(n, "\(path).name", "expected a name, got an empty string") }
-                prompt.name = text
-            }
-            if let n = fields["weight"], let value = positiveNumber(n, "\(path).weight", what: "the prompt's share within its set") {
-                prompt.weight = value
-            }
-            if let n = fields["max_tokens"], let value = integer(n, "\(path).max_tokens", minimum: 1) { prompt.maxTokens = value }
-            guard let messagesNode = fields["messages"] else {
-                report(node, "\(path).messages", "missing required field; \(Self.messagesExpected), or one user message as text")
-                return nil
-            }
-            if case .scalar = messagesNode, let text = scalarText(messagesNode) {
-                guard nonEmpty(text, messagesNode, "\(path).messages") else { return nil }
-                prompt.messages = [ChatMessage(role: .user, content: text)]
-            } else {
-                guard let messages = parseMessages(messagesNode, "\(path).messages") else { return nil }
-                prompt.messages = messages
-            }
-            return prompt
-        default:
-            if textIsMessage, let text = scalarText(node) {
-                guard nonEmpty(text, node, path) else { return nil }
-                return Prompt(messages: [ChatMessage(role: .user, content: text)], maxTokens: setMaxTokens)
-            }
-            let expected = textIsMessage
-                ? "a prompt: text (one user message), \(Self.messagesExpected), or {messages: ..., weight: ..., max_tokens: ...}"
-                : "a prompt-set path or an inline prompt (\(Self.messagesExpected), or {messages: ..., weight: ...})"
-            report(node, path, "expected \(expected), got \(describe(node))")
-            return nil
-        }
-    }
-
-    /// `[{role: system|user|assistant, content: TEXT}, ...]`, at least one, no empty content.
-    mutating func parseMessages(_ node: Node, _ path: String) -> [ChatMessage]? {
-        guard let list = sequence(node, path, expected: Self.messagesExpected) else { return nil }
-        if list.isEmpty {
-            report(node, path, "expected at least one message, like [{role: user, content: \"Say hello\"}]")
-            return nil
-        }
-        var messages: [ChatMessage] = []
-        messages.reserveCapacity(list.count)
-        var valid = true
-        for (j, messageNode) in list.enumerated() {
-            let messagePath = "\(path)[\(j)]"
-            guard let fields = mapping(messageNode, messagePath, known: ["role", "content"]) else {
-                valid = false
-                continue
-            }
-            var role = ChatMessage.Role.user
-            if let r = fields["role"] {
-                if let text = scalarText(r), let value = ChatMessage.Role(rawValue: text) {
-                    role = value
-                } else {
-                    report(r, messagePath + ".role", "expected \(Self.roles), got \(describe(r))")
-                    valid = false
-                }
-            } else {
-                report(messageNode, messagePath + ".role", "missing required field; expected \(Self.roles)")
-                valid = false
-            }
-            var content = ""
-            if let c = fields["content"] {
-                if let text = scalarText(c) {
-                    content = text
-                    valid = nonEmpty(text, c, messagePath + ".content") && valid
-                } else {
-                    report(c, messagePath + ".content", "expected text, got \(describe(c))")
-                    valid = false
-                }
-            } else {
-                report(messageNode, messagePath + ".content", "missing required field; the message text")
-                valid = false
-            }
-            messages.append(ChatMessage(role: role, content: content))
-        }
-        return valid ? messages : nil
-    }
-
-    private static let roles = ChatMessage.Role.allCases.map(\.rawValue).joined(separator: " | ")
-
-    /// Reports text that is empty or only white space.
-    mutating func nonEmpty(_ text: String, _ node: Node, _ path: String) -> Bool {
-        if text.unicodeScalars.contains(where: { !$0.properties.isWhitespace }) { return true }
-        report(node, path, "expected the message text, got \(text.isEmpty ? "an empty string" : "only white space")")
-        return false
-    }
-
-    // MARK: - Synthetic prompts
-
-    /// `{name: ..., count: N, input_tokens: N | {mean: M, stddev: S}, max_tokens: N}`.
-    mutating func parseSynthetic(_ node: Node, _ path: String, seed: UInt64, weight: Double?) -> PromptSet? {
-        guard let fields = mapping(node, path, known: ["name", "count", "input_tokens", "max_tokens"],
-                                   hints: ["weight": "a set's weight goes next to synthetic:, e.g. {synthetic: {...}, weight: 2}",
-                                           "seed": "synthetic prompts follow the profile's seed:"]) else {
-            return nil
-        }
-        var valid = true
-        var spec = SyntheticPromptSpec(meanInputTokens: 1)
-        if let n = fields["name"] {
-            if let text = setName(n, "\(path).name") { spec.name = text } else { valid = false }
-        }
-        if let n = fields["count"] {
-            let maxCount = SyntheticPromptSpec.maxCount
-            if let text = scalarText(n)?.replacingOccurrences(of: "_", with: ""), let value = Int(text), (1...maxCount).contains(value) {
-                spec.count = value
-            } else {
-                report(n, "\(path).count", "expected a whole number of prompts from 1 to \(maxCount), got \(describe(n))")
-                valid = false
-            }
-        }
-        if let n = fields["max_tokens"] {
-            if let value = integer(n, "\(path).max_tokens", minimum: 1) { spec.maxTokens = value } else { valid = false }
-        }
-        let tokensPath = "\(path).input_tokens"
-        let tokensExpected = "a number of tokens like 512, or {mean: 512, stddev: 128}"
-        switch fields["input_tokens"] {
-        case nil:
-            report(node, tokensPath, "missing required field; the prompt length, \(tokensExpected)")
-            valid = false
-        case let n? where scalarText(n) != nil:
-            if let value = number(n), value >= 1 {
-                spec.meanInputTokens = value
-            } else {
-                report(n, tokensPath, "expected \(tokensExpected) (at least 1), got \(describe(n))")
-                valid = false
-            }
-        case let n?:
-            guard let parts = mapping(n, tokensPath, known: ["mean", "stddev"]) else { return nil }
-            if let m = parts["mean"] {
-                if let value = number(m), value >= 1 {
-                    spec.meanInputTokens = value
-                } else {
-                    report(m, "\(tokensPath).mean", "expected a mean length of at least 1 token, got \(describe(m))")
-                    valid = false
-                }
-            } else {
-                report(n, "\(tokensPath).mean", "missing required field; the mean length in tokens, e.g. mean: 512")
-                valid = false
-            }
-            if let s = parts["stddev"] {
-                if let value = number(s), value >= 0 {
-                    spec.stddevInputTokens = value
-                } else {
-                    report(s, "\(tokensPath).stddev", "expected a standard deviation of 0 tokens or more, got \(describe(s))")
-                    valid = false
-                }
-            }
-        }
-        guard valid else { return nil }
-        let total = Double(spec.count) * spec.meanInputTokens
-        if total > SyntheticPromptSpec.maxTotalTokens {
-            report(node, path, "count × input_tokens mean is \(Int(total)) tokens; at most "
-                + "\(Int(SyntheticPromptSpec.maxTotalTokens)) in all: lower count or the mean")
-            return nil
-        }
-        return PromptSet(name: spec.name, source: .synthetic(spec), weight: weight, maxTokens: spec.maxTokens,
-                         prompts: SyntheticPrompts.make(spec, seed: seed))
-    }
-
     // MARK: - Values
 
     /// A positive, finite number.
@@ -407,6 +244,7 @@ extension ProfileParser {
         case .inline: return "inline prompts"
         case .file(let path): return path
         case .synthetic: return "synthetic"
+        case .trace(let path): return path
         }
     }
 }

@@ -9,7 +9,7 @@ extension ProfileParser {
         if let n = fields["ca_file"], let relative = string(n, "target.ca_file") {
             let path = relative.hasPrefix("/")
                 ? relative
-                : URL(fileURLWithPath: file).deletingLastPathComponent().appendingPathComponent(relative).standardized.path
+                : PromptPath.absolute(PromptPath.resolve(relative, profileFile: file))
             if relative.isEmpty || !FileManager.default.isReadableFile(atPath: path) {
                 report(n, "target.ca_file", "cannot read the CA file \(path); give a PEM file of CA certificates "
                     + "(relative to the profile)")
@@ -35,7 +35,9 @@ extension ProfileParser {
         if let n = fields["idle_timeout"], let value = duration(n, "limits.idle_timeout") {
             limits.idleTimeoutNanos = value
         }
-        if let n = fields["max_connections"], let value = integer(n, "limits.max_connections", minimum: 1) {
+        if let n = fields["max_connections"], let value = boundedInteger(n, "limits.max_connections", minimum: 1,
+                                                                          bound: ProfileBounds.maxInFlight,
+                                                                          what: "connections") {
             limits.maxConnections = value
         }
     }

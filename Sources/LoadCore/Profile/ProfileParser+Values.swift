@@ -27,13 +27,40 @@ extension ProfileParser {
                 report(node, path, "\(expected) (the start may be 0, the end must be positive), got \(describe(node))")
                 return nil
             }
-            return .ramp(from: from, to: to)
+            return bounded(.ramp(from: from, to: to), node, path, mode: mode)
         }
         guard parts.count == 1, let v = value(text), v > 0 else {
             report(node, path, "\(expected), got \(describe(node))")
             return nil
         }
-        return .constant(v)
+        return bounded(.constant(v), node, path, mode: mode)
+    }
+
+    /// The level, or nil (reported) when it is beyond ``ProfileBounds``.
+    private mutating func bounded(_ level: Stage.Level, _ node: Node, _ path: String, mode: LoadMode) -> Stage.Level? {
+        guard let problem = ProfileBounds.levelProblem(level, mode: mode) else { return level }
+        report(node, path, problem)
+        return nil
+    }
+
+    /// A stage duration, bounded by ``ProfileBounds/maxStageNanos``.
+    mutating func stageDuration(_ node: Node, _ path: String) -> UInt64? {
+        guard let nanos = duration(node, path) else { return nil }
+        if let problem = ProfileBounds.stageDurationProblem(nanos) {
+            report(node, path, problem)
+            return nil
+        }
+        return nanos
+    }
+
+    /// A whole number from `minimum` to `bound`; beyond the bound, the problem names it.
+    mutating func boundedInteger(_ node: Node, _ path: String, minimum: Int, bound: Int, what: String) -> Int? {
+        guard let value = integer(node, path, minimum: minimum) else { return nil }
+        if let problem = ProfileBounds.countProblem(value, bound: bound, what: what) {
+            report(node, path, problem)
+            return nil
+        }
+        return value
     }
 
     mutating func duration(_ node: Node, _ path: String, allowZero: Bool = false) -> UInt64? {
@@ -171,7 +198,9 @@ extension ProfileParser {
                 report(keyNode, keyPath, hint)
             } else {
                 var message = "unknown key \"\(key)\""
-                if let suggestion = KeySuggestion.nearest(to: key, in: known) { message += "; did you mean \"\(suggestion)\"?" }
+                let suggestion = KeySuggestion.nearest(to: key, in: known)
+                if let suggestion { message += "; did you mean \"\(suggestion)\"?" }
+                if keyNode.mark == nil { unknownOverrideKeys[keyPath] = suggestion }
                 message += " Valid keys: \(known.joined(separator: ", "))"
                 report(keyNode, keyPath, message)
             }

@@ -6,6 +6,14 @@ import Yams
 struct ProfileParser {
     let file: String
     var problems: [ProfileProblem] = []
+    /// Unknown keys that an override created (they have no position in any text), by field path,
+    /// with the known key they were probably meant to be.
+    var unknownOverrideKeys: [String: String?] = [:]
+    /// The profile's seed, for datasets whose rows become synthetic prompts.
+    var datasetSeed: UInt64 = 1
+    /// Token lengths read from a trace (`load.trace` with input and output columns): they make the
+    /// prompts, one per arrival.
+    var traceLengths: (path: String, rows: [TraceFile.Lengths])?
 
     init(file: String) {
         self.file = file
@@ -34,7 +42,7 @@ struct ProfileParser {
         guard problems.count == firstProblem else { return nil }
         defer { attributeProblems(from: firstProblem, to: overrides) }
         guard let fields = mapping(root, "", known: ["name", "target", "prompts", "request", "load", "limits", "seed",
-                                                     "retries", "thresholds", "pricing"],
+                                                     "retries", "thresholds", "pricing", "sweep"],
                                    hints: ["retry": "the key is retries:, e.g. retries: {max_attempts: 3}",
                                            "slo": "SLO checks are called thresholds:; rename slo: to thresholds:"]) else {
             return nil
@@ -59,10 +67,15 @@ struct ProfileParser {
                 report(node, "seed", "expected a non-negative whole number, got \(describe(node))")
             }
         }
-        let prompts = fields["prompts"].map { parsePrompts($0, seed: seed) } ?? Profile.defaultPrompts
+        datasetSeed = seed
+        var prompts = fields["prompts"].map { parsePrompts($0, seed: seed) } ?? Profile.defaultPrompts
         let request = fields["request"].map { parseRequest($0) } ?? Profile.RequestSettings()
         var limits = fields["limits"].map { parseLimits($0) } ?? Profile.Limits()
-        let load = parseLoad(fields["load"], parent: root, limits: &limits)
+        let sweep = fields["sweep"].flatMap { parseSweep($0) }
+        // A sweep plans its own steps: `load:` may be left out (``SweepSettings/placeholderLoad``).
+        let load = fields["load"] == nil && fields["sweep"] != nil
+            ? SweepSettings.placeholderLoad : parseLoad(fields["load"], parent: root, limits: &limits)
+        if let traceLengths { prompts = tracePrompts(traceLengths, promptsNode: fields["prompts"], seed: seed) ?? prompts }
         let retries = fields["retries"].flatMap { parseRetries($0) }
         let pricing = fields["pricing"].map { parsePricing($0) } ?? Profile.Pricing()
         if let target { checkRequest(request, node: fields["request"], against: target) }
@@ -72,6 +85,7 @@ struct ProfileParser {
         profile.retries = retries
         profile.pricing = pricing
         profile.thresholds = thresholds
+        profile.sweep = sweep
         return profile
     }
 
@@ -83,7 +97,7 @@ struct ProfileParser {
             return nil
         }
         guard let fields = mapping(node, "target", known: ["provider", "model", "base_url", "api_key_env", "mock",
-                                                           "anthropic_version", "ca_file", "http"]) else {
+                                                           "anthropic_version", "ca_file", "http", "headers"]) else {
             return nil
         }
         let providers = Profile.Provider.allCases.map(\.rawValue).joined(separator: " | ")
@@ -148,6 +162,7 @@ struct ProfileParser {
             target.mock = Profile.MockSettings()
         }
         parseTransport(fields, into: &target)
+        if let n = fields["headers"] { target.headers = parseHeaders(n, target: target) }
         return target
     }
 
@@ -192,27 +207,6 @@ struct ProfileParser {
         return mock
     }
 
-    mutating func parseRequest(_ node: Node) -> Profile.RequestSettings {
-        var request = Profile.RequestSettings()
-        guard let fields = mapping(node, "request", known: ["max_tokens", "temperature", "stream"]) else { return request }
-        if let n = fields["max_tokens"] { request.maxTokens = integer(n, "request.max_tokens", minimum: 1) }
-        if let n = fields["temperature"] {
-            if let value = number(n), (0...2).contains(value) {
-                request.temperature = value
-            } else {
-                report(n, "request.temperature", "expected a number from 0 to 2, got \(describe(n))")
-            }
-        }
-        if let n = fields["stream"] {
-            switch scalarText(n)?.lowercased() {
-            case "true", "yes", "on": request.stream = true
-            case "false", "no", "off": request.stream = false
-            default: report(n, "request.stream", "expected true or false, got \(describe(n))")
-            }
-        }
-        return request
-    }
-
     mutating func parseLimits(_ node: Node) -> Profile.Limits {
         var limits = Profile.Limits()
         guard let fields = mapping(node, "limits", known: ["max_requests", "max_in_flight", "max_queue", "timeout",
@@ -220,11 +214,18 @@ struct ProfileParser {
                                                            "max_connections", "grace", "max_cost_usd"]) else {
             return limits
         }
-        if let n = fields["max_requests"] { limits.maxRequests = integer(n, "limits.max_requests", minimum: 1) }
-        if let n = fields["max_in_flight"], let value = integer(n, "limits.max_in_flight", minimum: 1) {
+        if let n = fields["max_requests"] {
+            limits.maxRequests = boundedInteger(n, "limits.max_requests", minimum: 1, bound: ProfileBounds.maxRequests,
+                                                what: "requests")
+        }
+        if let n = fields["max_in_flight"], let value = boundedInteger(n, "limits.max_in_flight", minimum: 1,
+                                                                         bound: ProfileBounds.maxInFlight,
+                                                                         what: "requests in flight") {
             limits.maxInFlight = value
         }
-        if let n = fields["max_queue"], let value = integer(n, "limits.max_queue", minimum: 0) {
+        if let n = fields["max_queue"], let value = boundedInteger(n, "limits.max_queue", minimum: 0,
+                                                                     bound: ProfileBounds.maxQueued,
+                                                                     what: "queued arrivals") {
             limits.maxQueued = value
         }
         if let n = fields["timeout"], let value = duration(n, "limits.timeout") { limits.timeoutNanos = value }

@@ -6,7 +6,8 @@
 ///
 /// System messages are taken out of the list into `system` (several are joined by a blank line),
 /// as the Messages API wants. `max_tokens`, which the API requires, is the prompt's own, else the
-/// profile's `request.max_tokens`, else `Profile.anthropicDefaultMaxTokens` (1024).
+/// profile's `request.max_tokens`, else `Profile.anthropicDefaultMaxTokens` (1024). The fields of
+/// `request.extra_body` follow, in key order.
 public enum AnthropicMessagesBody {
     /// - Parameters:
     ///   - prompt: the messages and the prompt's max_tokens.
@@ -37,6 +38,7 @@ public enum AnthropicMessagesBody {
         if let temperature = request.temperature {
             out += Array(",\"temperature\":\(temperature)".utf8)
         }
+        ChatRequestBody.appendExtra(request.extraBody, to: &out)
         out.append(UInt8(ascii: "}"))
         return out
     }

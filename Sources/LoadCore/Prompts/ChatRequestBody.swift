@@ -5,8 +5,9 @@
 ///      "stream":true,"stream_options":{"include_usage":true},"temperature":0.7}
 ///
 /// `max_tokens` is the prompt's own when it has one, else the profile's `request.max_tokens`, and
-/// is left out when neither is given; `temperature` likewise. Streaming requests ask for usage in
-/// the last chunk (`stream_options.include_usage`).
+/// is left out when neither is given; `temperature` and `min_tokens` likewise. Streaming requests
+/// ask for usage in the last chunk (`stream_options.include_usage`). The fields of
+/// `request.extra_body` follow loadgen's own, in key order.
 public enum ChatRequestBody {
     /// - Parameters:
     ///   - prompt: the messages and the prompt's max_tokens.
@@ -27,7 +28,9 @@ public enum ChatRequestBody {
             appendString(message.content, to: &out)
             append(",\"role\":\"\(message.role.rawValue)\"}", to: &out)
         }
-        append("],\"model\":", to: &out)
+        append("]", to: &out)
+        if let minTokens = request.minTokens { append(",\"min_tokens\":\(minTokens)", to: &out) }
+        append(",\"model\":", to: &out)
         appendString(model, to: &out)
         append(",\"stream\":\(request.stream)", to: &out)
         if request.stream { append(",\"stream_options\":{\"include_usage\":true}", to: &out) }
@@ -35,8 +38,19 @@ public enum ChatRequestBody {
             // Swift's shortest round-trip form ("0.7", "1.0") is valid JSON.
             append(",\"temperature\":\(temperature)", to: &out)
         }
+        appendExtra(request.extraBody, to: &out)
         out.append(UInt8(ascii: "}"))
         return out
+    }
+
+    /// `request.extra_body`'s fields (sorted by key), each `,"key":json`.
+    static func appendExtra(_ fields: [ExtraBodyField], to out: inout [UInt8]) {
+        for field in fields {
+            out.append(UInt8(ascii: ","))
+            appendString(field.key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: field.json.utf8)
+        }
     }
 
     private static func append(_ text: String, to out: inout [UInt8]) {

@@ -10,6 +10,20 @@ enum PromptPath {
         return clean(folder.isEmpty ? relative : folder + "/" + relative)
     }
 
+    /// Extensions that make a string in `prompts:` a path even when no such file exists (so a
+    /// mistyped file name is reported, not sent as a prompt).
+    static let fileExtensions = [".yaml", ".yml", ".json", ".jsonl"]
+
+    /// Whether a string of a profile's `prompts:` names a path (else it is a prompt's text): it
+    /// names an existing file or folder (relative to the profile), ends in `.yaml`, `.yml`,
+    /// `.json` or `.jsonl`, or has a `/` and no white space.
+    static func isPath(_ text: String, profileFile: String) -> Bool {
+        if FileManager.default.fileExists(atPath: resolve(text, profileFile: profileFile)) { return true }
+        let lowered = text.lowercased()
+        if fileExtensions.contains(where: { lowered.hasSuffix($0) }) { return true }
+        return text.contains("/") && !text.contains(where: { $0.isWhitespace })
+    }
+
     /// The absolute form of a resolved path (against the current directory when relative).
     static func absolute(_ path: String) -> String {
         if path.hasPrefix("/") { return path }

@@ -14,6 +14,8 @@ public struct PromptSet: Sendable, Equatable {
         case file(path: String)
         /// Made by the synthetic generator from these parameters and the profile's seed.
         case synthetic(SyntheticPromptSpec)
+        /// Made from a trace's token lengths (`load.trace`), one prompt per arrival: the trace's path.
+        case trace(path: String)
     }
 
     /// The set's `name:` (for a file, its name without extension by default), unique in a profile.

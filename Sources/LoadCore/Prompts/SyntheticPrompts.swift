@@ -76,22 +76,27 @@ public enum SyntheticPrompts {
         var random = SplitMix64(seed: seed ^ fnv1a(spec.name))
         var prompts: [Prompt] = []
         prompts.reserveCapacity(spec.count)
-        var bytes: [UInt8] = []
         for _ in 0..<spec.count {
             let length = Self.length(spec, &random)
-            bytes.removeAll(keepingCapacity: true)
-            bytes.reserveCapacity(length * 5)
-            var bits: UInt64 = 0
-            for word in 0..<length {
-                if word % 8 == 0 { bits = random.next() }  // eight words from each 64-bit draw
-                if word > 0 { bytes.append(0x20) }
-                bytes.append(contentsOf: vocabularyBytes[Int(bits & 0xFF)])
-                bits >>= 8
-            }
-            prompts.append(Prompt(messages: [ChatMessage(role: .user, content: String(decoding: bytes, as: UTF8.self))],
-                                  maxTokens: spec.maxTokens))
+            prompts.append(prompt(words: length, maxTokens: spec.maxTokens, random: &random))
         }
         return prompts
+    }
+
+    /// One prompt of `words` random words of ``vocabulary`` (so about that many tokens), one user
+    /// message, drawing from `random` (eight words from each 64-bit draw).
+    public static func prompt(words: Int, maxTokens: Int?, random: inout SplitMix64) -> Prompt {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(words * 5)
+        var bits: UInt64 = 0
+        for word in 0..<words {
+            if word % 8 == 0 { bits = random.next() }
+            if word > 0 { bytes.append(0x20) }
+            bytes.append(contentsOf: vocabularyBytes[Int(bits & 0xFF)])
+            bits >>= 8
+        }
+        return Prompt(messages: [ChatMessage(role: .user, content: String(decoding: bytes, as: UTF8.self))],
+                      maxTokens: maxTokens)
     }
 
     /// max(1, round(mean + stddev·Z)), Z a standard normal draw (taken even when stddev is 0, so

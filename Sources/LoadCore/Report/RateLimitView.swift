@@ -128,8 +128,10 @@ final class RateLimitAccumulator {
         outputTokensLimit = Self.larger(outputTokensLimit, limits.outputTokens?.limit)
     }
 
-    func addDropped(intendedNanos: UInt64) {
-        if let i = index(intendedNanos) { bins[i].offered += 1 }
+    func addDropped(_ drops: DroppedArrivals) {
+        for piece in drops.pieces(intervalNanos: Self.binNanos) {
+            if let i = index(UInt64(piece.interval) * Self.binNanos) { bins[i].offered += piece.count }
+        }
     }
 
     private static func larger(_ a: Double?, _ b: Double?) -> Double? {

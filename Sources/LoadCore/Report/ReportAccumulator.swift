@@ -65,14 +65,9 @@ public final class ReportAccumulator {
             rateLimits?.add(attempt)
             if !runs.isEmpty { runs[runs.count - 1].attempts += 1 }
         case .dropped(let intendedNanos):
-            overall.recordDropped()
-            switch options.groupBy {
-            case .stage: stageGroup(stageIndex(atNanos: intendedNanos)).recordDropped()
-            case .status, .promptSet, nil: break  // a dropped arrival never got a status or a prompt
-            case .model, .provider, .run: runGroup?.recordDropped()
-            }
-            timeSeries?.addDropped(intendedNanos: intendedNanos)
-            rateLimits?.addDropped(intendedNanos: intendedNanos)
+            addDropped(DroppedArrivals(intendedNanos: intendedNanos))
+        case .droppedArrivals(let drops):
+            addDropped(drops)
         case .end:
             if !runs.isEmpty { runs[runs.count - 1].complete = true }
         case .other:
@@ -151,6 +146,26 @@ public final class ReportAccumulator {
     }
 
     /// The header stage `nanos` falls in (the last one starting at or before it).
+    /// Dropped arrivals: offered load of the run, of its stages (a count spread over its span) and
+    /// of the time bins; a dropped arrival never got a status or a prompt.
+    private func addDropped(_ drops: DroppedArrivals) {
+        overall.recordDropped(count: drops.count)
+        switch options.groupBy {
+        case .stage:
+            for piece in drops.pieces(intervalNanos: Self.dropStageSliceNanos) {
+                stageGroup(stageIndex(atNanos: UInt64(piece.interval) * Self.dropStageSliceNanos))
+                    .recordDropped(count: piece.count)
+            }
+        case .status, .promptSet, nil: break
+        case .model, .provider, .run: runGroup?.recordDropped(count: drops.count)
+        }
+        timeSeries?.addDropped(drops)
+        rateLimits?.addDropped(drops)
+    }
+
+    /// A counted `dropped` line's span is cut into slices this long to find their stages.
+    private static let dropStageSliceNanos: UInt64 = 100_000_000
+
     private func stageIndex(atNanos nanos: UInt64) -> Int? {
         guard let stages = header?.stages, !stages.isEmpty else { return nil }
         return stages.lastIndex { $0.startNanos <= nanos }

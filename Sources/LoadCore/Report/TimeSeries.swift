@@ -113,8 +113,10 @@ final class TimeSeriesAccumulator {
         }
     }
 
-    func addDropped(intendedNanos: UInt64) {
-        if let i = index(intendedNanos) { bins[i].offered += 1 }
+    func addDropped(_ drops: DroppedArrivals) {
+        for piece in drops.pieces(intervalNanos: intervalNanos) {
+            if let i = index(UInt64(piece.interval) * intervalNanos) { bins[i].offered += piece.count }
+        }
     }
 
     /// Small per-interval histograms: microseconds, 2 significant digits (about 13 KB each).

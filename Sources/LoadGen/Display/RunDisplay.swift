@@ -62,9 +62,9 @@ final class RunDisplay {
         }
     }
 
-    /// An arrival dropped because the wait queue was full (loop thread).
-    func droppedArrival() {
-        dropped += 1
+    /// Arrivals dropped because the wait queue was full (loop thread).
+    func droppedArrivals(_ count: Int) {
+        dropped += count
     }
 
     /// A message for the user, printed above the live block (or as a plain line); nothing with `--quiet`.

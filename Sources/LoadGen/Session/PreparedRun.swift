@@ -57,7 +57,8 @@ final class PreparedRun {
         do {
             promptMix = PromptMix(sets: profile.prompts)
             var template = try RequestFactory.template(
-                profile: profile, mix: promptMix, baseURL: baseURL, apiKey: apiKey, insecure: settings.insecure)
+                profile: profile, mix: promptMix, baseURL: baseURL, apiKey: apiKey, insecure: settings.insecure,
+                environment: settings.environment)
             if let caFile = settings.caFile { template.caFile = URL(fileURLWithPath: caFile).standardized.path }
             self.template = template
             engine = try Engine(template: template, plan: plan)

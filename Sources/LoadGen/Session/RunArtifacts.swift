@@ -15,7 +15,8 @@ final class RunArtifacts {
     /// Called once, on the loop thread, when the event log's first failed write comes to light
     /// (with the system's text, e.g. "No space left on device").
     var onEventLogFailure: ((String) -> Void)?
-    /// Attempts and dropped arrivals handed to the log, written or not.
+    /// Record lines handed to the log (attempts, and dropped lines that may count several arrivals),
+    /// written or not.
     private(set) var records = 0
 
     /// Creates the run directory and writes what is known before the first request.
@@ -59,10 +60,10 @@ final class RunArtifacts {
         writeToEventLog { try $0.append(attempt) }
     }
 
-    /// Appends a dropped arrival to the event log (nothing after a failed write).
-    func appendDropped(intendedNanos: UInt64) {
+    /// Appends dropped arrivals to the event log, one line (nothing after a failed write).
+    func appendDropped(_ drops: DroppedArrivals) {
         records += 1
-        writeToEventLog { try $0.appendDropped(intendedNanos: intendedNanos) }
+        writeToEventLog { try $0.appendDropped(drops) }
     }
 
     /// Hands the event log's buffered lines to its writer thread (each progress tick, every 500 ms),

@@ -146,9 +146,9 @@ final class RunSession {
             monitor.attempt(attempt)
             artifacts.append(attempt)
         }
-        engine.onDropped = { intendedNanos in
-            monitor.droppedArrival()
-            artifacts.appendDropped(intendedNanos: intendedNanos)
+        engine.onDropped = { drops in
+            monitor.droppedArrivals(drops.count)
+            artifacts.appendDropped(drops)
         }
         engine.tickIntervalMillis = 500
         let eventLogPath = artifacts.eventLogPath

@@ -15,16 +15,17 @@ import Glibc
 /// waits for all threads. The threads hold the server, so call `stop()` (tests register it as a
 /// teardown block); `deinit` only repeats it. Sends use `MSG_NOSIGNAL`, so a client that went
 /// away is a failed send, never a SIGPIPE.
-final class ScriptedServer {
+public final class ScriptedServer {
     /// What the server does with one request.
-    enum Behaviour: Equatable {
+    public enum Behaviour: Equatable {
         /// A correct stream: role chunk, `tokens` content chunks, finish chunk, usage, `[DONE]`.
         case good(tokens: Int)
         /// 200 event-stream, `events` good content chunks, then the socket is closed: chunked
         /// framing without the terminating `0` chunk, or close-delimited (no length, no chunking),
         /// and never `data: [DONE]`.
         case streamThenClose(events: Int, chunked: Bool = true)
-        /// Two content chunks, a 50 ms pause, then `SO_LINGER {1, 0}` + close: a TCP reset.
+        /// Two content chunks; once the client's kernel has acknowledged them (they are the client's
+        /// to read: data queued before a reset is still delivered), `SO_LINGER {1, 0}` + close: a TCP reset.
         case resetMidStream
         /// A data line whose JSON is cut short (`{"choices":[{"delta":{"content":"hi"`), then `[DONE]`.
         case malformedJSON
@@ -46,38 +47,43 @@ final class ScriptedServer {
         case raw(String, holdOpen: Bool = false)
         /// Reads the request, then resets the connection (`SO_LINGER {1, 0}`) without a byte.
         case resetBeforeResponse
+        /// `head` at once, then `trickle` one byte every `everyMillis`, then silence until the client
+        /// hangs up (a server that keeps a connection alive with crumbs).
+        case trickle(head: String, trickle: String, everyMillis: Int)
     }
 
     /// What one connection saw and did.
-    struct Served {
-        var index: Int
-        var behaviour: Behaviour
+    public struct Served {
+        public var index: Int
+        public var behaviour: Behaviour
         /// The request line, e.g. `POST /v1/chat/completions HTTP/1.1` (empty when none arrived).
-        var requestLine: String
-        var requestBodyBytes: Int
+        public var requestLine: String
+        public var requestBodyBytes: Int
         /// Response bytes the kernel accepted (headers included).
-        var bytesSent: Int
+        public var bytesSent: Int
         /// The client closed or reset the connection while the server still had something to do
         /// (a send failed, or EOF was read while stalling).
-        var clientWentAway: Bool
+        public var clientWentAway: Bool
     }
 
     /// The most an `.endlessLine` response writes (if the client never gives up).
-    static let endlessLineCap = 16 << 20
+    public static let endlessLineCap = 16 << 20
 
-    let port: Int
-    var chatURL: String { "http://127.0.0.1:\(port)/v1/chat/completions" }
+    public let port: Int
+    public var chatURL: String { "http://127.0.0.1:\(port)/v1/chat/completions" }
 
     private let script: (Int) -> Behaviour
     private let listenFD: Int32
     private let lock = NSLock()
     private var stopping = false
     private var nextIndex = 0
+    private var receivedCount = 0
+    private var heldCount = 0
     private var servedLog: [Served] = []
     private let threads = DispatchGroup()
 
     /// - Parameter script: the behaviour for the request with this arrival index (0, 1, 2, ...).
-    init(script: @escaping (Int) -> Behaviour) throws {
+    public init(script: @escaping (Int) -> Behaviour) throws {
         self.script = script
         let (fd, boundPort) = try boundLoopbackSocket(reuseAddress: true)
         guard listen(fd, 128) == 0 else {
@@ -96,12 +102,12 @@ final class ScriptedServer {
     }
 
     /// Plays `behaviour` for every request.
-    convenience init(_ behaviour: Behaviour) throws {
+    public convenience init(_ behaviour: Behaviour) throws {
         try self.init(script: { _ in behaviour })
     }
 
     /// Plays `cycle[i % cycle.count]` for request `i`.
-    convenience init(cycle: [Behaviour]) throws {
+    public convenience init(cycle: [Behaviour]) throws {
         precondition(!cycle.isEmpty)
         try self.init(script: { cycle[$0 % cycle.count] })
     }
@@ -111,14 +117,31 @@ final class ScriptedServer {
     }
 
     /// Every connection handled so far, in arrival order. Call after `stop()` for a final view.
-    var served: [Served] {
+    public var served: [Served] {
         lock.lock()
         defer { lock.unlock() }
         return servedLog.sorted { $0.index < $1.index }
     }
 
+    /// Requests read so far (head and body), counted before their behaviour plays: a readiness
+    /// signal for tests that must act once requests are in flight.
+    public var requestsReceived: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return receivedCount
+    }
+
+    /// Connections whose response so far was sent and that now wait for the client to hang up
+    /// (`stallAfterHeaders`, `raw(holdOpen:)`, the end of `trickle`): a readiness signal for tests
+    /// that must act while requests are in flight with their headers received.
+    public var connectionsHeld: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return heldCount
+    }
+
     /// Stops accepting, makes connection threads give up, and waits for every thread (at most 10 s).
-    func stop() {
+    public func stop() {
         lock.lock()
         let already = stopping
         stopping = true
@@ -174,6 +197,9 @@ final class ScriptedServer {
         if let request = readRequest(fd) {
             record.requestLine = request.line
             record.requestBodyBytes = request.bodyBytes
+            lock.lock()
+            receivedCount += 1
+            lock.unlock()
             play(behaviour, on: &connection)
         }
         record.bytesSent = connection.bytesSent
@@ -247,11 +273,19 @@ final class ScriptedServer {
             connection.sendChunk(Self.roleChunk)
             connection.sendChunk(Self.contentChunk("tok0 "))
             connection.sendChunk(Self.contentChunk("tok1 "))
-            usleep(50_000)  // let the client read the two tokens first: the reset comes mid-stream
+            waitUntilAcknowledged(connection)  // the two tokens are the client's: the reset comes mid-stream
             reset(&connection)
 
         case .resetBeforeResponse:
             reset(&connection)
+
+        case .trickle(let head, let trickle, let everyMillis):
+            connection.send(head)
+            for byte in trickle.utf8 {
+                guard !connection.clientWentAway, !waitForHangUp(&connection, millis: everyMillis) else { break }
+                connection.send(String(decoding: [byte], as: UTF8.self))
+            }
+            waitForHangUp(&connection)
 
         case .raw(let text, let holdOpen):
             connection.send(text)
@@ -308,15 +342,42 @@ final class ScriptedServer {
         }
     }
 
-    /// Silence until the client hangs up (EOF or reset), or the server stops.
-    private func waitForHangUp(_ connection: inout Connection) {
+    /// Silence until the client hangs up (EOF or reset), the server stops, or `millis` pass.
+    /// - Returns: true when the client hung up or the server is stopping.
+    @discardableResult
+    private func waitForHangUp(_ connection: inout Connection, millis: Int = .max) -> Bool {
         var scratch = [UInt8](repeating: 0, count: 1024)
-        while !isStopping {
+        let deadline = millis == .max ? Date.distantFuture : Date().addingTimeInterval(Double(millis) / 1000)
+        if millis == .max {
+            lock.lock()
+            heldCount += 1
+            lock.unlock()
+        }
+        defer {
+            if millis == .max {
+                lock.lock()
+                heldCount -= 1
+                lock.unlock()
+            }
+        }
+        while !isStopping && Date() < deadline {
             guard waitReadable(connection.fd, millis: 20) else { continue }
             if recv(connection.fd, &scratch, scratch.count, 0) <= 0 {
                 connection.clientWentAway = true
-                return
+                return true
             }
+        }
+        return isStopping
+    }
+
+    /// Waits (at most 5 s) until the peer's kernel has acknowledged every byte sent (`SIOCOUTQ` 0).
+    private func waitUntilAcknowledged(_ connection: Connection) {
+        let deadline = Date().addingTimeInterval(5)
+        var unacknowledged: Int32 = 1
+        while !isStopping && Date() < deadline {
+            guard withUnsafeMutablePointer(to: &unacknowledged, { ioctl(connection.fd, UInt(TIOCOUTQ), $0) }) == 0,
+                  unacknowledged > 0 else { return }
+            _ = waitReadable(connection.fd, millis: 1)
         }
     }
 
@@ -338,29 +399,29 @@ final class ScriptedServer {
     private static let chunkPrefix =
         #"{"id":"chatcmpl-scripted","object":"chat.completion.chunk","created":1700000000,"model":"scripted","#
 
-    static let roleChunk =
+    public static let roleChunk =
         "data: " + chunkPrefix + #""choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"# + "\n\n"
 
-    static func contentChunk(_ text: String) -> String {
+    public static func contentChunk(_ text: String) -> String {
         "data: " + chunkPrefix + #""choices":[{"index":0,"delta":{"content":"\#(text)"},"finish_reason":null}]}"# + "\n\n"
     }
 
-    static let finishChunk =
+    public static let finishChunk =
         "data: " + chunkPrefix + #""choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"# + "\n\n"
 
-    static func usageChunk(completionTokens: Int) -> String {
+    public static func usageChunk(completionTokens: Int) -> String {
         "data: " + chunkPrefix
             + #""choices":[],"usage":{"prompt_tokens":9,"completion_tokens":\#(completionTokens),"total_tokens":\#(9 + completionTokens)}}"#
             + "\n\n"
     }
 
-    static let malformedEvent = #"data: {"choices":[{"delta":{"content":"hi""# + "\n\n"
+    public static let malformedEvent = #"data: {"choices":[{"delta":{"content":"hi""# + "\n\n"
 
-    static func errorEvent(type: String) -> String {
+    public static func errorEvent(type: String) -> String {
         #"data: {"error":{"message":"boom","type":"\#(type)"}}"# + "\n\n"
     }
 
-    static let doneEvent = "data: [DONE]\n\n"
+    public static let doneEvent = "data: [DONE]\n\n"
 
     private static func reason(_ code: Int) -> String {
         switch code {
