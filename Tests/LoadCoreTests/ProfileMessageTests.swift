@@ -23,7 +23,7 @@ final class ProfileMessageTests: XCTestCase {
         let override = try XCTUnwrap(ProfileOverride.parseAssignment("laod.rate=5"))
         XCTAssertThrowsError(try Profile.parse(yaml: yaml, file: "p.yaml", overrides: [override])) { error in
             XCTAssertEqual("\(error)", "p.yaml: laod: unknown key \"laod\"; did you mean \"load\"? Valid keys: name, target, "
-                + "prompts, request, load, limits, seed, retries, thresholds, pricing (the key came from --set laod.rate=5; "
+                + "prompts, request, load, limits, seed, retries, thresholds, pricing, sweep (the key came from --set laod.rate=5; "
                 + "did you mean --set load.rate=5?)")
         }
         let nested = try XCTUnwrap(ProfileOverride.parseAssignment("limits.max_in_fligth=5"))
