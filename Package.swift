@@ -97,6 +97,8 @@ let package = Package(
         .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "LoadCore", "MockProvider", "TestSupport"]),
         // Runs the built `loadgen` binary (swift test builds every product first).
         .testTarget(name: "LoadGenCLITests", dependencies: ["LoadCore", "TestSupport"]),
+        // Drives the run session (and the command's other parts) in-process, without the binary.
+        .testTarget(name: "LoadGenTests", dependencies: ["LoadGen", "LoadCore", "LoadEngine"]),
     ]
 )
 

@@ -32,7 +32,9 @@ class Mock:
 
     def __init__(self, *flags):
         self.process = subprocess.Popen(
-            [LOADGEN, "mock", "--host", "127.0.0.1", "--port", "0", *flags],
+            # No delays unless the scenario gives them (a later flag wins): `loadgen mock`'s defaults
+            # are a profile mock's (200 ms TTFT, 10 ms between tokens).
+            [LOADGEN, "mock", "--host", "127.0.0.1", "--port", "0", "--ttft", "0s", "--itl", "0s", *flags],
             stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:(\d+)/v1", line)

@@ -14,6 +14,8 @@ struct MockCommand: ParsableCommand {
               POST /openai/v1/chat/completions  Groq (OpenAI plus x_groq usage)
               POST /v1/messages                 Anthropic Messages
             Port 0 picks a free port; it is printed on the first line of output.
+            The defaults (TTFT 200ms, 10ms between tokens, 32 tokens) are those
+            of a profile's target.mock; --ttft 0s --itl 0s serves as fast as it can.
 
             Faults (--fault, repeatable; a request gets at most one of them, so
             the rates add up to 1 or less; rate defaults to 1):
@@ -47,13 +49,13 @@ struct MockCommand: ParsableCommand {
         "Time to first token, drawn per request.",
         discussion: "200ms (fixed), uniform:100ms..300ms, normal:200ms,20ms (mean, deviation) or exponential:200ms (mean).",
         valueName: "delay"))
-    var ttft = DelayArgument(.fixed(nanos: 0))
+    var ttft = DelayArgument(.fixed(nanos: MockDefaults.ttftNanos))
 
     @Option(name: .customLong("itl"), help: "Delay between tokens, e.g. 10ms.")
-    var interTokenDelay = DurationArgument(nanos: 0)
+    var interTokenDelay = DurationArgument(nanos: MockDefaults.interTokenNanos)
 
     @Option(help: "Output tokens per completion (a request's smaller max_tokens wins).")
-    var tokens = 16
+    var tokens = MockDefaults.outputTokens
 
     @Option(help: "Fraction of requests (0 to 1) answered with --error-status.")
     var errorRate = 0.0

@@ -76,6 +76,9 @@ struct ProfileOverrideOptions: ParsableArguments {
         if let baseURL, !(baseURL.hasPrefix("http://") || baseURL.hasPrefix("https://")) {
             throw ValidationError("Please give --base-url as an http:// or https:// URL, e.g. http://127.0.0.1:8000/v1.")
         }
+        if let baseURL, let problem = TargetURLCheck.problem(baseURL) {
+            throw ValidationError("Please give --base-url as a usable API root: \(problem).")
+        }
     }
 
     /// The YAML-level overrides, in the order they apply: `--set` first, then the named flags.

@@ -14,6 +14,8 @@ final class RunMonitor {
 
     /// The threshold whose clear failure stopped the run, if one did.
     private(set) var abortedBy: ThresholdResult?
+    /// When it did, nanoseconds since the run's origin.
+    private(set) var abortedAtNanos: UInt64?
     /// The refusal that stopped the run, if the first requests were all refused.
     private(set) var rejection: TargetRejection?
     /// The last progress snapshot, for the final frame.
@@ -41,7 +43,11 @@ final class RunMonitor {
         display.droppedArrivals(count)
     }
 
-    func tick(_ progress: RunProgress) {
+    func tick(_ reported: RunProgress) {
+        var progress = reported
+        // Before arrivals begin (during --warmup-connections) the run has no origin yet, and the
+        // engine measures its elapsed time from the clock's zero: the run's clock is at 0 still.
+        if engine.originNanos == 0 { progress.elapsedNanos = 0 }
         if progress.interrupted && !(lastProgress?.interrupted ?? false) && display.mode != .quiet {
             display.note("loadgen: interrupted: no new requests; \(progress.inFlight) in flight may finish within "
                 + "\(DurationFormat.format(nanos: graceNanos)); interrupt again to cancel them")
@@ -51,6 +57,7 @@ final class RunMonitor {
             let failure = thresholds.clearFailure(recorder: recorder, elapsedNanos: progress.elapsedNanos)
         {
             abortedBy = failure
+            abortedAtNanos = progress.elapsedNanos
             stop(reason: "threshold \(failure.summary) failed")
         }
         display.tick(progress, recorder: recorder)

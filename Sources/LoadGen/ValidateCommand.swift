@@ -5,13 +5,20 @@ import LoadCore
 struct ValidateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
-        abstract: "Check a profile and print the resolved plan; sends nothing.",
+        abstract: "Check a profile and print a short plan with a cost estimate; sends nothing.",
         discussion: """
+            Takes the same profile overrides as run (--rate, --users, --duration,
+            --set, --model, --base-url, --prompts, --grace), so that a command line
+            can be checked before it runs. --resolved prints the profile as it
+            would run, every default filled in (profile.resolved.yaml).
+
             Exit codes: 0 valid, 2 invalid (every problem is listed with
-            file:line:column and field).
+            file:line:column and field), 64 bad command line.
 
             Examples:
               loadgen validate profiles/ramp.yaml
+              loadgen validate profiles/constant.yaml --rate 50 --duration 10m
+              loadgen validate profiles/ramp.yaml --resolved
               for p in profiles/*.yaml; do loadgen validate "$p" >/dev/null; done
             """
     )
@@ -19,17 +26,32 @@ struct ValidateCommand: ParsableCommand {
     @Argument(help: "The profile (YAML) to check.", completion: .file(extensions: ["yaml", "yml"]))
     var profile: String
 
+    @OptionGroup(title: "Profile overrides")
+    var overrides: ProfileOverrideOptions
+
+    @Flag(help: "Also print the resolved profile (YAML, every default filled in).")
+    var resolved = false
+
+    @Option(name: .customLong("models"), help: ArgumentHelp(
+        "A models catalog (YAML) that replaces the built-in prices.", valueName: "file"),
+        completion: .file(extensions: ["yaml", "yml"]))
+    var modelsFile: String?
+
     func run() throws {
         let loaded: Profile
         let mix: PromptMix
         let bodyBytes: Int
         let pricing: RunPricing
         do {
-            loaded = try ProfileLoader.load(path: profile)
+            loaded = try ProfileLoader.load(path: profile, options: overrides)
             _ = try PlanFactory.plan(loaded)
+            if loaded.target.provider != .mock, let problem = TargetURLCheck.problem(
+                loaded.target.baseURL ?? Profile.Target.openAIBaseURL) {
+                throw CLIError("target.base_url: \(problem)", exitCode: ExitStatus.invalidInput)
+            }
             mix = PromptMix(sets: loaded.prompts)
             bodyBytes = RequestFactory.bodies(mix: mix, profile: loaded).reduce(0) { $0 + $1.count }
-            pricing = try RunPricing(profile: loaded, modelsFile: nil)
+            pricing = try RunPricing(profile: loaded, modelsFile: modelsFile)
         } catch let error as CLIError {
             printError("loadgen: " + error.description)
             throw ExitCode(error.exitCode)
@@ -51,7 +73,15 @@ struct ValidateCommand: ParsableCommand {
         print("  target: \(target.provider.rawValue) \(target.model), \(target.dialect.rawValue) format, "
             + (target.baseURL ?? "the embedded mock") + (target.apiKeyEnv.map { ", key from \($0)" } ?? ""))
         print("  " + pricing.description)
-        print("\n" + loaded.resolvedYAML())
+        // A sweep's plan above gives its own worst-case cost.
+        if loaded.sweep == nil, let estimate = CostEstimate.line(profile: loaded, mix: mix, price: pricing.price) {
+            print("  " + estimate)
+        }
+        if resolved {
+            print("\n" + loaded.resolvedYAML())
+        } else {
+            print("(--resolved prints the profile with every default filled in)")
+        }
     }
 
     /// The load of `loadgen run`: mode, arrivals, stages, duration, expected requests.

@@ -35,8 +35,15 @@ struct BinaryRunner {
         _ arguments: [String], binary: String = "loadgen", environment: [String: String]? = nil,
         currentDirectory: URL? = nil
     ) throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
+        try launch(try executable(binary), arguments, environment: environment, currentDirectory: currentDirectory)
+    }
+
+    /// Starts any executable with its output piped and no input.
+    static func launch(
+        _ executableURL: URL, _ arguments: [String], environment: [String: String]? = nil, currentDirectory: URL? = nil
+    ) throws -> (process: Process, stdout: Pipe, stderr: Pipe) {
         let process = Process()
-        process.executableURL = try executable(binary)
+        process.executableURL = executableURL
         process.arguments = arguments
         if let environment { process.environment = environment }
         if let currentDirectory { process.currentDirectoryURL = currentDirectory }

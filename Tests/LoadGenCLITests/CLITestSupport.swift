@@ -39,8 +39,9 @@ enum CLITestSupport {
     }
 
     /// Starts `loadgen mock` with `flags` on a free loopback port; returns it and its API root.
+    /// Without delays unless `flags` give them (a later flag wins).
     static func startMock(_ flags: [String]) throws -> (process: Process, baseURL: String) {
-        let mock = try BinaryRunner.start(["mock", "--port", "0"] + flags)
+        let mock = try BinaryRunner.start(["mock", "--port", "0", "--ttft", "0s", "--itl", "0s"] + flags)
         let firstLine = String(decoding: mock.stdout.fileHandleForReading.availableData, as: UTF8.self)
         let baseURL = try XCTUnwrap(firstLine.split(separator: " ").last.map {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -140,7 +140,7 @@ final class CLITextTests: XCTestCase {
     /// `validate` prints the resolved plan: stages with their expected requests, peak, totals.
     func testValidatePrintsThePlan() throws {
         let spike = BinaryRunner.repositoryRoot.appendingPathComponent("profiles/spike.yaml").path
-        let result = try BinaryRunner.run(["validate", spike])
+        let result = try BinaryRunner.run(["validate", spike, "--resolved"])
         XCTAssertEqual(result.status, 0, result.stderr)
         for expected in ["arrivals: poisson, seed 3", "10.0 s –    15.0 s  100/s, about 500 requests", "peak: 100/s",
                          "duration: 30.00 s", "expected requests: 750 (on average)", "max in flight: 10000",

@@ -87,9 +87,9 @@ final class LiveDisplayTests: XCTestCase {
         XCTAssertFalse(result.stderr.contains("\u{1B}") || result.stdout.contains("\u{1B}"), result.stderr)
         let progress = result.stderr.split(separator: "\n").filter { $0.hasPrefix("[") }
         XCTAssertEqual(progress.count, 2, "one line at 10 s and a last one:\n\(result.stderr)")
-        // The first near the 10 s mark (ticks are 500 ms apart), the last at the end (the last
-        // arrival is at 10.8 s).
-        XCTAssertNotNil(progress.first?.range(of: #"^\[10\.[0-4]s/11\.0s 9[0-4]%\] stage 1/1 rate 5/s \| target 5\.0/s, sent "#,
+        // The first near the 10 s mark (the tick nearest to it: ticks are 500 ms apart, later on a
+        // loaded machine), the last at the end (the last arrival is at 10.8 s).
+        XCTAssertNotNil(progress.first?.range(of: #"^\[(9\.[5-9]|10\.[0-4])s/11\.0s [89][0-9]%\] stage 1/1 rate 5/s \| target 5\.0/s, sent "#,
                                                options: .regularExpression), "\(progress)")
         XCTAssertTrue(progress.last?.hasPrefix("[10.8s/11.0s 9") ?? false, "\(progress)")
         for field in ["sent ", "in flight ", "ok 55, 429 0, errors 0", "last 10s: TTFT p50 ", " output tok/s"] {

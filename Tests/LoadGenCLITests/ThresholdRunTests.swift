@@ -56,7 +56,8 @@ final class ThresholdRunTests: XCTestCase {
         XCTAssertEqual(result.status, 3, result.stderr)
         XCTAssertLessThan(seconds, 10, "stopped early, not after 30 s")
         XCTAssertTrue(result.stderr.contains("loadgen: stopping: threshold error_rate = "), result.stderr)
-        XCTAssertTrue(result.stdout.contains("stopped early (abort_on_fail): error_rate = "), result.stdout)
+        XCTAssertNotNil(result.stdout.range(of: #"stopped early \(abort_on_fail\) at [0-9.]+ s: error_rate = "#,
+                                            options: .regularExpression), result.stdout)
         XCTAssertTrue(result.stdout.contains("of at most 1200 requests: cannot recover"), result.stdout)
         let attempts = try CLITestSupport.attempts(in: try CLITestSupport.onlyRunDirectory(in: runs))
         XCTAssertLessThan(attempts.count, 200, "far fewer than the 1,200 planned")

@@ -33,7 +33,9 @@ final class TransportEndToEndTests: XCTestCase {
         let runs = directory.appendingPathComponent("runs").path
 
         let refused = try BinaryRunner.run(["--profile", profile.path, "--output", runs, "--quiet"])
-        XCTAssertEqual(refused.status, 0, refused.stderr)
+        XCTAssertEqual(refused.status, 6, "no request succeeded: \(refused.stderr)")
+        XCTAssertTrue(refused.stderr.contains("loadgen: no request succeeded: 3 attempts, 3 tls at 127.0.0.1:"),
+                      refused.stderr)
         XCTAssertTrue(refused.stdout.contains("tls"), refused.stdout)
         XCTAssertTrue(refused.stdout.contains("TLS failed for 3 attempts: if the server's certificate is private, give its "
                                               + "CA with --ca-file FILE or target.ca_file"), refused.stdout)

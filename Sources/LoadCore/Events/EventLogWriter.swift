@@ -8,24 +8,36 @@ import Darwin
 /// Appends the run's events to an NDJSON file (`events.ndjson`): the run header first, one line
 /// per attempt, and an end line. Lines are encoded by hand into an in-memory buffer; a buffer is
 /// handed to a writer thread (``EventLogWriteThread``) when it exceeds ``flushThresholdBytes`` or
-/// holds lines older than ``flushIntervalNanos``, and on ``flush()`` and ``close()``. The caller's
+/// holds lines older than ``flushIntervalNanos``, on ``handOffBuffered()`` (which the run calls on
+/// every progress tick, so lines wait at most about ``flushIntervalNanos`` even when no more
+/// come), and on ``flush()`` and ``close()``. The header is handed over at once. The caller's
 /// thread never waits for the disk unless the disk falls several buffers behind. Call it from
 /// one thread, like the recorder.
 ///
-/// A killed run leaves whole lines plus at most one torn line, which ``EventLogReader`` skips.
+/// A killed run leaves whole lines plus at most one torn line, which ``EventLogReader`` skips. A
+/// failed write (a full disk) stops the writing for good: ``writeFailure`` says why and
+/// ``linesWritten`` how many whole lines the file holds.
 public final class EventLogWriter {
     /// Buffered bytes above which `append` writes to the file.
     public static let flushThresholdBytes = 256 * 1024
     /// Lines are handed to the writer thread at most this long after the previous hand-over (checked
-    /// when a line is appended), so a killed run loses little.
-    public static let flushIntervalNanos: UInt64 = 1_000_000_000
+    /// when a line is appended, and on ``handOffBuffered()``), so a killed run loses little.
+    public static let flushIntervalNanos: UInt64 = 500_000_000
 
     /// The file being written.
     public let path: String
     private var fd: Int32
     private var line = JSONLineBuffer(capacity: EventLogWriter.flushThresholdBytes + 64 * 1024)
     private var writer: EventLogWriteThread?
-    private var lastHandOffNanos = EventLogWriter.monotonicNanos()
+    /// The clock of the hand-over interval (CLOCK_MONOTONIC; tests pass their own).
+    private let clock: () -> UInt64
+    private var lastHandOffNanos: UInt64
+    /// Whole lines in `line` not yet handed over.
+    private var bufferedLines = 0
+    /// Lines appended so far, header and end line included.
+    public private(set) var linesAppended = 0
+    private var closedFailure: String?
+    private var closedLinesWritten = 0
     /// Attempt lines appended so far.
     public private(set) var attempts = 0
     /// Of which succeeded.
@@ -35,8 +47,15 @@ public final class EventLogWriter {
 
     /// Creates (or truncates) the file and writes the header line.
     /// - Throws: ``EventLogError/cannotOpen(path:reason:)``.
-    public init(path: String, header: RunHeader) throws {
+    public convenience init(path: String, header: RunHeader) throws {
+        try self.init(path: path, header: header, clock: EventLogWriter.monotonicNanos)
+    }
+
+    /// - Parameter clock: nanoseconds of a monotonic clock, for the hand-over interval.
+    init(path: String, header: RunHeader, clock: @escaping () -> UInt64) throws {
         self.path = path
+        self.clock = clock
+        lastHandOffNanos = clock()
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw EventLogError.cannotOpen(path: path, reason: String(cString: strerror(errno)))
@@ -83,6 +102,9 @@ public final class EventLogWriter {
             line.bytes.append(UInt8(ascii: "]"))
         }
         line.endLine()
+        lineEnded()
+        // The header goes to the file at once: a run killed in its first second still has it.
+        try handOff()
     }
 
     deinit {
@@ -93,6 +115,7 @@ public final class EventLogWriter {
     /// - Throws: ``EventLogError/io(path:reason:)`` when a write fails.
     public func append(_ attempt: AttemptRecord) throws {
         attempt.encode(into: &line)
+        lineEnded()
         attempts += 1
         if attempt.succeeded { successes += 1 }
         try handOffIfDue()
@@ -116,6 +139,7 @@ public final class EventLogWriter {
             line.field("last_intended_us", nanosAsMicros: drops.lastIntendedNanos)
         }
         line.endLine()
+        lineEnded()
         dropped += drops.count
         try handOffIfDue()
     }
@@ -130,22 +154,44 @@ public final class EventLogWriter {
         line.field("dropped", dropped)
         if let endNanos { line.field("end_us", nanosAsMicros: endNanos) }
         line.endLine()
+        lineEnded()
         try handOffIfDue()
     }
+
+    private func lineEnded() {
+        bufferedLines += 1
+        linesAppended += 1
+    }
+
+    /// Hands what is buffered to the writer thread without waiting for the disk. The run calls it
+    /// on each progress tick (every 500 ms), so that lines reach the file even when no more come.
+    /// - Throws: ``EventLogError/io(path:reason:)`` when a write has failed.
+    public func handOffBuffered() throws {
+        try handOff()
+        if let failure = writer?.failure { throw EventLogError.io(path: path, reason: "write failed: \(failure)") }
+    }
+
+    /// The first failed write's error text (the system's), if a write failed; nothing is written after it.
+    public var writeFailure: String? { writer?.failure ?? closedFailure }
+
+    /// Whole lines in the file so far (header included; a torn last line not counted).
+    public var linesWritten: Int { writer?.linesWritten ?? closedLinesWritten }
 
     /// Hands the buffer to the writer thread when it is large or its oldest line has waited long.
     private func handOffIfDue() throws {
         if line.bytes.count > Self.flushThresholdBytes {
             try handOff()
-        } else if Self.monotonicNanos() &- lastHandOffNanos >= Self.flushIntervalNanos {
+        } else if clock() &- lastHandOffNanos >= Self.flushIntervalNanos {
             try handOff()
         }
     }
 
     private func handOff() throws {
-        lastHandOffNanos = Self.monotonicNanos()
+        lastHandOffNanos = clock()
         guard let writer, !line.bytes.isEmpty else { return }
-        var next = try writer.enqueue(line.bytes)
+        let lines = bufferedLines
+        bufferedLines = 0
+        var next = try writer.enqueue(line.bytes, lines: lines)
         if next.capacity < Self.flushThresholdBytes { next.reserveCapacity(Self.flushThresholdBytes + 64 * 1024) }
         line.bytes = next
     }
@@ -158,11 +204,18 @@ public final class EventLogWriter {
         try writer.drain()
     }
 
+    /// Waits until what was handed over is written, without handing over what is buffered (tests).
+    func waitUntilHandedOverIsWritten() {
+        try? writer?.drain()
+    }
+
     /// Flushes, stops the writer thread and closes the file. Further appends are buffered and lost.
     public func close() throws {
         guard let writer, fd >= 0 else { return }
         defer {
             writer.stop()
+            closedFailure = writer.failure
+            closedLinesWritten = writer.linesWritten
             self.writer = nil
             _ = closeDescriptor(fd)
             fd = -1

@@ -26,4 +26,6 @@ struct LiveFrame: Equatable {
     var costUSD: Double?
     /// Why the run is stopping, when it is: `interrupted: finishing 12 in flight (Ctrl-C again cancels)`.
     var state: String?
+    /// The frame drawn after the run: its rates are the whole run's averages, not the last seconds'.
+    var isFinal = false
 }

@@ -63,6 +63,7 @@ enum LiveFrameRenderer {
         }
         text += separator + "sent " + (frame.window.startedPerSecond.map { rate($0) } ?? "-")
         text += separator + "ok " + (frame.window.successesPerSecond.map { rate($0) } ?? "-")
+        if frame.isFinal { text += " (run averages)" }
         return text
     }
 

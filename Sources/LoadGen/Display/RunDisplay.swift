@@ -83,6 +83,9 @@ final class RunDisplay {
         var dropped: Int
         var costUSD: Double?
         var stopReason: String?
+        /// After the run: rates are the run's averages over this span.
+        var isFinal = false
+        var finalSpanNanos: UInt64 = 0
     }
 
     private func inputs(_ progress: RunProgress, recorder: RunRecorder) -> FrameInputs {
@@ -108,12 +111,28 @@ final class RunDisplay {
     }
 
     /// Draws the last frame for good (plain mode: prints a last line) and waits until everything
-    /// is written (call after the run).
-    func finish(_ progress: RunProgress?, recorder: RunRecorder) {
-        if let progress {
+    /// is written (call after the run). Its rates are the whole run's: after a short run the last
+    /// two seconds' would read as the run's (`sent 8.0/s` for a run at 10/s).
+    /// - Parameters:
+    ///   - progress: the last tick's progress, if a tick came.
+    ///   - outcome: how the run ended: its counts replace the tick's, which may be 500 ms old.
+    func finish(_ progress: RunProgress?, outcome: RunOutcome, recorder: RunRecorder) {
+        if var progress {
+            progress.started = outcome.started
+            progress.completed = outcome.completed
+            progress.inFlight = 0
+            progress.queued = 0
+            progress.elapsedNanos = max(progress.elapsedNanos, outcome.elapsedNanos)
+            var final = inputs(progress, recorder: recorder)
+            final.isFinal = true
+            // A run that kept to its schedule sent over the schedule's length (the drain after it
+            // sends nothing); one stopped early, or without a length, over its own time.
+            let total = profile.load.totalDurationNanos
+            let early = outcome.stopReason != nil || outcome.interruptedBySignal != nil
+            final.finalSpanNanos = (early ? nil : total) ?? min(progress.elapsedNanos, total ?? .max)
             switch mode {
-            case .live: show(inputs(progress, recorder: recorder))
-            case .plain: printPlainLine(inputs(progress, recorder: recorder))
+            case .live: show(final)
+            case .plain: printPlainLine(final)
             case .quiet: break
             }
         }
@@ -150,16 +169,34 @@ final class RunDisplay {
             target = level(atNanos: elapsed, stageIndex: index)
         }
         if progress.stopping, let total, elapsed >= total { target = nil }
+        var window = inputs.window.snapshot(atNanos: elapsed)
+        if inputs.isFinal, inputs.finalSpanNanos > 0 {
+            let seconds = Double(inputs.finalSpanNanos) / 1e9
+            window.startedPerSecond = Double(progress.started) / seconds
+            window.successesPerSecond = Double(inputs.successes) / seconds
+            target = averageTarget()
+        }
         var errors = inputs.errorsByClass
         let http429 = errors.removeValue(forKey: .http429) ?? 0
         let top = errors.max { ($0.value, $1.key.rawValue) < ($1.value, $0.key.rawValue) }
         return LiveFrame(
             profileName: profile.name, elapsedNanos: elapsed, totalNanos: total, progress: fraction, stage: stage,
             isOpenLoop: profile.load.mode == .open, target: target, users: progress.users,
-            window: inputs.window.snapshot(atNanos: elapsed), inFlight: progress.inFlight, queued: progress.queued,
+            window: window, inFlight: progress.inFlight, queued: progress.queued,
             dropped: inputs.dropped, successes: inputs.successes, http429: http429,
             otherErrors: errors.values.reduce(0, +), topError: top.map { "\($0.key.rawValue) \($0.value)" },
-            costUSD: inputs.costUSD, state: state(progress, stopReason: inputs.stopReason))
+            costUSD: inputs.costUSD, state: inputs.isFinal ? nil : state(progress, stopReason: inputs.stopReason),
+            isFinal: inputs.isFinal)
+    }
+
+    /// The run's planned average: arrivals per second over the stages (open loop, not a trace), or nil.
+    private func averageTarget() -> Double? {
+        guard profile.load.mode == .open, let total = profile.load.totalDurationNanos, total > 0 else { return nil }
+        if case .trace = profile.load.arrival { return nil }
+        let weighted = profile.load.stages.reduce(0.0) { sum, stage in
+            sum + (stage.level.start + stage.level.end) / 2 * Double(stage.durationNanos ?? 0) / 1e9
+        }
+        return weighted / (Double(total) / 1e9)
     }
 
     private func state(_ progress: RunProgress, stopReason: String?) -> String? {

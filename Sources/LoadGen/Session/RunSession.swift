@@ -1,0 +1,166 @@
+import Foundation
+import LoadCore
+import LoadEngine
+
+/// One run of a profile, from the prepared engine to the exit status: wires the engine's callbacks
+/// to the recorder, the monitor (display, thresholds, early stops), the cost budget and the event
+/// log; runs; writes the artifacts; prints the summary and the verdict. `loadgen run` is a thin
+/// shell around it, and tests drive it in-process.
+final class RunSession {
+    let profile: Profile
+    let settings: RunSettings
+    private let console: RunConsole
+    /// `limits.max_cost_usd` (loop thread during the run).
+    private var costWatch = CostBudgetWatch(budget: nil)
+    /// The failures, for the one-line diagnosis of a run without a success (loop thread).
+    private var failures = FailureSample()
+
+    /// - Parameters:
+    ///   - profile: the validated profile, overrides applied.
+    ///   - settings: the run flags and the environment.
+    ///   - console: where the report and the notes go.
+    init(profile: Profile, settings: RunSettings, console: RunConsole = .standard) {
+        self.profile = profile
+        self.settings = settings
+        self.console = console
+    }
+
+    /// Runs the profile to its end.
+    /// - Returns: the exit status the run calls for, with its directory and figures. A failed write
+    ///   of the event log stops the run at once (requests in flight are cancelled); the session then
+    ///   writes what it can (the summary from memory on stderr if the disk refuses it), names the
+    ///   records lost and returns ``ExitStatus/failure``.
+    /// - Throws: ``CLIError`` when something fails before the first request (nothing is written then)
+    ///   or when the run directory cannot be created.
+    func run() throws -> RunResult {
+        // A peer closing a socket must be an error result, never a signal that kills the run; so
+        // must a file-size limit (ulimit -f) on the run directory's files.
+        signal(SIGPIPE, SIG_IGN)
+        signal(SIGXFSZ, SIG_IGN)
+        let descriptors = DescriptorLimit.raiseSoftLimit()
+        // Everything that can fail before the first request fails before the run directory exists.
+        let prepared = try PreparedRun(profile: profile, settings: settings, fileLimit: descriptors.after)
+        defer { prepared.shutDown() }
+        if settings.verbose {
+            let limit = descriptors.after == Int.max ? "unlimited" : "\(descriptors.after)"
+            console.err("loadgen: open-file limit (RLIMIT_NOFILE) " + (descriptors.after > descriptors.before
+                ? "raised from \(descriptors.before) to \(limit), the hard limit" : "\(limit)")
+                + "; this run may need about \(prepared.descriptors.needed) at its peak")
+        }
+        // Lowering the default max_in_flight is worth a word with --verbose; lowering one the
+        // profile set, always.
+        let explicitMaxInFlight = profile.limits.maxInFlight != Profile.Limits().maxInFlight
+        if let note = prepared.descriptorNote, settings.verbose || (explicitMaxInFlight && !settings.quiet) {
+            console.err("loadgen: " + note)
+        }
+        let engine = prepared.engine
+        let header = RunArtifacts.header(profile: profile, promptMix: prepared.promptMix, command: settings.command,
+                                         startedAt: Date())
+        let artifacts = try RunArtifacts(parent: settings.outputParent, exactly: settings.exactRunDirectory,
+                                         profile: profile, profilePath: settings.profilePath, header: header)
+        let recorder = RunRecorder()
+        let display = RunDisplay(mode: settings.displayMode ?? DisplayMode.detect(quiet: settings.quiet),
+                                 verbose: settings.verbose, profile: profile,
+                                 secrets: [prepared.apiKey].compactMap { $0 })
+        let monitor = RunMonitor(engine: engine, recorder: recorder, display: display,
+                                 thresholds: profile.thresholds.isEmpty ? nil : ThresholdTracker(
+                                     thresholds: profile.thresholds, maxRequests: profile.requestBound),
+                                 graceNanos: profile.limits.graceNanos)
+        wire(engine: engine, prepared: prepared, recorder: recorder, monitor: monitor, artifacts: artifacts)
+        if !settings.quiet {
+            let target = profile.target.provider == .mock ? "the embedded mock (\(prepared.baseURL))" : prepared.baseURL
+            console.err("loadgen: running \(profile.name) against \(target)")
+            console.err("loadgen: " + prepared.pricing.description)
+        }
+
+        let usageBefore = ResourceUsage.now()
+        let outcome = try engine.run()
+        let usage = (before: usageBefore, after: ResourceUsage.now())
+        display.finish(monitor.lastProgress, outcome: outcome, recorder: recorder)
+
+        let loss = artifacts.closeEventLog(endNanos: outcome.elapsedNanos)
+        let summary = Summary(recorder: recorder)
+        let written = artifacts.writeSummaries(recorder: recorder, outcome: outcome, profile: profile, usage: usage)
+        let table = written.table
+        var writeFailed = !written.failures.isEmpty
+        if writeFailed {
+            // The disk refuses (some of) the summaries: the table goes to stderr from memory too.
+            console.err(written.failures.map { "loadgen: " + $0 }.joined(separator: "\n")
+                + "\nloadgen: the summary, from memory:\n" + table)
+        }
+        console.out(table.hasSuffix("\n") ? String(table.dropLast()) : table)
+        RunEndNotes.lines(outcome: outcome, summary: summary, plan: prepared.plan, usage: usage,
+                          embeddedMock: prepared.hasEmbeddedMock).forEach(console.out)
+        if outcome.loopCloseStatus != 0 {
+            console.err("loadgen: warning: the event loop closed with handles still open (\(outcome.loopCloseStatus))")
+        }
+        var reasons: Set<Int32> = []
+        do {
+            reasons.insert(try RunVerdict.report(
+                monitor: monitor, recorder: recorder, outcome: outcome, profile: profile,
+                directory: artifacts.directory, url: prepared.template.url, console: console))
+        } catch {
+            console.err("loadgen: \(error)")
+            writeFailed = true
+        }
+        if costWatch.stopReason != nil { reasons.insert(ExitStatus.costLimitReached) }
+        if monitor.rejectionAtEnd == nil, outcome.interruptedBySignal == nil,
+           let diagnosis = failures.diagnosis(url: prepared.template.url) {
+            console.err("loadgen: " + diagnosis)
+            reasons.insert(ExitStatus.noSuccess)
+        }
+        console.out("run directory: \(artifacts.directory.path)")
+        console.out("report again:  loadreport \(artifacts.directory.path)")
+        if let signal = outcome.interruptedBySignal {
+            console.out("interrupted by signal \(signal): \(outcome.cancelled) cancelled, \(outcome.neverStarted) never started")
+            reasons.insert(ExitStatus.interrupted)
+        }
+        if let loss {
+            console.err("loadgen: \(artifacts.eventLogPath) is incomplete: \(loss.lost) of \(loss.lost + loss.onDisk) records "
+                + "lost (\(loss.onDisk) written before the failure: \(loss.reason))")
+        }
+        if loss != nil || writeFailed { reasons.insert(ExitStatus.failure) }
+        let status = ExitStatus.combined(reasons)
+        return RunResult(exitStatus: status, directory: artifacts.directory.path, outcome: outcome, summary: summary)
+    }
+
+    /// Connects the engine's callbacks (all on its loop thread) to what consumes them.
+    private func wire(engine: Engine, prepared: PreparedRun, recorder: RunRecorder, monitor: RunMonitor,
+                      artifacts: RunArtifacts) {
+        engine.handlesSignals = settings.handlesSignals
+        let stageTimeline = StageTimeline(load: profile.load)
+        let calculator = prepared.pricing.calculator
+        costWatch = CostBudgetWatch(budget: prepared.pricing.budget)
+        let quiet = settings.quiet
+        let console = self.console
+        engine.onAttempt = { [unowned self, unowned engine] finished in
+            var attempt = finished
+            attempt.stage = stageTimeline.stageIndex(atNanos: attempt.intendedStartNanos)
+            attempt.costUSD = calculator.costUSD(of: attempt)
+            if let reason = costWatch.add(costUSD: attempt.costUSD, inFlight: engine.inFlightCount) {
+                if !quiet { console.err("\nloadgen: stopping new requests: \(reason)") }
+                engine.stopArrivals(reason: reason)
+            }
+            recorder.record(attempt)
+            failures.record(attempt)
+            monitor.attempt(attempt)
+            artifacts.append(attempt)
+        }
+        engine.onDropped = { drops in
+            monitor.droppedArrivals(drops.count)
+            artifacts.appendDropped(drops)
+        }
+        engine.tickIntervalMillis = 500
+        let eventLogPath = artifacts.eventLogPath
+        artifacts.onEventLogFailure = { [unowned engine] reason in
+            // Measuring on without a record is pointless: stop at once, and say so at once.
+            console.err("\nloadgen: cannot write \(eventLogPath): \(reason); stopping the run: no new requests, "
+                + "cancelling the \(engine.inFlightCount) in flight")
+            engine.cancelInFlight(reason: "the event log could not be written (\(reason))")
+        }
+        engine.onTick = { progress in
+            artifacts.handOffEventLog()
+            monitor.tick(progress)
+        }
+    }
+}
