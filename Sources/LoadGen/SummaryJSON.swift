@@ -2,47 +2,51 @@ import Foundation
 import LoadCore
 import LoadEngine
 
-/// `summary.json`: the run's figures for machines (scripts, benchmarks, CI checks).
+/// `summary.json`: the report's JSON document (``ReportRenderer/json(_:)``, the same keys and values
+/// as `loadreport RUN --format json`; docs/report.md, "The JSON document") plus a `loadgen` section
+/// with what only the run itself knows: its outcome, CPU time and memory (and `capacity` for a sweep).
 enum SummaryJSON {
+    /// The document of a run recorded live.
+    /// - Parameters:
+    ///   - recorder: every attempt of the run.
+    ///   - header: the event log's header.
+    ///   - eventsPath: the event log, named in `runs` as `loadreport` names it.
+    ///   - throttling: the answer of a run that met 429s (``ThrottlingWatch``).
+    static func report(recorder: RunRecorder, header: RunHeader, eventsPath: String, throttling: Throttling?) -> Report {
+        var run = RunInfo(name: RunInfo.name(forEventsPath: eventsPath), path: eventsPath, header: header)
+        run.attempts = recorder.attempts
+        run.complete = true
+        var report = Report(recorder: recorder, runs: [run])
+        report.throttling = throttling
+        return report
+    }
+
+    /// The document of a finished event log, read as `loadreport` reads it (a sweep's, whose
+    /// header is rewritten at its end).
+    static func report(eventsPath: String) throws -> Report {
+        let accumulator = ReportAccumulator()
+        try ReportInputs.read(paths: [eventsPath], into: accumulator)
+        return accumulator.report()
+    }
+
+    /// The file's text.
+    /// - Parameter capacity: `loadgen sweep`'s result (CapacityText.object), under `capacity`.
     static func render(
-        summary: Summary, outcome: RunOutcome, recorder: RunRecorder, profileName: String,
-        cpuSeconds: Double, startRSSKiB: Int, peakRSSKiB: Int, capacity: [String: Any]? = nil
+        report: Report, outcome: RunOutcome, cpuSeconds: Double, startRSSKiB: Int, peakRSSKiB: Int,
+        capacity: [String: Any]? = nil
     ) throws -> String {
-        var latency: [String: Any] = [:]
-        for row in summary.rows {
-            latency[row.metric.rawValue] = [
-                "count": row.count, "mean": row.meanMillis, "p50": row.p50Millis, "p90": row.p90Millis, "p95": row.p95Millis,
-                "p99": row.p99Millis, "p999": row.p999Millis, "max": row.maxMillis,
-            ]
-        }
-        var json: [String: Any] = [
-            "profile": profileName,
-            "attempts": summary.attempts,
-            "successes": summary.successes,
-            "errors_total": summary.attempts - summary.successes,
-            "errors": summary.errorsByClass,
-            "duration_s": summary.elapsedSeconds,
-            "requests_per_s": summary.requestsPerSecond,
-            "successes_per_s": summary.successesPerSecond,
-            "output_tokens": summary.outputTokens,
-            "output_tokens_per_s": summary.outputTokensPerSecond,
-            "latency_ms": latency,
-            "started": outcome.started,
-            "cancelled": outcome.cancelled,
-            "never_started": outcome.neverStarted,
-            "dropped": outcome.dropped,
-            "retries": outcome.retries,
-            "peak_in_flight": outcome.peakInFlight,
-            "interrupted": outcome.interruptedBySignal != nil,
-            "client_cpu_s": cpuSeconds,
-            "start_rss_kb": startRSSKiB,
-            "peak_rss_kb": peakRSSKiB,
-        ]
-        if let cost = summary.costUSD { json["cost_usd"] = cost }
-        if let reason = outcome.stopReason { json["stop_reason"] = reason }
-        // `loadgen sweep`: the capacity result (CapacityText.object, docs/capacity.md).
-        if let capacity { json["capacity"] = capacity }
-        let data = try JSONSerialization.data(withJSONObject: json, options: [.prettyPrinted, .sortedKeys])
+        var report = report
+        report.loadgen = RunEndFigures(
+            started: outcome.started, cancelled: outcome.cancelled, neverStarted: outcome.neverStarted,
+            dropped: outcome.dropped, retries: outcome.retries, peakInFlight: outcome.peakInFlight,
+            interrupted: outcome.interruptedBySignal != nil, stopReason: outcome.stopReason,
+            clientCPUSeconds: cpuSeconds, startRSSKiB: startRSSKiB, peakRSSKiB: peakRSSKiB)
+        let text = try ReportRenderer.json(report)
+        guard let capacity else { return text }
+        guard var object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return text }
+        object["capacity"] = capacity
+        let data = try JSONSerialization.data(
+            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -127,13 +127,15 @@ struct SweepCommand: ParsableCommand {
 
         let recorder = session.recorder
         let capacityText = try CapacityText.render(swept.result, format: .table)
-        let table = SummaryTable.render(recorder)
+        // The report's JSON document as loadreport reads the finished log (its header now has the steps).
+        let document = try SummaryJSON.report(eventsPath: eventsPath)
+        let table = SummaryTable.render(recorder, throttling: document.throttling)
         try directory.write("summary.txt", table + "\n" + capacityText)
         if let outcome = swept.engineOutcome {
             try directory.write("summary.json", SummaryJSON.render(
-                summary: Summary(recorder: recorder), outcome: outcome, recorder: recorder, profileName: loaded.name,
-                cpuSeconds: usageAfter.cpuSeconds - usageBefore.cpuSeconds, startRSSKiB: usageBefore.currentRSSKiB,
-                peakRSSKiB: usageAfter.peakRSSKiB, capacity: CapacityText.object(swept.result)))
+                report: document, outcome: outcome, cpuSeconds: usageAfter.cpuSeconds - usageBefore.cpuSeconds,
+                startRSSKiB: usageBefore.currentRSSKiB, peakRSSKiB: usageAfter.peakRSSKiB,
+                capacity: CapacityText.object(swept.result)))
         }
         let histogramFiles = recorder.hgrmFiles()
         for (name, text) in histogramFiles { try directory.write(name, text) }

@@ -20,10 +20,13 @@ struct LoadReportCommand: ParsableCommand {
               loadreport runs/20261125T120000Z-ramp
               loadreport runs/shard-* --group-by stage --format markdown
               loadreport runs/a runs/b --compare
+              loadreport runs/a runs/b runs/c --compare --compact --baseline runs/b
+              loadreport runs/ramp --group-by stage --compact
               loadreport runs/x --csv attempts.csv
               loadreport runs/x --timeseries 1s > timeseries.csv
               loadreport runs/x --rate-limits --interval 10s
               loadreport runs/x --capacity --slo ttft_p99=800ms,itl_p99=50ms,error_rate=1%
+              loadreport runs/x --percentiles 50,90,99,99.9 --format json
             """
     )
 
@@ -38,6 +41,14 @@ struct LoadReportCommand: ParsableCommand {
 
     @Flag(help: "Show the runs side by side, one column each, instead of merging them.")
     var compare = false
+
+    @Flag(help: "Print only the compact comparison: one row per run (--compare), stage or group (--group-by), with changes against the baseline.")
+    var compact = false
+
+    @Option(help: ArgumentHelp(
+        "The run (as given, or its directory's name) or group the comparison measures changes against (default: the first).",
+        valueName: "run"))
+    var baseline: String?
 
     @Option(help: ArgumentHelp("Also write one CSV row per attempt to this file.", valueName: "file"))
     var csv: String?
@@ -59,6 +70,10 @@ struct LoadReportCommand: ParsableCommand {
                                + "ttft_p99=800ms,itl_p99=50ms,error_rate=1%.", valueName: "list"))
     var slo: String?
 
+    @Option(help: ArgumentHelp(
+        "The percentiles of the tables, CSV and JSON, comma-separated (default 50,90,95,99,99.9).", valueName: "list"))
+    var percentiles: String?
+
     func validate() throws {
         if runs.isEmpty {
             throw ValidationError("Please give at least one run directory or events.ndjson file.")
@@ -72,15 +87,26 @@ struct LoadReportCommand: ParsableCommand {
         if compare && groupBy != nil {
             throw ValidationError("Please use --compare or --group-by, not both.")
         }
-        let views = [compare, timeseries != nil, rateLimits, capacity].filter { $0 }.count
+        let views = [compare || compact, timeseries != nil, rateLimits, capacity].filter { $0 }.count
         if views > 1 {
-            throw ValidationError("Please choose one of --compare, --timeseries, --rate-limits and --capacity.")
+            throw ValidationError("Please choose one of --compare (or --compact), --timeseries, --rate-limits and --capacity.")
+        }
+        if baseline != nil && !compare && !compact {
+            throw ValidationError("Please give --baseline with --compare or --compact.")
         }
         try validateCapacity()
         if let timeseries {
             guard let nanos = DurationFormat.parseNanos(timeseries), nanos >= 1_000_000 else {
                 throw ValidationError("Please give --timeseries as a duration of 1ms or more, like 1s or 500ms "
                     + "(got \"\(timeseries)\").")
+            }
+        }
+        if let percentiles {
+            do {
+                _ = try Percentiles.parse(percentiles)
+            } catch let error as PercentilesError {
+                throw ValidationError("Please give --percentiles as numbers above 0 and below 100, like 50,90,99,99.9: "
+                    + "\(error.description).")
             }
         }
         guard let nanos = DurationFormat.parseNanos(interval), nanos >= 1_000_000_000, nanos % 1_000_000_000 == 0
@@ -95,34 +121,50 @@ struct LoadReportCommand: ParsableCommand {
         for path in paths where !FileManager.default.fileExists(atPath: path) {
             Self.fail("\(path): no such file (expected a run directory or an events.ndjson file)")
         }
-        let view: ReportView = compare ? .compare : timeseries != nil ? .timeSeries : rateLimits ? .rateLimits : .summary
+        do {
+            try DistinctRuns.check(paths: paths, arguments: runs)
+        } catch let error as DuplicateRunError {
+            Self.fail(error.description, status: ExitCode.validationFailure.rawValue)
+        }
+        let view: ReportView = compact ? .compact : compare ? .compare
+            : timeseries != nil ? .timeSeries : rateLimits ? .rateLimits : .summary
         let options = ReportOptions(
             groupBy: compare ? .run : groupBy.flatMap(ReportGroupBy.init(rawValue:)),
             timeSeriesIntervalNanos: timeseries.flatMap(DurationFormat.parseNanos),
-            rateLimitIntervalNanos: rateLimits ? DurationFormat.parseNanos(interval) : nil)
+            rateLimitIntervalNanos: rateLimits ? DurationFormat.parseNanos(interval) : nil,
+            percentiles: try percentiles.map(Percentiles.parse) ?? Percentiles.standard)
         let accumulator = ReportAccumulator(options: options)
         var attemptsFile: AttemptCSVWriter?
         do {
             if let csv { attemptsFile = try AttemptCSVWriter(path: csv) }
-            let warnings = try ReportInputs.read(paths: paths, into: accumulator) { attempt, run, header in
+            try ReportInputs.read(paths: paths, into: accumulator) { attempt, run, header in
                 try attemptsFile?.append(attempt, run: run, header: header)
             }
             try attemptsFile?.close()
-            for warning in warnings { Self.printError("warning: \(warning)") }
         } catch let error as EventLogError {
             Self.fail(error.description)
         } catch let error as CSVWriteError {
             Self.fail(error.description)
         }
-        let report = accumulator.report()
+        var report = accumulator.report()
+        if compare || compact {
+            do {
+                report.comparison = try Comparison(report, baseline: baseline)
+            } catch let error as ComparisonError {
+                Self.fail(error.description, status: ExitCode.validationFailure.rawValue)
+            }
+        }
+        // The readers' warnings and the report's own (runs started apart, times beyond the bins).
+        for warning in report.warnings { Self.printError("warning: \(warning)") }
         let chosen = format.flatMap(ReportFormat.init(rawValue:)) ?? (view == .timeSeries ? .csv : .table)
         print(try ReportRenderer.render(report, view: view, format: chosen), terminator: "")
         if let csv { Self.printError("wrote \(report.overall.attempts) attempt rows to \(csv)") }
     }
 
-    static func fail(_ message: String) -> Never {
+    /// Prints `message` and exits: 1 for a log that cannot be read, 64 for arguments that cannot be used.
+    static func fail(_ message: String, status: Int32 = 1) -> Never {
         printError(message)
-        Foundation.exit(1)
+        Foundation.exit(status)
     }
 
     static func printError(_ message: String) {

@@ -54,7 +54,10 @@ final class ReportCSVPythonTests: XCTestCase {
                                              rateLimitIntervalNanos: 10_000_000_000)
         ) { attempt, run, header in try writer.append(attempt, run: run, header: header) }
         try writer.close()
+        var compared = report
+        compared.comparison = try Comparison(report)
         let outputs: [(String, String)] = [
+            ("compact", try ReportRenderer.render(compared, view: .compact, format: .csv)),
             ("summary", try ReportRenderer.render(report, view: .summary, format: .csv)),
             ("timeseries", try ReportRenderer.render(report, view: .timeSeries, format: .csv)),
             ("ratelimits", try ReportRenderer.render(report, view: .rateLimits, format: .csv)),
@@ -81,6 +84,11 @@ final class ReportCSVPythonTests: XCTestCase {
         XCTAssertEqual(series.header, try documentedHeader("timeseries"))
         XCTAssertEqual(series.rows.count, 21)
         XCTAssertEqual(series.rows.reduce(0) { $0 + (Int($1["offered"] ?? "") ?? 0) }, 303)
+
+        let compact = try readWithPython(directory + "/compact.csv")
+        XCTAssertEqual(compact.header, try documentedHeader("compact"))
+        XCTAssertEqual(compact.rows.map { $0["name"] }, ["0 (rate 10/s)", "1 (rate 20/s)"])
+        XCTAssertEqual(compact.rows.first?["request_error_rate_delta_pp"], "")
 
         let limits = try readWithPython(directory + "/ratelimits.csv")
         XCTAssertEqual(limits.header, try documentedHeader("ratelimits"))

@@ -124,6 +124,15 @@ enum ReportFixture {
         return accumulator.report()
     }
 
+    /// A fresh temporary directory holding the fixture's log as `fixture/events.ndjson`.
+    static func temporaryRun() throws -> (directory: String, path: String) {
+        let directory = try temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory + "/fixture", withIntermediateDirectories: true)
+        let path = directory + "/fixture/events.ndjson"
+        try write(to: path)
+        return (directory, path)
+    }
+
     /// A fresh temporary directory, removed at the end of the test.
     static func temporaryDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "report-\(UUID().uuidString)"

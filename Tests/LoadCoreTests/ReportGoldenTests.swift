@@ -10,10 +10,7 @@ final class ReportGoldenTests: XCTestCase {
     private var path = ""
 
     override func setUpWithError() throws {
-        directory = try ReportFixture.temporaryDirectory()
-        try FileManager.default.createDirectory(atPath: directory + "/fixture", withIntermediateDirectories: true)
-        path = directory + "/fixture/events.ndjson"
-        try ReportFixture.write(to: path)
+        (directory, path) = try ReportFixture.temporaryRun()
     }
 
     override func tearDownWithError() throws {

@@ -51,7 +51,8 @@ final class CapacityReportCLITests: XCTestCase {
             (["a", "b", "--capacity"], "Please give one run to --capacity"),
             (["a", "--slo", "ttft_p99=1s"], "Please give --slo with --capacity."),
             (["a", "--capacity", "--slo", "ttft_p99=fast"], "--slo: ttft_p99: expected a duration like 800ms"),
-            (["a", "--capacity", "--rate-limits"], "Please choose one of --compare, --timeseries, --rate-limits and --capacity."),
+            (["a", "--capacity", "--rate-limits"],
+             "Please choose one of --compare (or --compact), --timeseries, --rate-limits and --capacity."),
             (["/nonexistent/run", "--capacity"], "/nonexistent/run: no such file"),
         ]
         for (arguments, message) in cases {

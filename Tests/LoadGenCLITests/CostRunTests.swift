@@ -24,8 +24,11 @@ final class CostRunTests: XCTestCase {
             let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             return object["type"] as? String == "attempt" ? object : nil
         }
-        let summary = try XCTUnwrap(
+        let document = try XCTUnwrap(
             try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("summary.json"))) as? [String: Any])
+        // The overall figures, and the loadgen section's (stop_reason) beside them.
+        var summary = try XCTUnwrap(document["overall"] as? [String: Any])
+        summary["stop_reason"] = (document["loadgen"] as? [String: Any])?["stop_reason"]
         return (result, attempts, summary)
     }
 
@@ -131,10 +134,10 @@ final class CostRunTests: XCTestCase {
             """, arguments: ["--quiet"])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(attempts.count, 100)
-        let errors = try XCTUnwrap(summary["errors"] as? [String: Int])
+        let errors = try XCTUnwrap(summary["attempt_errors_by_class"] as? [String: Int])
         XCTAssertGreaterThan(errors["overloaded"] ?? 0, 20, "\(errors)")
         XCTAssertGreaterThan(errors["protocol"] ?? 0, 5, "\(errors)")
         XCTAssertTrue(result.stdout.contains("overloaded"), result.stdout)
-        XCTAssertGreaterThan(summary["successes"] as? Int ?? 0, 20)
+        XCTAssertGreaterThan(summary["attempt_successes"] as? Int ?? 0, 20)
     }
 }

@@ -91,13 +91,52 @@ final class LoadReportCLITests: XCTestCase {
         XCTAssertEqual(rows.dropFirst().prefix(4).map { $0.split(separator: ",")[1] }, ["10", "10", "20", "20"])
         let limits = try report([run.path, "--rate-limits", "--interval", "1s"])
         XCTAssertTrue(limits.stdout.contains("first 429: none"), limits.stdout)
-        let compare = try report([run.path, run.path, "--compare"])
+        let compare = try report([run.path, try halfRun(of: run).path, "--compare"])
+        XCTAssertEqual(compare.status, 0, compare.stderr)
         XCTAssertTrue(compare.stdout.contains("figure"), compare.stdout)
         let csv = FileManager.default.temporaryDirectory.appendingPathComponent("attempts-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: csv) }
         let written = try report([run.path, "--csv", csv.path, "--format", "csv"])
         XCTAssertEqual(written.stderr, "loadreport: wrote 60 attempt rows to \(csv.path)\n")
         XCTAssertEqual(try String(contentsOf: csv, encoding: .utf8).split(separator: "\n").count, 61)
+    }
+
+    /// Another run: the header and the first half of `run`'s events (a distinct log, not a copy).
+    private func halfRun(of run: URL) throws -> URL {
+        let half = try XCTUnwrap(Self.scratch).appendingPathComponent("half-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: half, withIntermediateDirectories: true)
+        let lines = try String(contentsOf: run.appendingPathComponent("events.ndjson"), encoding: .utf8)
+            .split(separator: "\n")
+        try (lines.prefix(lines.count / 2).joined(separator: "\n") + "\n")
+            .write(to: half.appendingPathComponent("events.ndjson"), atomically: true, encoding: .utf8)
+        return half
+    }
+
+    /// `loadreport RUN RUN` counted every attempt twice: the same run given twice (the same path,
+    /// the directory and its log, a symbolic link, a copy) is refused, exit 64, naming both.
+    func testTheSameRunTwiceIsRefused() throws {
+        let run = try sharedRun()
+        let scratch = try XCTUnwrap(Self.scratch)
+        let link = scratch.appendingPathComponent("link-\(UUID().uuidString)")
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: run)
+        let copy = scratch.appendingPathComponent("copy-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: run, to: copy)
+        let events = run.appendingPathComponent("events.ndjson").path
+        let cases: [([String], String)] = [
+            ([run.path, run.path], "\(run.path) and \(run.path) are the same run (one file: "),
+            ([run.path, events], "\(run.path) and \(events) are the same run (one file: "),
+            ([run.path, link.path, "--compare"], "\(run.path) and \(link.path) are the same run (one file: "),
+            ([run.path, copy.path], "\(run.path) and \(copy.path) are the same run (a copy: the same header and events); "
+                + "give each run once"),
+        ]
+        for (arguments, message) in cases {
+            let result = try report(arguments)
+            XCTAssertEqual(result.status, 64, "\(arguments)")
+            XCTAssertTrue(result.stderr.hasPrefix("loadreport: " + message), "\(arguments): \(result.stderr)")
+            XCTAssertEqual(result.stdout, "", "nothing half-done")
+        }
+        let distinct = try report([run.path, try halfRun(of: run).path])
+        XCTAssertEqual(distinct.status, 0, distinct.stderr)
     }
 
     func testHelpAndUsageErrors() throws {
@@ -111,7 +150,8 @@ final class LoadReportCLITests: XCTestCase {
             (["x", "--format", "xml"], "Please give --format as table, markdown, csv or json (got \"xml\")."),
             (["x", "--group-by", "color"], "Please give --group-by as model, provider, stage, status or prompt_set (got \"color\")."),
             (["x", "--compare", "--group-by", "model"], "Please use --compare or --group-by, not both."),
-            (["x", "--timeseries", "1s", "--rate-limits"], "Please choose one of --compare, --timeseries, --rate-limits and --capacity."),
+            (["x", "--timeseries", "1s", "--rate-limits"],
+             "Please choose one of --compare (or --compact), --timeseries, --rate-limits and --capacity."),
             (["x", "--timeseries", "fast"], "Please give --timeseries as a duration of 1ms or more"),
             (["x", "--rate-limits", "--interval", "1.5s"], "Please give --interval as whole seconds"),
         ]

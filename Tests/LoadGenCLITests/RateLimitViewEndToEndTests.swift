@@ -29,14 +29,15 @@ final class RateLimitViewEndToEndTests: XCTestCase {
         let result = try BinaryRunner.run([runs.appendingPathComponent(name).path, "--rate-limits", "--format", "json"],
                                           binary: "loadreport")
         XCTAssertEqual(result.status, 0, result.stderr)
-        let view = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let view = try XCTUnwrap(document["rate_limits"] as? [String: Any], result.stdout)
         let first = try XCTUnwrap(view["first_429"] as? [String: Any], result.stdout)
-        let offered = try XCTUnwrap(first["offered_per_second"] as? Double)
-        XCTAssertEqual(offered, 10, accuracy: 2, "first 429 at \(first["seconds"] ?? "?") s, offered \(offered)/s")
+        let offered = try XCTUnwrap(first["offered_per_s"] as? Double)
+        XCTAssertEqual(offered, 10, accuracy: 2, "first 429 at \(first["at_s"] ?? "?") s, offered \(offered)/s")
         // The mock announced its limit in the headers; the best interval admitted no more than it.
         XCTAssertEqual(view["announced_requests_limit"] as? Double, 600)
-        let ceiling = try XCTUnwrap(view["ceiling_successes_per_minute"] as? Double)
-        XCTAssertLessThanOrEqual(ceiling, 600 * 1.1)
+        let best = try XCTUnwrap(view["best_interval_successes_per_min"] as? Double)
+        XCTAssertLessThanOrEqual(best, 600 * 1.1)
         XCTAssertGreaterThan(view["total_429"] as? Int ?? 0, 0)
     }
 }

@@ -31,6 +31,11 @@ final class RunEndToEndTests: XCTestCase {
         return try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
+    /// summary.json's `loadgen` section: how the run ended (started, cancelled, interrupted, ...).
+    private func outcome(in run: URL) throws -> [String: Any] {
+        try XCTUnwrap(try summary(in: run)["loadgen"] as? [String: Any])
+    }
+
     /// 100 requests from 10 users against a mock with a 20 ms TTFT and 8 tokens: the table, the
     /// run directory and the event log all agree.
     func testClosedLoopRunWritesACompleteRunDirectory() throws {
@@ -62,10 +67,10 @@ final class RunEndToEndTests: XCTestCase {
         XCTAssertEqual(attempts.count, 100)
         XCTAssertEqual(Set(attempts.compactMap { $0["request"] as? Int }).count, 100)
 
-        let figures = try summary(in: run)
-        XCTAssertEqual(figures["successes"] as? Int, 100)
+        let figures = try XCTUnwrap(try summary(in: run)["overall"] as? [String: Any])
+        XCTAssertEqual(figures["attempt_successes"] as? Int, 100)
         XCTAssertEqual(figures["output_tokens"] as? Int, 800)
-        let ttft = try XCTUnwrap((figures["latency_ms"] as? [String: Any])?["ttft"] as? [String: Any])
+        let ttft = try XCTUnwrap((figures["metrics"] as? [String: Any])?["ttft"] as? [String: Any])
         let ttftP50 = try XCTUnwrap(ttft["p50"] as? Double)
         XCTAssert((20...100).contains(ttftP50), "TTFT p50 \(ttftP50) ms for a 20 ms mock")
 
@@ -98,7 +103,7 @@ final class RunEndToEndTests: XCTestCase {
         let lines = try events(in: run)
         XCTAssertEqual(lines.last?["type"] as? String, "end")
         let attempts = lines.filter { $0["type"] as? String == "attempt" }
-        let figures = try summary(in: run)
+        let figures = try outcome(in: run)
         XCTAssertEqual(figures["interrupted"] as? Bool, true)
         try assertEveryStartedRequestEnded(attempts, started: figures["started"] as? Int)
         XCTAssertGreaterThan(attempts.count, 0)
@@ -154,7 +159,7 @@ final class RunEndToEndTests: XCTestCase {
         let lines = try events(in: run)
         XCTAssertEqual(lines.last?["type"] as? String, "end")
         let attempts = lines.filter { $0["type"] as? String == "attempt" }
-        let figures = try summary(in: run)
+        let figures = try outcome(in: run)
         try assertEveryStartedRequestEnded(attempts, started: figures["started"] as? Int)
         XCTAssertGreaterThanOrEqual(attempts.count, held)
         XCTAssertTrue(attempts.allSatisfy { $0["error"] as? String == "cancelled" })
@@ -196,7 +201,7 @@ final class RunEndToEndTests: XCTestCase {
         XCTAssertEqual(lines.last?["type"] as? String, "end")
         let attempts = lines.filter { $0["type"] as? String == "attempt" }
         let cancelled = attempts.filter { $0["error"] as? String == "cancelled" }
-        try assertEveryStartedRequestEnded(attempts, started: try summary(in: run)["started"] as? Int)
+        try assertEveryStartedRequestEnded(attempts, started: try outcome(in: run)["started"] as? Int)
         XCTAssertGreaterThanOrEqual(cancelled.count, held)
         XCTAssertEqual(cancelled.count, attempts.count, "streams held open: nothing finished before the cancel")
         XCTAssertGreaterThanOrEqual(cancelled.filter { $0["status"] as? Int == 200 }.count, held,

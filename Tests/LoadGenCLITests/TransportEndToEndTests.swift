@@ -93,8 +93,9 @@ final class TransportEndToEndTests: XCTestCase {
             XCTAssertEqual(requests["remaining"] as? Int, 0)
         }
         XCTAssertTrue(attempts.contains { ($0["attempt"] as? Int ?? 1) > 1 })
-        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(
             with: Data(contentsOf: run.appendingPathComponent("summary.json"))) as? [String: Any])
+        let summary = try XCTUnwrap(document["overall"] as? [String: Any])
         XCTAssertEqual(summary["retries"] as? Int, refused.count)
         XCTAssertEqual(summary["attempts"] as? Int, attempts.count)
 

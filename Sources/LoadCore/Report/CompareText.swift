@@ -33,7 +33,10 @@ enum CompareText {
 
     static func render(_ report: Report, markdown: Bool) -> String {
         let groups = report.groups.isEmpty ? [report.overall] : report.groups
-        var table = TextTable(columns: ["figure"] + groups.map(\.name))
+        // The compact comparison's names when it has them (runs as `profile @ load`).
+        let names = report.comparison.map { $0.rows.map(\.name) }.flatMap { $0.count == groups.count ? $0 : nil }
+            ?? groups.map(\.name)
+        var table = TextTable(columns: ["figure"] + names)
         if report.groupBy == .run {
             let targets = report.runs.map { [$0.provider, $0.model].compactMap { $0 }.joined(separator: " ") }
             table.rows.append(["target"] + targets.map { $0.isEmpty ? "-" : $0 })

@@ -1,7 +1,7 @@
 /// The numbers of one group of attempts (all of them, one model, one stage, one run, ...), computed
 /// from a ``RunRecorder``. Attempt-level counts (every HTTP try) and request-level counts (a request
 /// ends with its last attempt) are kept apart; latency distributions are per successful attempt.
-public struct GroupReport: Sendable, Equatable, Codable {
+public struct GroupReport: Sendable, Equatable {
     /// `all`, or the group's value (a model, a provider, `stage 1: rate 5..50/s`, a status, a run).
     public var name: String
     /// The distributions, in table order (empty ones included, with count 0).
@@ -49,9 +49,12 @@ public struct GroupReport: Sendable, Equatable, Codable {
     /// - Parameters:
     ///   - name: the group's label.
     ///   - recorder: its attempts.
-    public init(name: String, recorder: RunRecorder) {
+    ///   - percentiles: the percentiles the views show.
+    public init(name: String, recorder: RunRecorder, percentiles: [Double] = Percentiles.standard) {
         self.name = name
-        metrics = ReportLayout.metrics.map { MetricStats(metric: $0, histogram: recorder.histogram($0)) }
+        metrics = ReportLayout.metrics.map {
+            MetricStats(metric: $0, histogram: recorder.histogram($0), percentiles: percentiles)
+        }
         requests = recorder.requests
         requestSuccesses = recorder.requestSuccesses
         requestErrorsByClass = Self.named(recorder.requestErrorsByClass)
@@ -88,6 +91,12 @@ public struct GroupReport: Sendable, Equatable, Codable {
     public var requestErrors: Int { requests - requestSuccesses }
     /// Failed attempts.
     public var attemptErrors: Int { attempts - attemptSuccesses }
+
+    /// The error rate of requests: failed requests ÷ requests that ended (0 without requests). The
+    /// rate the summary and the `error_rate` threshold mean; 429s retried to success do not count.
+    public var requestErrorRate: Double { requests > 0 ? Double(requestErrors) / Double(requests) : 0 }
+    /// The error rate of attempts: failed attempts ÷ attempts (every HTTP try, retries included).
+    public var attemptErrorRate: Double { attempts > 0 ? Double(attemptErrors) / Double(attempts) : 0 }
 
     /// Error counts sorted by count (largest first), then name.
     public static func sortedCounts(_ counts: [String: Int]) -> [(key: String, value: Int)] {

@@ -1,7 +1,8 @@
 /// Where the provider throttled: per interval, the load offered against what the provider
 /// admitted (successful requests and tokens per minute), the 429s, and the remaining quota its
 /// headers announced; the time and offered rate of the first 429 and of the point where 429s passed
-/// 1 %; the limits the provider announced against the ceiling observed.
+/// 1 %; the limits the provider announced; the rate it sustained once it throttled (``sustained``)
+/// and, apart from it, the best interval (a burst the bucket allowed, not a sustainable rate).
 ///
 /// Every attempt counts at its start (when the provider sees it), offered arrivals at their
 /// intended start. Rates are per minute, as providers state their limits.
@@ -10,6 +11,11 @@ public struct RateLimitView: Sendable, Equatable, Codable {
     public struct Row: Sendable, Equatable, Codable {
         /// Interval start, seconds since the run origin.
         public var startSeconds: Double
+        /// The interval's length, seconds: `--interval`, or less for the last interval when the
+        /// arrivals ended within it (``partial``); the rates are over this length (0: not given).
+        public var lengthSeconds: Double = 0
+        /// True for a last interval shorter than `--interval`.
+        public var partial = false
         /// Arrivals offered (first attempts and dropped), per minute.
         public var offeredPerMinute: Double
         /// Attempts started (retries included), per minute.
@@ -25,8 +31,11 @@ public struct RateLimitView: Sendable, Equatable, Codable {
         public var remainingRequests: Double?
         public var remainingTokens: Double?
 
+        // The CSV's column names (docs/report.md).
         enum CodingKeys: String, CodingKey {
-            case startSeconds, offeredPerMinute, attemptsPerMinute, successesPerMinute, successfulTokensPerMinute
+            case startSeconds = "start_s", lengthSeconds = "length_s", partial
+            case offeredPerMinute = "offered_per_min", attemptsPerMinute = "attempts_per_min"
+            case successesPerMinute = "successes_per_min", successfulTokensPerMinute = "successful_tokens_per_min"
             case http429 = "http_429", http429Share = "http_429_share", remainingRequests, remainingTokens
         }
     }
@@ -39,7 +48,34 @@ public struct RateLimitView: Sendable, Equatable, Codable {
         /// bins, two before and two after; unbiased on a linear ramp).
         public var offeredPerSecond: Double
         public var offeredPerMinute: Double { offeredPerSecond * 60 }
+
+        enum CodingKeys: String, CodingKey {
+            case seconds = "at_s", offeredPerSecond = "offered_per_s"
+        }
     }
+
+    /// The rate the provider sustained once it throttled: successful attempts (and their tokens)
+    /// started from the start of the second of the first 429 to the end of the arrivals, over that
+    /// span. While the offered load stays above the limit this is the limit, whatever the bucket's
+    /// burst; ``http429Share`` says how saturated the span was (near 0: the load fell below the
+    /// limit, and the figure is the load, not the limit).
+    public struct Sustained: Sendable, Equatable, Codable {
+        /// The span, seconds since the run origin.
+        public var fromSeconds: Double
+        public var toSeconds: Double
+        public var successesPerMinute: Double
+        public var tokensPerMinute: Double
+        /// Attempts answered 429 ÷ attempts started in the span.
+        public var http429Share: Double
+
+        enum CodingKeys: String, CodingKey {
+            case fromSeconds = "from_s", toSeconds = "to_s", successesPerMinute = "successes_per_min"
+            case tokensPerMinute = "tokens_per_min", http429Share = "http_429_share"
+        }
+    }
+
+    /// Spans shorter than this after the first 429 give no sustained rate (too few seconds to tell).
+    public static let minimumSustainedSeconds = 2.0
 
     public var intervalSeconds: Double
     public var rows: [Row]
@@ -57,148 +93,63 @@ public struct RateLimitView: Sendable, Equatable, Codable {
     public var announcedTokensLimit: Double?
     public var announcedInputTokensLimit: Double?
     public var announcedOutputTokensLimit: Double?
-    /// The best interval's successful requests and tokens per minute: the ceiling observed.
+    /// The best full interval's successful requests and tokens per minute: a burst the provider's
+    /// bucket allowed, which can exceed what it sustains (shorter intervals show larger bursts).
     public var ceilingSuccessesPerMinute: Double
     public var ceilingTokensPerMinute: Double
+    /// The rate sustained from the first 429 on; nil without 429s or with fewer than
+    /// ``minimumSustainedSeconds`` after it.
+    public var sustained: Sustained?
 
     enum CodingKeys: String, CodingKey {
-        case intervalSeconds, rows, first429 = "first_429", onePercent429 = "one_percent_429", total429 = "total_429"
+        case intervalSeconds = "interval_s", rows, first429 = "first_429", onePercent429 = "one_percent_429"
+        case total429 = "total_429"
         case announcedRequestsLimit, announcedTokensLimit, announcedInputTokensLimit, announcedOutputTokensLimit
-        case ceilingSuccessesPerMinute, ceilingTokensPerMinute
+        case ceilingSuccessesPerMinute = "best_interval_successes_per_min"
+        case ceilingTokensPerMinute = "best_interval_tokens_per_min"
+        case sustained
     }
 }
 
-/// Builds a ``RateLimitView`` from attempts and dropped arrivals, in any order, in one-second bins.
-final class RateLimitAccumulator {
-    private struct Bin {
-        var offered = 0
-        var attempts = 0
-        var successes = 0
-        var http429 = 0
-        var tokens = 0
-        var remainingRequests: Double?
-        var remainingTokens: Double?
+/// The direct answer for a run that met 429s: what the provider sustained and from which offered
+/// load it throttled. `loadgen` prints it at the end of a run and `loadreport` under its summary;
+/// the JSON document carries it as `throttling`.
+public struct Throttling: Sendable, Equatable, Codable {
+    /// Attempts answered 429.
+    public var total429: Int
+    /// The first 429 and the load offered around it.
+    public var first429: RateLimitView.Point
+    /// The rate sustained from the first 429 on (nil when the run ended too soon after it).
+    public var sustained: RateLimitView.Sustained?
+
+    enum CodingKeys: String, CodingKey {
+        case total429 = "total_429", first429 = "first_429", sustained
     }
 
-    private static let binNanos: UInt64 = 1_000_000_000
-    let intervalSeconds: Int
-    private var bins: [Bin] = []
-    private var first429Nanos: UInt64?
-    private var total429 = 0
-    private var requestsLimit: Double?
-    private var tokensLimit: Double?
-    private var inputTokensLimit: Double?
-    private var outputTokensLimit: Double?
-
-    /// - Parameter intervalSeconds: rows of this many seconds (at least 1).
-    init(intervalSeconds: Int) {
-        self.intervalSeconds = max(intervalSeconds, 1)
+    /// From a rate-limit view; nil when it saw no 429.
+    public init?(_ view: RateLimitView) {
+        guard view.total429 > 0, let first = view.first429 else { return nil }
+        total429 = view.total429
+        first429 = first
+        sustained = view.sustained
     }
 
-    private func index(_ nanos: UInt64) -> Int? {
-        let index = nanos / Self.binNanos
-        guard index < UInt64(TimeSeriesAccumulator.maxBins) else { return nil }
-        let i = Int(index)
-        if i >= bins.count { bins.append(contentsOf: repeatElement(Bin(), count: i + 1 - bins.count)) }
-        return i
-    }
-
-    func add(_ attempt: AttemptRecord) {
-        if attempt.attemptNumber <= 1, let i = index(attempt.intendedStartNanos) { bins[i].offered += 1 }
-        guard let i = index(attempt.startNanos) else { return }
-        bins[i].attempts += 1
-        if attempt.succeeded {
-            bins[i].successes += 1
-            bins[i].tokens += attempt.outputTokens + (attempt.usageInputTokens ?? 0)
-        } else if RunRecorder.errorClass(of: attempt) == .http429 {
-            bins[i].http429 += 1
-            total429 += 1
-            first429Nanos = min(first429Nanos ?? attempt.startNanos, attempt.startNanos)
+    /// `throttled: sustained ≈ 600 requests/min (10.0/s), 36000 tokens/min from 12 s to 60 s (41 % of
+    /// its attempts got 429); 429s from 17.4/s offered (1044/min)`.
+    public var line: String {
+        var line = "throttled: "
+        if let sustained {
+            line += "sustained ≈ \(Format.fixed(sustained.successesPerMinute, 0)) requests/min "
+                + "(\(Format.fixed(sustained.successesPerMinute / 60, 1))/s), "
+                + "\(Format.fixed(sustained.tokensPerMinute, 0)) tokens/min from "
+                + "\(Format.fixed(sustained.fromSeconds, 0)) s to \(Format.fixed(sustained.toSeconds, 1)) s "
+                + "(\(Format.fixed(100 * sustained.http429Share, 0)) % of its attempts got 429)"
+        } else {
+            line += "sustained rate unknown (under \(Format.fixed(RateLimitView.minimumSustainedSeconds, 0)) s "
+                + "of the run after the first 429)"
         }
-        guard let limits = attempt.rateLimit else { return }
-        if let remaining = limits.requests?.remaining {
-            bins[i].remainingRequests = min(bins[i].remainingRequests ?? remaining, remaining)
-        }
-        if let remaining = limits.tokens?.remaining {
-            bins[i].remainingTokens = min(bins[i].remainingTokens ?? remaining, remaining)
-        }
-        requestsLimit = Self.larger(requestsLimit, limits.requests?.limit)
-        tokensLimit = Self.larger(tokensLimit, limits.tokens?.limit)
-        inputTokensLimit = Self.larger(inputTokensLimit, limits.inputTokens?.limit)
-        outputTokensLimit = Self.larger(outputTokensLimit, limits.outputTokens?.limit)
-    }
-
-    func addDropped(_ drops: DroppedArrivals) {
-        for piece in drops.pieces(intervalNanos: Self.binNanos) {
-            if let i = index(UInt64(piece.interval) * Self.binNanos) { bins[i].offered += piece.count }
-        }
-    }
-
-    private static func larger(_ a: Double?, _ b: Double?) -> Double? {
-        guard let b else { return a }
-        return max(a ?? b, b)
-    }
-
-    /// Offered arrivals per second over the 5 one-second bins centred on `second` (fewer at the
-    /// run's edges).
-    private func offeredPerSecond(around second: Int) -> Double {
-        let lower = max(second - 2, 0)
-        let upper = min(second + 2, bins.count - 1)
-        guard lower <= upper else { return 0 }
-        let offered = bins[lower...upper].reduce(0) { $0 + $1.offered }
-        return Double(offered) / Double(upper - lower + 1)
-    }
-
-    func view() -> RateLimitView {
-        let interval = intervalSeconds
-        let perMinute = 60 / Double(interval)
-        var rows: [RateLimitView.Row] = []
-        var ceilingSuccesses = 0.0
-        var ceilingTokens = 0.0
-        for start in stride(from: 0, to: bins.count, by: interval) {
-            let slice = bins[start..<min(start + interval, bins.count)]
-            let attempts = slice.reduce(0) { $0 + $1.attempts }
-            let http429 = slice.reduce(0) { $0 + $1.http429 }
-            let row = RateLimitView.Row(
-                startSeconds: Double(start),
-                offeredPerMinute: Double(slice.reduce(0) { $0 + $1.offered }) * perMinute,
-                attemptsPerMinute: Double(attempts) * perMinute,
-                successesPerMinute: Double(slice.reduce(0) { $0 + $1.successes }) * perMinute,
-                successfulTokensPerMinute: Double(slice.reduce(0) { $0 + $1.tokens }) * perMinute,
-                http429: http429, http429Share: attempts > 0 ? Double(http429) / Double(attempts) : 0,
-                remainingRequests: slice.compactMap(\.remainingRequests).min(),
-                remainingTokens: slice.compactMap(\.remainingTokens).min())
-            // A last, partial interval would understate the rates: it sets no ceiling.
-            if slice.count == interval || rows.isEmpty {
-                ceilingSuccesses = max(ceilingSuccesses, row.successesPerMinute)
-                ceilingTokens = max(ceilingTokens, row.successfulTokensPerMinute)
-            }
-            rows.append(row)
-        }
-        var first429: RateLimitView.Point?
-        if let nanos = first429Nanos {
-            let second = Int(nanos / Self.binNanos)
-            first429 = .init(seconds: Double(nanos) / 1e9, offeredPerSecond: offeredPerSecond(around: second))
-        }
-        var onePercent: RateLimitView.Point?
-        var windowAttempts = 0
-        var window429 = 0
-        for (second, bin) in bins.enumerated() {
-            windowAttempts += bin.attempts
-            window429 += bin.http429
-            if second >= interval {
-                windowAttempts -= bins[second - interval].attempts
-                window429 -= bins[second - interval].http429
-            }
-            if windowAttempts > 0, Double(window429) > 0.01 * Double(windowAttempts) {
-                onePercent = .init(seconds: Double(second + 1), offeredPerSecond: offeredPerSecond(around: second))
-                break
-            }
-        }
-        return RateLimitView(
-            intervalSeconds: Double(interval), rows: rows, first429: first429, onePercent429: onePercent,
-            total429: total429, announcedRequestsLimit: requestsLimit, announcedTokensLimit: tokensLimit,
-            announcedInputTokensLimit: inputTokensLimit, announcedOutputTokensLimit: outputTokensLimit,
-            ceilingSuccessesPerMinute: ceilingSuccesses, ceilingTokensPerMinute: ceilingTokens)
+        line += "; 429s from \(Format.fixed(first429.offeredPerSecond, 1))/s offered "
+            + "(\(Format.fixed(first429.offeredPerMinute, 0))/min), \(total429) in all"
+        return line
     }
 }

@@ -25,12 +25,20 @@ public final class ReportAccumulator {
     private var statusGroups: [Int: RunRecorder] = [:]
     private var timeSeries: TimeSeriesAccumulator?
     private var rateLimits: RateLimitAccumulator?
+    /// The rate-limit bins behind ``Report/throttling``: ``rateLimits`` when asked for, else its own.
+    private let throttling: RateLimitAccumulator
     private var warnings: [String] = []
+    /// Each run's place on the wall clock, to tell runs started apart (``RunOverlap``).
+    private var spans: [RunOverlap.Span] = []
 
     public init(options: ReportOptions = ReportOptions()) {
         self.options = options
         timeSeries = options.timeSeriesIntervalNanos.map(TimeSeriesAccumulator.init(intervalNanos:))
-        rateLimits = options.rateLimitIntervalNanos.map { RateLimitAccumulator(intervalSeconds: Int($0 / 1_000_000_000)) }
+        let rateLimits = options.rateLimitIntervalNanos.map {
+            RateLimitAccumulator(intervalSeconds: Int($0 / 1_000_000_000))
+        }
+        self.rateLimits = rateLimits
+        throttling = rateLimits ?? RateLimitAccumulator(intervalSeconds: 10)
     }
 
     /// The short name of the run being read (``RunInfo/name``), nil before the first.
@@ -45,6 +53,8 @@ public final class ReportAccumulator {
         var name = RunInfo.name(forEventsPath: path)
         if runs.contains(where: { $0.name == name }) { name += " #\(runs.count + 1)" }
         runs.append(RunInfo(name: name, path: path, header: header))
+        spans.append(RunOverlap.Span(name: name, startedAt: header.startedAt))
+        throttling.addSchedule(header.stages)
         stageGroups = [:]
         runGroup = nil
         switch options.groupBy {
@@ -62,8 +72,11 @@ public final class ReportAccumulator {
             overall.record(attempt)
             groupRecorder(for: attempt)?.record(attempt)
             timeSeries?.add(attempt)
-            rateLimits?.add(attempt)
-            if !runs.isEmpty { runs[runs.count - 1].attempts += 1 }
+            throttling.add(attempt)
+            if !runs.isEmpty {
+                runs[runs.count - 1].attempts += 1
+                spans[spans.count - 1].add(startNanos: attempt.startNanos, endNanos: attempt.endNanos)
+            }
         case .dropped(let intendedNanos):
             addDropped(DroppedArrivals(intendedNanos: intendedNanos))
         case .droppedArrivals(let drops):
@@ -83,10 +96,21 @@ public final class ReportAccumulator {
     /// The report of everything added so far.
     public func report() -> Report {
         let ordered = groups.keys.sorted { (groupOrder[$0] ?? (0, $0)) < (groupOrder[$1] ?? (0, $1)) }
+        let percentiles = options.percentiles
+        let limits = throttling.view()
         var report = Report(
-            runs: runs, overall: GroupReport(name: "all", recorder: overall), groupBy: options.groupBy,
-            groups: ordered.map { GroupReport(name: $0, recorder: groups[$0]!) }, timeSeries: timeSeries?.timeSeries(),
-            rateLimits: rateLimits?.view(), warnings: warnings, showsIntendedStart: Report.showsIntendedStart(overall))
+            runs: runs, overall: GroupReport(name: "all", recorder: overall, percentiles: percentiles),
+            groupBy: options.groupBy,
+            groups: ordered.map { GroupReport(name: $0, recorder: groups[$0]!, percentiles: percentiles) },
+            timeSeries: timeSeries?.timeSeries(), rateLimits: rateLimits == nil ? nil : limits, warnings: warnings,
+            showsIntendedStart: Report.showsIntendedStart(overall))
+        report.percentiles = percentiles
+        report.throttling = Throttling(limits)
+        if options.groupBy != .run, let apart = RunOverlap.warning(
+            spans, mergedElapsedSeconds: report.overall.elapsedSeconds, requests: report.overall.requests)
+        {
+            report.warnings.append(apart)
+        }
         if let timeSeries, timeSeries.beyondLastBin > 0 {
             report.warnings.append("\(timeSeries.beyondLastBin) event times lay beyond \(TimeSeriesAccumulator.maxBins) "
                 + "intervals and were left out of the time series")
@@ -160,7 +184,7 @@ public final class ReportAccumulator {
         case .model, .provider, .run: runGroup?.recordDropped(count: drops.count)
         }
         timeSeries?.addDropped(drops)
-        rateLimits?.addDropped(drops)
+        throttling.addDropped(drops)
     }
 
     /// A counted `dropped` line's span is cut into slices this long to find their stages.

@@ -7,10 +7,13 @@ public struct ReportOptions: Sendable, Equatable {
     /// Compute the rate-limit view, rows of this interval (nanoseconds, a whole number of seconds);
     /// nil: not computed.
     public var rateLimitIntervalNanos: UInt64?
+    /// The percentiles the views show (`--percentiles`), 0-100, rising.
+    public var percentiles: [Double]
 
     public init(groupBy: ReportGroupBy? = nil, timeSeriesIntervalNanos: UInt64? = nil,
-                rateLimitIntervalNanos: UInt64? = nil) {
+                rateLimitIntervalNanos: UInt64? = nil, percentiles: [Double] = Percentiles.standard) {
         self.groupBy = groupBy
+        self.percentiles = percentiles
         self.timeSeriesIntervalNanos = timeSeriesIntervalNanos
         self.rateLimitIntervalNanos = rateLimitIntervalNanos
     }

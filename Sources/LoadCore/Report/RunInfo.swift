@@ -14,6 +14,9 @@ public struct RunInfo: Sendable, Equatable, Codable {
     public var model: String?
     public var host: String?
     public var mode: String?
+    /// The load the profile offered, from the header's stages: `20/s`, `5..50/s`, `16 users`,
+    /// `10/s, 20/s` for stages (nil without stages).
+    public var load: String?
     public var seed: UInt64
     /// Attempt lines read.
     public var attempts: Int
@@ -30,9 +33,29 @@ public struct RunInfo: Sendable, Equatable, Codable {
         model = header.model
         host = header.host
         mode = header.mode
+        load = Self.load(header.stages)
         seed = header.seed
         attempts = 0
         complete = false
+    }
+
+    /// The stages' labels (`rate 20/s`, `users 16`) as a load: `20/s`, `16 users`, joined by commas.
+    static func load(_ stages: [RunHeader.Stage]) -> String? {
+        let loads = stages.map { stage -> String in
+            let label = stage.label
+            if label.hasPrefix("rate ") { return String(label.dropFirst(5)) }
+            if label.hasPrefix("users ") { return String(label.dropFirst(6)) + " users" }
+            return label
+        }
+        var joined: [String] = []
+        for load in loads where joined.last != load { joined.append(load) }
+        return joined.isEmpty ? nil : joined.joined(separator: ", ")
+    }
+
+    /// `profile @ load` (`ramp @ 5..50/s`): how a comparison names the run, rather than by its
+    /// time stamp.
+    public var label: String {
+        load.map { "\(profile) @ \($0)" } ?? profile
     }
 
     /// The short name of the run an events file belongs to: its directory's name for

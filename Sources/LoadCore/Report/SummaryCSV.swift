@@ -1,11 +1,17 @@
-/// The summary view as CSV: one row for all attempts (`group` = `all`), then one per group. The
+/// The summary view as CSV: one row for all attempts (`group` = `all`), then one per group (only
+/// the runs with `--compare`). The
 /// header is ``header``; docs/report.md explains every column.
 enum SummaryCSV {
-    /// The statistic columns of each metric, after `<metric>_`.
-    static let statistics = ["mean", "p50", "p90", "p95", "p99", "p999", "max"]
+    /// The statistic columns of each metric, after `<metric>_`, for these percentiles.
+    static func statistics(_ percentiles: [Double]) -> [String] {
+        ["mean"] + percentiles.map(Percentiles.key) + ["max"]
+    }
+
+    /// Every column, in order, with the standard percentiles.
+    static var header: [String] { header(percentiles: Percentiles.standard) }
 
     /// Every column, in order.
-    static var header: [String] {
+    static func header(percentiles: [Double]) -> [String] {
         var columns = [
             "group", "requests", "request_successes", "request_errors", "attempts", "attempt_successes",
             "attempt_errors", "retries", "offered", "dropped", "elapsed_s", "requests_per_s",
@@ -13,18 +19,20 @@ enum SummaryCSV {
             "cached_input_tokens", "cost_usd",
         ]
         for metric in ReportLayout.metrics {
-            let prefix = metric == .outputTokensPerSecond ? "request_output_tokens_per_s" : metric.rawValue
+            let prefix = GroupReport.key(metric)
             let unit = metric.isTime ? "_ms" : ""
             columns.append("\(prefix)_count")
-            columns += statistics.map { "\(prefix)_\($0)\(unit)" }
+            columns += statistics(percentiles).map { "\(prefix)_\($0)\(unit)" }
         }
         columns += ErrorClass.allCases.map { "errors_\($0.rawValue)" }
         return columns
     }
 
-    static func render(_ report: Report) -> String {
-        var out = CSV.line(header)
-        for group in [report.overall] + report.groups {
+    /// - Parameter includesOverall: false for `--compare`, whose rows are the runs alone: a row of
+    ///   all of them merged would mix the configurations compared, on one clock as if concurrent.
+    static func render(_ report: Report, includesOverall: Bool = true) -> String {
+        var out = CSV.line(header(percentiles: report.percentiles))
+        for group in (includesOverall ? [report.overall] : []) + report.groups {
             var fields = [
                 group.name, String(group.requests), String(group.requestSuccesses), String(group.requestErrors),
                 String(group.attempts), String(group.attemptSuccesses), String(group.attemptErrors),

@@ -24,6 +24,7 @@ enum SummaryText {
                 out += markdown ? "## \(title)\n\n" : "\(title)\n"
             }
             out += groupText(group, showsIntendedStart: report.showsIntendedStart, markdown: markdown)
+            if index == 0, let throttling = report.throttling { out += (markdown ? "- " : "") + throttling.line + "\n" }
             if index < sections.count - 1 { out += "\n" }
         }
         return out
@@ -57,7 +58,8 @@ enum SummaryText {
     }
 
     static func distributionTable(_ group: GroupReport, showsIntendedStart: Bool) -> TextTable {
-        var table = TextTable(columns: ["metric", "unit", "count"] + MetricStats.valueColumns)
+        let percentiles = group.metrics.first?.percentiles ?? Percentiles.standard
+        var table = TextTable(columns: ["metric", "unit", "count"] + MetricStats.valueColumns(percentiles))
         for metric in shownMetrics(showsIntendedStart: showsIntendedStart) {
             guard let stats = group.stats(metric) else { continue }
             let values = stats.values.map { stats.count == 0 ? "-" : Format.value($0, metric) }

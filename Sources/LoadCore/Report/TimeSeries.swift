@@ -10,6 +10,7 @@ import Histogram
 /// end; output tokens by the arrival of each token (a successful attempt's output tokens spread
 /// evenly over its token arrivals; at its end when it has none).
 public struct TimeSeries: Sendable, Equatable, Codable {
+    // JSON keys are the CSV's columns (docs/report.md): `start_s`, `output_tokens_per_s`, ...
     /// One interval.
     public struct Row: Sendable, Equatable, Codable {
         /// Interval start, seconds since the run origin.
@@ -33,14 +34,19 @@ public struct TimeSeries: Sendable, Equatable, Codable {
         public var outputTokensPerSecond: Double
 
         enum CodingKeys: String, CodingKey {
-            case startSeconds, offered, started, completed, successes, http429 = "http_429", otherErrors, inFlight
-            case ttftP50Millis = "ttft_p50_ms", ttftP99Millis = "ttft_p99_ms", outputTokensPerSecond
+            case startSeconds = "start_s", offered, started, completed, successes, http429 = "http_429"
+            case otherErrors = "other_errors", inFlight = "in_flight"
+            case ttftP50Millis = "ttft_p50_ms", ttftP99Millis = "ttft_p99_ms", outputTokensPerSecond = "output_tokens_per_s"
         }
     }
 
     /// The interval, seconds.
     public var intervalSeconds: Double
     public var rows: [Row]
+
+    enum CodingKeys: String, CodingKey {
+        case intervalSeconds = "interval_s", rows
+    }
 }
 
 /// Builds a ``TimeSeries`` from attempts and dropped arrivals, in any order.

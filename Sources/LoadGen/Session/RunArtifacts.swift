@@ -18,6 +18,8 @@ final class RunArtifacts {
     /// Record lines handed to the log (attempts, and dropped lines that may count several arrivals),
     /// written or not.
     private(set) var records = 0
+    /// The attempts' 429s, for the direct answer under the summary (``Throttling``).
+    private let throttling: ThrottlingWatch
 
     /// Creates the run directory and writes what is known before the first request.
     /// - Throws: ``CLIError`` when the directory or a file cannot be written.
@@ -32,6 +34,7 @@ final class RunArtifacts {
         }
         self.header = header
         self.profilePath = profilePath
+        throttling = ThrottlingWatch(stages: header.stages)
         try directory.write("profile.resolved.yaml", profile.resolvedYAML())
         eventLog = try EventLogWriter(path: directory.file("events.ndjson"), header: header)
         try directory.write("run.json", RunMetadata.render(
@@ -57,12 +60,14 @@ final class RunArtifacts {
     /// Appends a finished attempt to the event log (nothing after a failed write).
     func append(_ attempt: AttemptRecord) {
         records += 1
+        throttling.record(attempt)
         writeToEventLog { try $0.append(attempt) }
     }
 
     /// Appends dropped arrivals to the event log, one line (nothing after a failed write).
     func appendDropped(_ drops: DroppedArrivals) {
         records += 1
+        throttling.recordDropped(drops)
         writeToEventLog { try $0.appendDropped(drops) }
     }
 
@@ -123,13 +128,14 @@ final class RunArtifacts {
                 failures.append("\(error)")
             }
         }
-        let summary = Summary(recorder: recorder)
-        let table = SummaryTable.render(recorder)
+        let answer = throttling.answer
+        let table = SummaryTable.render(recorder, throttling: answer)
         write("summary.txt") { table }
         write("summary.json") {
             try SummaryJSON.render(
-                summary: summary, outcome: outcome, recorder: recorder, profileName: profile.name,
-                cpuSeconds: usage.after.cpuSeconds - usage.before.cpuSeconds,
+                report: SummaryJSON.report(recorder: recorder, header: header, eventsPath: directory.file("events.ndjson"),
+                                           throttling: answer),
+                outcome: outcome, cpuSeconds: usage.after.cpuSeconds - usage.before.cpuSeconds,
                 startRSSKiB: usage.before.currentRSSKiB, peakRSSKiB: usage.after.peakRSSKiB)
         }
         let histogramFiles = recorder.hgrmFiles()

@@ -148,6 +148,7 @@ final class RunSession {
         }
         engine.onDropped = { drops in
             monitor.droppedArrivals(drops.count)
+            recorder.recordDropped(count: drops.count)
             artifacts.appendDropped(drops)
         }
         engine.tickIntervalMillis = 500
