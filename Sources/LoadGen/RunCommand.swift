@@ -12,8 +12,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Writes runs/<UTC stamp>-<profile>/ with events.ndjson, run.json,
             summary.json, summary.txt, profile.resolved.yaml, histograms.hlog, one
-            .hgrm histogram per metric, and thresholds.json when the profile has
-            thresholds.
+            .hgrm histogram per metric, thresholds.json when the profile has
+            thresholds, and report.html (charts and tables, one self-contained
+            page) unless --no-html.
 
             The first Ctrl-C (or SIGTERM) stops new requests and lets those in
             flight finish within the grace period (--grace, limits.grace, 30s);
@@ -67,6 +68,9 @@ struct RunCommand: ParsableCommand {
         "A models catalog (YAML, the format of catalog/models.yaml) that replaces the built-in prices.",
         valueName: "file"), completion: .file(extensions: ["yaml", "yml"]))
     var modelsFile: String?
+
+    @Flag(help: "Do not write report.html (the charts) into the run directory; loadreport RUN --html FILE writes it later.")
+    var noHtml = false
 
     func validate() throws {
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
@@ -232,6 +236,7 @@ struct RunCommand: ParsableCommand {
         let verdict = try RunVerdict.report(
             monitor: monitor, recorder: recorder, outcome: outcome, profile: loaded, directory: directory,
             url: template.url)
+        if !noHtml { RunHTMLReport.write(in: directory.path) }
         print("run directory: \(directory.path)")
         print("report again:  loadreport \(directory.path)")
         if let signal = outcome.interruptedBySignal {
