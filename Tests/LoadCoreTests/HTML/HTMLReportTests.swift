@@ -98,6 +98,32 @@ final class HTMLReportTests: XCTestCase {
         XCTAssertEqual(throughput.series[1].points.map(\.y), [10, 40, 70, 100, 115, 122, 122, 122])
     }
 
+    func testASweepRunGetsItsSectionFromItsSweepRecord() throws {
+        let path = try HTMLFixtures.writeRun(in: directory, name: "sweep")
+        var settings = SweepSettings()
+        settings.slo = try SLOList.parse("ttft_p99=300ms")
+        var record = SweepRecord(settings: settings, stopReason: "converged")
+        for (index, rate) in [10.0, 20].enumerated() {
+            let start = UInt64(index) * 10_000_000_000
+            let step = SweepStep(index: index, phase: .steps, load: rate, closedLoop: false, warmupNanos: 1_000_000_000,
+                                 windowNanos: 8_000_000_000)
+            record.steps.append(SweepRecord.Step(step: step, startNanos: start, windowStartNanos: start + 1_000_000_000,
+                                                 windowEndNanos: start + 9_000_000_000))
+        }
+        try record.json().write(to: directory.appendingPathComponent("sweep/sweep.json"), atomically: true, encoding: .utf8)
+        let report = try HTMLReport.read(paths: [path], compare: false)
+        let sweep = try XCTUnwrap(report.sweep)
+        // Step 1: 160 arrivals and the fixture's 3 dropped ones in its 8 s window.
+        XCTAssertEqual(sweep.steps.map(\.offeredPerSecond), [10, 20.375])
+        XCTAssertEqual(sweep.ttftP99SLOMillis, 300)
+        XCTAssertTrue(HTMLPage.render(report).contains("id=\"sweep-throughput\""))
+        // A broken record: no sweep section, a warning.
+        try "[]".write(to: directory.appendingPathComponent("sweep/sweep.json"), atomically: true, encoding: .utf8)
+        let broken = try HTMLReport.read(paths: [path], compare: false)
+        XCTAssertNil(broken.sweep)
+        XCTAssertTrue(broken.warnings.contains { $0.hasPrefix("the sweep section is left out: ") }, "\(broken.warnings)")
+    }
+
     func testPageSizeDoesNotGrowWithTheRequests() throws {
         func run(_ name: String, perSecond: Int) throws -> Int {
             var header = ReportFixture.header

@@ -46,7 +46,20 @@ public struct HTMLReport {
             return HTMLReport(runs: runs, isComparison: true, warnings: warnings)
         }
         let (run, warnings) = try readRun(paths: paths, alongside: other, onAttempt: onAttempt)
-        return HTMLReport(runs: [run], isComparison: false, warnings: warnings)
+        return withSweep(HTMLReport(runs: [run], isComparison: false, warnings: warnings), paths: paths)
+    }
+
+    /// A single `loadgen sweep` run (a `sweep.json` beside its log) gets its sweep section; a
+    /// sweep record that cannot be read is a warning.
+    private static func withSweep(_ report: HTMLReport, paths: [String]) -> HTMLReport {
+        guard paths.count == 1 else { return report }
+        var report = report
+        do {
+            report.sweep = try SweepResult.read(eventsPath: paths[0])
+        } catch {
+            report.warnings.append("the sweep section is left out: \(error)")
+        }
+        return report
     }
 
     /// Reads event logs into `accumulator` (which must compute the time series and rate-limit
@@ -56,7 +69,7 @@ public struct HTMLReport {
     public static func read(paths: [String], into accumulator: ReportAccumulator,
                             onAttempt: ((AttemptRecord, String, RunHeader) throws -> Void)? = nil) throws -> HTMLReport {
         let (run, warnings) = try readRun(paths: paths, into: accumulator, alongside: nil, onAttempt: onAttempt)
-        return HTMLReport(runs: [run], isComparison: false, warnings: warnings)
+        return withSweep(HTMLReport(runs: [run], isComparison: false, warnings: warnings), paths: paths)
     }
 
     private static func readRun(paths: [String], into shared: ReportAccumulator? = nil, alongside other: ReportAccumulator?,

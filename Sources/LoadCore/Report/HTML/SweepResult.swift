@@ -1,6 +1,6 @@
 /// A sweep's outcome as the HTML report draws it: one entry per step, the knee and the SLO
-/// capacity. `loadgen sweep` (issue 13) is to fill it from its stages; until then it is built by
-/// hand (tests) and the page's sweep section stays out.
+/// capacity. Filled from a `loadgen sweep` run's capacity analysis (``read(eventsPath:)``); the
+/// page's sweep section stays out for other runs.
 public struct SweepResult: Sendable, Equatable {
     /// One step: a load held for a while, and what it achieved.
     public struct Step: Sendable, Equatable {
