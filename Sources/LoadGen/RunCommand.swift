@@ -13,8 +13,9 @@ struct RunCommand: ParsableCommand {
             Writes runs/<UTC stamp>-<profile>/ (or exactly --run-dir) with
             events.ndjson, run.json,
             summary.json, summary.txt, profile.resolved.yaml, histograms.hlog, one
-            .hgrm histogram per metric, and thresholds.json when the profile has
-            thresholds.
+            .hgrm histogram per metric, thresholds.json when the profile has
+            thresholds, and report.html (charts and tables, one self-contained
+            page) unless --no-html.
 
             The first Ctrl-C (or SIGTERM) stops new requests and lets those in
             flight finish within the grace period (--grace, limits.grace, 30s);
@@ -79,6 +80,9 @@ struct RunCommand: ParsableCommand {
         valueName: "file"), completion: .file(extensions: ["yaml", "yml"]))
     var modelsFile: String?
 
+    @Flag(help: "Do not write report.html (the charts) into the run directory; loadreport RUN --html FILE writes it later.")
+    var noHtml = false
+
     /// The profile's path, given positionally or with --profile.
     private var profilePath: String { profileArgument ?? profile ?? "" }
 
@@ -123,6 +127,7 @@ struct RunCommand: ParsableCommand {
         settings.caFile = caFile
         settings.warmupConnections = warmupConnections
         settings.modelsFile = modelsFile
+        settings.writesHTML = !noHtml
         settings.environment = try environmentWithDotEnv()
         return settings
     }

@@ -27,6 +27,7 @@ struct LoadReportCommand: ParsableCommand {
               loadreport runs/x --rate-limits --interval 10s
               loadreport runs/x --capacity --slo ttft_p99=800ms,itl_p99=50ms,error_rate=1%
               loadreport runs/x --percentiles 50,90,99,99.9 --format json
+              loadreport runs/a runs/b --compare --html compare.html
             """
     )
 
@@ -74,6 +75,10 @@ struct LoadReportCommand: ParsableCommand {
         "The percentiles of the tables, CSV and JSON, comma-separated (default 50,90,95,99,99.9).", valueName: "list"))
     var percentiles: String?
 
+    @Option(help: ArgumentHelp(
+        "Also write the HTML report (charts and tables, one self-contained file) to this file.", valueName: "file"))
+    var html: String?
+
     func validate() throws {
         if runs.isEmpty {
             throw ValidationError("Please give at least one run directory or events.ndjson file.")
@@ -95,6 +100,9 @@ struct LoadReportCommand: ParsableCommand {
             throw ValidationError("Please give --baseline with --compare or --compact.")
         }
         try validateCapacity()
+        if capacity && html != nil {
+            throw ValidationError("Please give --html without --capacity: the page draws a sweep's steps itself.")
+        }
         if let timeseries {
             guard let nanos = DurationFormat.parseNanos(timeseries), nanos >= 1_000_000 else {
                 throw ValidationError("Please give --timeseries as a duration of 1ms or more, like 1s or 500ms "
@@ -128,17 +136,35 @@ struct LoadReportCommand: ParsableCommand {
         }
         let view: ReportView = compact ? .compact : compare ? .compare
             : timeseries != nil ? .timeSeries : rateLimits ? .rateLimits : .summary
-        let options = ReportOptions(
+        var options = ReportOptions(
             groupBy: compare ? .run : groupBy.flatMap(ReportGroupBy.init(rawValue:)),
             timeSeriesIntervalNanos: timeseries.flatMap(DurationFormat.parseNanos),
             rateLimitIntervalNanos: rateLimits ? DurationFormat.parseNanos(interval) : nil,
             percentiles: try percentiles.map(Percentiles.parse) ?? Percentiles.standard)
+        // The summary view and the page can share one accumulator (each attempt recorded once); a
+        // comparison or another time view needs the page's own.
+        let sharesAccumulator = html != nil && view == .summary
+        if sharesAccumulator {
+            options.timeSeriesIntervalNanos = HTMLReport.options.timeSeriesIntervalNanos
+            options.rateLimitIntervalNanos = HTMLReport.options.rateLimitIntervalNanos
+        }
         let accumulator = ReportAccumulator(options: options)
         var attemptsFile: AttemptCSVWriter?
+        var page: HTMLReport?
         do {
             if let csv { attemptsFile = try AttemptCSVWriter(path: csv) }
-            try ReportInputs.read(paths: paths, into: accumulator) { attempt, run, header in
+            let appendRow: (AttemptRecord, String, RunHeader) throws -> Void = { attempt, run, header in
                 try attemptsFile?.append(attempt, run: run, header: header)
+            }
+            let warnings: [String]
+            if html != nil {
+                // One pass: the page's views and the printed view read the logs together.
+                page = sharesAccumulator
+                    ? try HTMLReport.read(paths: paths, into: accumulator, onAttempt: appendRow)
+                    : try HTMLReport.read(paths: paths, compare: compare, alongside: accumulator, onAttempt: appendRow)
+                warnings = page?.warnings ?? []
+            } else {
+                warnings = try ReportInputs.read(paths: paths, into: accumulator, onAttempt: appendRow)
             }
             try attemptsFile?.close()
         } catch let error as EventLogError {
@@ -156,9 +182,25 @@ struct LoadReportCommand: ParsableCommand {
         }
         // The readers' warnings and the report's own (runs started apart, times beyond the bins).
         for warning in report.warnings { Self.printError("warning: \(warning)") }
+        if sharesAccumulator {
+            // Computed for the page only: the printed summary (and its JSON) stays as without --html.
+            report.timeSeries = nil
+            report.rateLimits = nil
+        }
+        if let html, let page { writeHTML(page, to: html) }
         let chosen = format.flatMap(ReportFormat.init(rawValue:)) ?? (view == .timeSeries ? .csv : .table)
         print(try ReportRenderer.render(report, view: view, format: chosen), terminator: "")
         if let csv { Self.printError("wrote \(report.overall.attempts) attempt rows to \(csv)") }
+    }
+
+    /// `--html FILE`: the page of the runs (merged, or overlaid with --compare).
+    private func writeHTML(_ report: HTMLReport, to file: String) {
+        do {
+            try HTMLPage.render(report).write(toFile: file, atomically: true, encoding: .utf8)
+        } catch {
+            Self.fail("cannot write \(file): \(error.localizedDescription)")
+        }
+        Self.printError("wrote the HTML report to \(file)")
     }
 
     /// Prints `message` and exits: 1 for a log that cannot be read, 64 for arguments that cannot be used.

@@ -73,6 +73,45 @@ final class LoadReportCLITests: XCTestCase {
         XCTAssert((20_000...26_000).contains(p50), "TTFT p50 \(p50) µs")
     }
 
+    func testHTMLReportIsWrittenBesideTheView() throws {
+        let run = try sharedRun()
+        let page = try XCTUnwrap(Self.scratch).appendingPathComponent("report.html")
+        let result = try report([run.path, "--html", page.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("requests: 60 (60 ok, 0 failed)"), "the summary is still printed")
+        XCTAssertEqual(result.stderr, "loadreport: wrote the HTML report to \(page.path)\n")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        XCTAssertTrue(html.hasPrefix("<!DOCTYPE html>"))
+        for text in ["id=\"latency-ttft\"", "id=\"time-load\"", "1: rate 40/s", "report-e2e"] {
+            XCTAssertTrue(html.contains(text), "missing \(text)")
+        }
+        // The page shares the summary's pass over the log; the printed figures stay the same.
+        let json = try report([run.path, "--format", "json"])
+        let jsonWithPage = try report([run.path, "--format", "json", "--html", page.path])
+        XCTAssertEqual(jsonWithPage.stdout, json.stdout)
+        XCTAssertFalse(json.stdout.contains("time_series"), json.stdout)
+        let unwritable = try report([run.path, "--html", "/nonexistent-dir/report.html"])
+        XCTAssertEqual(unwritable.status, 1)
+        XCTAssertTrue(unwritable.stderr.contains("cannot write /nonexistent-dir/report.html"), unwritable.stderr)
+    }
+
+    func testRunDirectoryHasTheHTMLReportUnlessNoHTML() throws {
+        let run = try sharedRun()
+        let page = try String(contentsOf: run.appendingPathComponent("report.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("id=\"latency-ttft\"") && page.contains("report-e2e"))
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = directory.appendingPathComponent("profile.yaml")
+        try "target: {provider: mock, model: mock-small}\nload: {mode: closed, users: 2, requests: 4}\n"
+            .write(to: profile, atomically: true, encoding: .utf8)
+        let runs = directory.appendingPathComponent("runs")
+        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet", "--no-html"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let name = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: runs.path).first)
+        let files = try FileManager.default.contentsOfDirectory(atPath: runs.appendingPathComponent(name).path)
+        XCTAssertTrue(files.contains("summary.json"), "\(files)")
+        XCTAssertFalse(files.contains("report.html"), "\(files)")
+    }
+
     func testEveryViewAndFormat() throws {
         let run = try sharedRun()
         let markdown = try report([run.path, "--group-by", "stage", "--format", "markdown"])

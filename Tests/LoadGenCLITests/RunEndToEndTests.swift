@@ -57,7 +57,7 @@ final class RunEndToEndTests: XCTestCase {
         let run = try onlyRunDirectory(in: runs)
         XCTAssertTrue(run.lastPathComponent.hasSuffix("Z-e2e"), run.lastPathComponent)
         for file in ["events.ndjson", "run.json", "summary.json", "summary.txt", "profile.resolved.yaml",
-                     "histograms.hlog", "ttft.hgrm", "inter_token.hgrm", "total.hgrm"] {
+                     "histograms.hlog", "ttft.hgrm", "inter_token.hgrm", "total.hgrm", "report.html"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent(file).path), file)
         }
         let lines = try events(in: run)

@@ -2,7 +2,7 @@
 /// that two models or two configurations read side by side.
 enum CompareText {
     /// The rows: a label and how to read the figure from a group.
-    private static let figures: [(String, (GroupReport) -> String)] = [
+    static let figures: [(String, (GroupReport) -> String)] = [
         ("requests", { String($0.requests) }),
         ("ok %", { Format.fixed($0.requests > 0 ? 100 * Double($0.requestSuccesses) / Double($0.requests) : 0, 1) }),
         ("http_429 (attempts)", { String($0.attemptErrorsByClass[ErrorClass.http429.rawValue] ?? 0) }),

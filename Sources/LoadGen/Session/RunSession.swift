@@ -109,6 +109,7 @@ final class RunSession {
             console.err("loadgen: " + diagnosis)
             reasons.insert(ExitStatus.noSuccess)
         }
+        if settings.writesHTML { RunHTMLReport.write(in: artifacts.directory.path) }
         console.out("run directory: \(artifacts.directory.path)")
         console.out("report again:  loadreport \(artifacts.directory.path)")
         if let signal = outcome.interruptedBySignal {

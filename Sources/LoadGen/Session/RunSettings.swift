@@ -20,6 +20,8 @@ struct RunSettings {
     var warmupConnections = 0
     /// A models catalog replacing the built-in prices (`--models`).
     var modelsFile: String?
+    /// report.html in the run directory (off with `--no-html`).
+    var writesHTML = true
     /// SIGINT and SIGTERM stop the run (off in tests that run in the test process).
     var handlesSignals = true
     /// The environment the API key is read from (the process's plus `./.env`).
