@@ -46,5 +46,7 @@ PY
     rm -rf "$work/runs"
 }
 
-sweep "a. slot-limited"
-sweep "b. rate-limited" --rpm 1800
+# BENCH_ONLY=a or b runs one of them.
+[ "${BENCH_ONLY:-a}" = a ] && sweep "a. slot-limited"
+[ "${BENCH_ONLY:-b}" = b ] && sweep "b. rate-limited" --rpm 1800
+exit 0

@@ -59,6 +59,9 @@ public enum CapacityText {
             if result.mode == .users, let rps = result.sloRPS { line += " (\(Format.fixed(rps, 1)) requests/s)" }
             line += ", bracket [\(bound(bracket.low)), \(bound(bracket.high))]"
             if let width = bracket.relativeWidth { line += " (\(Format.fixed(100 * width, 1)) % wide)" }
+            if let low = bracket.low, sloLoad < low, result.limitedBy == .rateLimit {
+                line += "; capped at the rate limit: a short step passes above it on the bucket's burst"
+            }
             lines.append(line)
         } else {
             lines.append("SLO capacity: none: the SLO failed at every load tried (lowest failing: \(bound(bracket.high)))")

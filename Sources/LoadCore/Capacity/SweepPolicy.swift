@@ -236,6 +236,7 @@ public struct SweepPolicy {
     static func rounded(_ rate: Double) -> Double {
         guard rate > 0 else { return rate }
         let magnitude = pow(10, floor(log10(rate)) - 2)
-        return (rate / magnitude).rounded() * magnitude
+        // Through text, so that 31.9 is 31.9 and not 31.900000000000002 in sweep.json and summary.json.
+        return Double(String(format: "%.3g", (rate / magnitude).rounded() * magnitude)) ?? rate
     }
 }
