@@ -199,9 +199,8 @@ public final class Engine {
         guard let controller else { return }
         let now = MonotonicClock.nowNanos()
         for transfer in pool.removeAllActive() {
-            var record = transfer.cancel(atNanos: now)
+            var record = transfer.cancel(atNanos: now, reason: "cancelled: \(reason.text)")
             record.cancelReason = reason.text
-            record.errorMessage = "cancelled: \(reason.text)"
             execute(controller.handle(.attemptEnded(record), at: now))
         }
     }

@@ -10,16 +10,18 @@ struct ClientErrorBackoff: Equatable {
     var maxNanos: UInt64 = 1_000_000_000
     /// A `connect` failure this soon after the start never left the machine.
     static let instantFailureNanos: UInt64 = 1_000_000
-    /// Error classes that name a client-side limit (ErrorClass raw values; matched by name so that
-    /// classes added later need no change here).
-    static let clientLimitClasses: Set<String> = ["client_fds", "client_ports"]
 
-    /// True when the attempt failed because of the client (its limits, or a connect that failed at once).
+    /// True when the attempt failed because of the client: out of descriptors (`client_fds`) or
+    /// local ports (`client_ports`), or a `connect` that failed at once.
     static func isClientSide(_ record: AttemptRecord) -> Bool {
-        guard let errorClass = record.errorClass else { return false }
-        if clientLimitClasses.contains(errorClass.rawValue) { return true }
-        return errorClass == .connect && record.endNanos >= record.startNanos
-            && record.endNanos - record.startNanos < instantFailureNanos
+        switch record.errorClass {
+        case .clientFds?, .clientPorts?:
+            return true
+        case .connect?:
+            return record.endNanos >= record.startNanos && record.endNanos - record.startNanos < instantFailureNanos
+        default:
+            return false
+        }
     }
 
     /// The wait after the `streak`-th client-side failure in a row: a uniform draw from

@@ -62,12 +62,17 @@ extension RunController {
     /// backoff when the attempt failed on the client's side.
     func userFinishedRequest(_ user: Int, lastAttempt record: AttemptRecord, at now: UInt64) {
         guard case .closed(_, let thinkTimeNanos) = plan.mode else { return }
-        let streak = ClientErrorBackoff.isClientSide(record) ? (clientErrorStreaks[user] ?? 0) + 1 : 0
-        clientErrorStreaks[user] = streak == 0 ? nil : streak
+        var streak = 0
+        if ClientErrorBackoff.isClientSide(record) {
+            streak = (clientErrorStreaks[user] ?? 0) + 1
+            clientErrorStreaks[user] = streak
+        } else if !clientErrorStreaks.isEmpty {
+            clientErrorStreaks[user] = nil
+        }
         if usersToRetire > 0 {
             usersToRetire -= 1
             liveUsers -= 1
-            clientErrorStreaks[user] = nil
+            if streak > 0 { clientErrorStreaks[user] = nil }
             return
         }
         guard phase == .running else { return }

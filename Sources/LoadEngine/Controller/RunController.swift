@@ -30,7 +30,8 @@ final class RunController {
     let graceNanos: UInt64?
     let tuning: Tuning
 
-    private(set) var phase = RunPhase.notStarted
+    /// The phase; only the controller (its extensions included) changes it.
+    var phase = RunPhase.notStarted
     /// Counters of the run so far (`loopCloseStatus` is the engine's).
     var outcome = RunOutcome()
     /// The absolute clock time the run's times are relative to (0 before it is set).
@@ -259,53 +260,6 @@ final class RunController {
             armedWakeNanos = nil
             emit(.disarmWake)
         }
-    }
-
-    // MARK: - Stopping
-
-    private func interrupt(_ signal: Int32, at now: UInt64) {
-        outcome.interruptedBySignal = signal
-        if case .stopping(var stopping) = phase {
-            stopping.interrupts += 1
-            phase = .stopping(stopping)
-            if stopping.interrupts >= 2 && inFlight > 0 { emit(.cancelInFlight(.secondInterrupt)) }
-        } else {
-            enterStopping(at: now)
-            if case .stopping(var stopping) = phase {
-                stopping.interrupts = 1
-                phase = .stopping(stopping)
-            }
-        }
-        settle(at: now)
-    }
-
-    private func stop(reason: String, at now: UInt64) {
-        if outcome.stopReason == nil { outcome.stopReason = reason }
-        enterStopping(at: now)
-    }
-
-    /// Nothing starts any more: what waits for a slot or for its backoff never starts.
-    private func enterStopping(at now: UInt64) {
-        switch phase {
-        case .notStarted, .warmingUp, .running, .arrivalsEnded:
-            break
-        case .stopping, .finished:
-            return
-        }
-        outcome.neverStarted += waiting.count + retries.count
-        waiting.removeAll()
-        retries.removeAll()
-        clearUsers()
-        nextArrivalNanos = nil
-        phase = .stopping(.init(interrupts: 0, graceDeadlineNanos: graceNanos.map { now + $0 }))
-    }
-
-    /// The schedule is over: nothing new arrives; what was admitted goes on.
-    func endArrivals() {
-        guard phase == .running else { return }
-        clearUsers()
-        nextArrivalNanos = nil
-        phase = .arrivalsEnded
     }
 }
 
