@@ -1,4 +1,5 @@
 import Foundation
+import HistogramDecoding
 @testable import LoadCore
 
 /// A PNG read into RGB pixels, enough for screenshots: 8-bit RGB or RGBA, not interlaced, every
@@ -46,7 +47,7 @@ struct PNGImage {
         channels = colorType == 6 ? 4 : 3
         self.width = width
         self.height = height
-        let raw = try Zlib.inflate(compressed)
+        let raw = try ZlibInflate.inflate(compressed)
         let stride = width * channels
         guard raw.count >= height * (stride + 1) else { throw Malformed(description: "\(url.path): too few pixel bytes") }
         var out = [UInt8](repeating: 0, count: height * stride)
