@@ -38,8 +38,8 @@ final class SecretRedactorTests: XCTestCase {
         let rows: [(name: String, text: String, expected: String)] = [
             ("whole", "key \(key) here", "key [redacted] here"),
             ("prefix at an end cut", "data: {\"k\":\"xx-LEAKTEST-012...", "data: {\"k\":\"[redacted]..."),
-            ("exactly eight bytes", "data: sk-LEAKT...", "data: [redacted]..."),
-            ("seven bytes stay", "data: sk-LEAK...", "data: sk-LEAK..."),
+            ("exactly eight bytes", "data: xx-LEAKT...", "data: [redacted]..."),
+            ("seven bytes stay", "data: xx-LEAK...", "data: xx-LEAK..."),
             ("suffix at a start cut", "...abcdefghij\"}", "...[redacted]\"}"),
             ("a middle piece", "echo 0123456789ab end", "echo [redacted] end"),
             ("twice", "\(key)\(key)", "[redacted]"),
