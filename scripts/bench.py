@@ -3,8 +3,9 @@
 
 Each scenario starts `loadgen mock` on 127.0.0.1 with a free port, runs a bounded load, reads the
 run's summary.json, and prints one line of figures. Every scenario repeats --repeat times and
-reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d,e,f] [--seconds S] [--timeouts]
-(--timeouts adds ttft_timeout and idle_timeout limits to scenarios a and b, to show their cost).
+reports the median. Usage: scripts/bench.sh [--repeat N] [--only a,b,c,d,e,f,g] [--seconds S] [--timeouts]
+[--baseline BINARY] (--timeouts adds ttft_timeout and idle_timeout limits to scenarios a and b, to show
+their cost; --baseline interleaves another loadgen binary, e.g. a build of main, round by round).
 """
 import argparse
 import json
@@ -21,6 +22,8 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOADGEN = os.path.join(ROOT, ".build", "release", "loadgen")
+# The mock is always this tree's binary, also when --baseline measures another client against it.
+MOCK = LOADGEN
 # Extra `limits:` entries for scenarios a and b (set by --timeouts).
 EXTRA_LIMITS = ""
 BODY = ('{"model":"mock-small","messages":[{"role":"user","content":"Say hello"}],'
@@ -34,7 +37,7 @@ class Mock:
         self.process = subprocess.Popen(
             # No delays unless the scenario gives them (a later flag wins): `loadgen mock`'s defaults
             # are a profile mock's (200 ms TTFT, 10 ms between tokens).
-            [LOADGEN, "mock", "--host", "127.0.0.1", "--port", "0", "--ttft", "0s", "--itl", "0s", *flags],
+            [MOCK, "mock", "--host", "127.0.0.1", "--port", "0", "--ttft", "0s", "--itl", "0s", *flags],
             stdout=subprocess.PIPE, text=True)
         line = self.process.stdout.readline()
         match = re.search(r"http://127\.0\.0\.1:(\d+)/v1", line)
@@ -222,14 +225,74 @@ def scenario_e(workdir, seconds):
     return figures
 
 
+def run_wrk(workdir, url, body, seconds, connections=64):
+    """wrk with a Lua script POSTing `body` with loadgen's headers; returns (requests, user s, system s)."""
+    if not shutil.which("wrk"):
+        sys.exit("bench: wrk is not installed (scripts/install-deps.sh wrk)")
+    script = os.path.join(workdir, "post.lua")
+    with open(script, "w") as handle:
+        handle.write('wrk.method = "POST"\n'
+                     'wrk.headers["Content-Type"] = "application/json"\n'
+                     'wrk.headers["Accept"] = "text/event-stream"\n'
+                     f"wrk.body = '{body}'\n")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wrk = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script, url],
+                         capture_output=True, text=True, timeout=seconds + 60)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    match = re.search(r"(\d+) requests in", wrk.stdout)
+    if wrk.returncode != 0 or not match or "Non-2xx" in wrk.stdout:
+        sys.exit(f"bench: wrk failed:\n{wrk.stdout}{wrk.stderr}")
+    return int(match.group(1)), after.ru_utime - before.ru_utime, after.ru_stime - before.ru_stime
+
+
+# loadgen's request body for the default prompt (ChatRequestBody: keys sorted), which wrk sends too.
+STREAM_BODY = ('{"max_tokens":%d,"messages":[{"content":"Say hello in one short sentence.","role":"user"}],"model":"mock-small",'
+               '"stream":true,"stream_options":{"include_usage":true}}')
+
+
 def scenario_f(workdir, seconds):
+    """loadgen and wrk side by side on streams (64 connections, 64 tokens 5 ms apart, each token its
+    own write, the same mock): CPU per streamed request, user and system, and the ratio."""
+    tokens = 64
+    mock = Mock("--tokens", str(tokens), "--itl", "5ms")
+    split = {}
+    try:
+        summary, cpu = run_loadgen(
+            "name: bench-f\n" + target(mock.base_url) +
+            f"request: {{max_tokens: {tokens}}}\n"
+            f"load: {{mode: closed, users: 64, duration: {seconds}s}}\n"
+            "limits: {max_in_flight: 64}\n", workdir, split)
+        wrk_requests, wrk_user, wrk_sys = run_wrk(workdir, mock.base_url + "/chat/completions",
+                                                  STREAM_BODY % tokens, seconds)
+    finally:
+        mock.stop()
+    if summary["errors_total"] or summary["output_tokens"] != summary["successes"] * tokens:
+        sys.exit(f"bench: loadgen's streams were not all complete: {summary}")
+    requests = max(summary["successes"], 1)
+    wrk_requests = max(wrk_requests, 1)
+    loadgen_per_request = cpu / requests * 1e6
+    wrk_per_request = (wrk_user + wrk_sys) / wrk_requests * 1e6
+    return {
+        "loadgen_user_us_per_request": split["user"] / requests * 1e6,
+        "loadgen_sys_us_per_request": split["sys"] / requests * 1e6,
+        "loadgen_cpu_us_per_request": loadgen_per_request,
+        "wrk_user_us_per_request": wrk_user / wrk_requests * 1e6,
+        "wrk_sys_us_per_request": wrk_sys / wrk_requests * 1e6,
+        "wrk_cpu_us_per_request": wrk_per_request,
+        "ratio": loadgen_per_request / wrk_per_request,
+        "loadgen_requests_per_s": summary["requests_per_s"],
+        "wrk_requests_per_s": wrk_requests / seconds,
+    }
+
+
+def scenario_g(workdir, seconds):
     """Timing fidelity, the figures the tests no longer hold tight: TTFT and inter-token gaps
     against a mock with known timing (200 ms, 10 ms x 32 tokens, 100 warmed-up users), and TTFT
     with 2,000 streams in flight together (300 ms, 5 tokens 20 ms apart)."""
     mock = Mock("--tokens", "32", "--ttft", "200ms", "--itl", "10ms")
     try:
         summary, _ = run_loadgen(
-            "name: bench-f\n" + target(mock.base_url) +
+            "name: bench-g\n" + target(mock.base_url) +
             "request: {max_tokens: 32}\n"
             "load: {mode: closed, users: 100, requests: 500}\n", workdir, extra_flags=["--warmup-connections", "100"])
     finally:
@@ -237,7 +300,7 @@ def scenario_f(workdir, seconds):
     wide = Mock("--tokens", "5", "--ttft", "300ms", "--itl", "20ms")
     try:
         scale, _ = run_loadgen(
-            "name: bench-f-scale\n" + target(wide.base_url) +
+            "name: bench-g-scale\n" + target(wide.base_url) +
             "request: {max_tokens: 5}\n"
             "load: {mode: open, rate: 5000, duration: 400ms}\n"
             "limits: {max_in_flight: 2100}\n", workdir)
@@ -252,31 +315,61 @@ def scenario_f(workdir, seconds):
     }
 
 
-SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f}
+SCENARIOS = {"a": scenario_a, "b": scenario_b, "c": scenario_c, "d": scenario_d, "e": scenario_e, "f": scenario_f,
+             "g": scenario_g}
+
+
+def describe(runs):
+    """The medians of a scenario's runs, as one line."""
+    medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+    return medians, ", ".join(f"{key} {value:.3g}" if isinstance(value, float) else f"{key} {value}"
+                              for key, value in medians.items())
 
 
 def main():
+    global LOADGEN, EXTRA_LIMITS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--only", default="a,b,c,d,e,f")
+    parser.add_argument("--only", default="a,b,c,d,e,f,g")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--timeouts", action="store_true",
                         help="add ttft_timeout: 60s and idle_timeout: 30s to scenarios a and b")
+    parser.add_argument("--baseline", metavar="BINARY",
+                        help="another loadgen binary (a release build of main): each round runs it and this "
+                             "tree's binary in turn, alternating which goes first, against this tree's mock; "
+                             "prints both medians and their ratios (this tree / baseline)")
     args = parser.parse_args()
     if args.timeouts:
-        global EXTRA_LIMITS
         EXTRA_LIMITS = ", ttft_timeout: 60s, idle_timeout: 30s"
-    print(f"# {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, {os.cpu_count()} cores, "
-          f"{subprocess.run([LOADGEN, 'version'], capture_output=True, text=True).stdout.strip()!r}")
+    clients = [("this tree", LOADGEN)] + ([("baseline", os.path.abspath(args.baseline))] if args.baseline else [])
+    for label, binary in clients:
+        version = subprocess.run([binary, "version"], capture_output=True, text=True).stdout.strip()
+        print(f"# {time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime())}, {os.cpu_count()} cores, "
+              f"{label}: {version!r}", flush=True)
     for name in args.only.split(","):
-        runs = []
-        for _ in range(args.repeat):
-            with tempfile.TemporaryDirectory() as workdir:
-                runs.append(SCENARIOS[name](workdir, args.seconds))
-        medians = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-        figures = ", ".join(f"{key} {value:.3g}" if isinstance(value, float) else f"{key} {value}"
-                            for key, value in medians.items())
-        print(f"{name}: {SCENARIOS[name].__doc__.strip()}\n   median of {args.repeat}: {figures}", flush=True)
+        runs = {label: [] for label, _ in clients}
+        for round_index in range(args.repeat):
+            # Interleaved: the baseline goes first in odd rounds (the order alone can move a figure).
+            order = clients if round_index % 2 == 0 else clients[::-1]
+            for label, binary in order:
+                LOADGEN = binary
+                with tempfile.TemporaryDirectory() as workdir:
+                    runs[label].append(SCENARIOS[name](workdir, args.seconds))
+        LOADGEN = clients[0][1]
+        print(f"{name}: {SCENARIOS[name].__doc__.strip()}", flush=True)
+        medians = {}
+        for label, _ in clients:
+            medians[label], figures = describe(runs[label])
+            prefix = f"{label}, " if args.baseline else ""
+            print(f"   {prefix}median of {args.repeat}: {figures}", flush=True)
+            if args.baseline:
+                print(f"   {label}, each run: " + "; ".join(
+                    ", ".join(f"{value:.3g}" if isinstance(value, float) else str(value) for value in run.values())
+                    for run in runs[label]), flush=True)
+        if args.baseline:
+            ratios = ", ".join(f"{key} {medians['this tree'][key] / medians['baseline'][key]:.3f}"
+                               for key in medians["baseline"] if medians["baseline"][key])
+            print(f"   ratio this tree / baseline: {ratios}", flush=True)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ final class EngineTimingTests: XCTestCase {
     /// 200 ms, no last token before 200 + 31 × 10 ms (the mock spaces each token a full 10 ms after
     /// the previous write). Above that only a sanity bound (TTFT p50 at most twice the mock's): a
     /// loaded 2-core machine stretches everything. The tight figures (TTFT p50 ≤ 203 ms, p99 ≤ 210 ms,
-    /// inter-token p50 ≤ 11 ms on a quiet machine) are benchmark (f) in docs/PERFORMANCE.md.
+    /// inter-token p50 ≤ 11 ms on a quiet machine) are benchmark (g) in docs/PERFORMANCE.md.
     ///
     /// The 100 connections are opened before the run (warm-up): opening 100 at once costs 3 to 6 ms
     /// on this 2-core machine (client and in-process mock share it), which is real but is not the
@@ -164,7 +164,7 @@ final class EngineScaleTests: XCTestCase {
         XCTAssertTrue(records.allSatisfy { $0.countedOutputTokens == 5 })
         let ttft = records.compactMap(\.ttftMillis)
         // Never below the mock's 300 ms. How far above depends on the machine's load (3.7 s measured in
-        // a debug build beside other builds); the tight p50 (≤ 330 ms, quiet) is benchmark (f).
+        // a debug build beside other builds); the tight p50 (≤ 330 ms, quiet) is benchmark (g).
         XCTAssertGreaterThanOrEqual(ttft.min() ?? 0, 299.9)
 
     }

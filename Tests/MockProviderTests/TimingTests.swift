@@ -7,7 +7,7 @@ import XCTest
 ///
 /// The mock never sends a token before it is due, so every lower bound is exact (less 1 ms of
 /// rounding); the upper bounds leave room for a loaded 2-core machine (no window narrower than
-/// 20 % of the value). Tight figures on a quiet machine are benchmark (f) in docs/PERFORMANCE.md.
+/// 20 % of the value). Tight figures on a quiet machine are benchmark (g) in docs/PERFORMANCE.md.
 final class TimingTests: XCTestCase {
     private func millis(_ from: UInt64, _ to: UInt64) -> Double {
         Double(Int64(bitPattern: to &- from)) / 1e6
@@ -74,7 +74,7 @@ final class TimingTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(ttfts.first!, 200)
         // Debug builds spend a few ms reading 100 requests at once (the role chunk's latency shows it),
         // and a loaded machine more; the schedule itself is exact (release, quiet: p50 ~201.6 ms).
-        // A sanity bound only: the tight figures are benchmark (f).
+        // A sanity bound only: the tight figures are benchmark (g).
         XCTAssertLessThanOrEqual(p50TTFT, 400)
     }
 

@@ -62,7 +62,7 @@ public struct StepMeasurement {
         }
         func percentile(_ metric: LatencyMetric, _ p: Double) -> Double? {
             let histogram = recorder.histogram(metric)
-            return histogram.totalCount > 0 ? Double(histogram.valueAtPercentile(p)) / 1000 : nil
+            return histogram.totalCount > 0 ? Double(histogram.valueAtPercentileSpecialized(p)) / 1000 : nil
         }
         stats.ttftP50Millis = percentile(.ttft, 50)
         stats.ttftP99Millis = percentile(.ttft, 99)
@@ -71,7 +71,7 @@ public struct StepMeasurement {
         stats.totalP99Millis = percentile(.total, 99)
         stats.startLagP99Millis = percentile(.scheduleLag, 99)
         let total = recorder.histogram(.total)
-        stats.totalMeanMillis = total.totalCount > 0 ? total.mean / 1000 : nil
+        stats.totalMeanMillis = total.totalCount > 0 ? total.meanOfRecordedValues / 1000 : nil
         stats.meanOutputTokens = recorder.successes > 0 ? Double(recorder.outputTokens) / Double(recorder.successes) : nil
         stats.slo = slo.checks.isEmpty ? [] : tracker.evaluate(recorder: recorder)
 

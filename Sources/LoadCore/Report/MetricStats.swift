@@ -34,18 +34,18 @@ public struct MetricStats: Sendable, Equatable {
         count = histogram.totalCount
         let scale = metric.recordedPerUnit
         let empty = count == 0
-        func value(_ percentile: Double) -> Double {
-            empty ? 0 : Double(histogram.valueAtPercentile(percentile)) / scale
-        }
-        mean = empty ? 0 : histogram.mean / scale
-        p50 = value(50)
-        p90 = value(90)
-        p95 = value(95)
-        p99 = value(99)
-        p999 = value(99.9)
+        // One pass over the histogram for all of them.
+        let values = empty ? [] : histogram.valuesAtPercentiles([50, 90, 95, 99, 99.9] + percentiles).map { Double($0) / scale }
+        func value(_ index: Int) -> Double { empty ? 0 : values[index] }
+        mean = empty ? 0 : histogram.meanOfRecordedValues / scale
+        p50 = value(0)
+        p90 = value(1)
+        p95 = value(2)
+        p99 = value(3)
+        p999 = value(4)
         max = empty ? 0 : Double(histogram.maxRecorded) / scale
         self.percentiles = percentiles
-        percentileValues = percentiles.map(value)
+        percentileValues = percentiles.indices.map { value(5 + $0) }
     }
 
     /// The value at one of ``percentiles`` (or of the five always computed); nil otherwise.

@@ -59,7 +59,7 @@ public struct Report: Sendable, Equatable {
 
     static func showsIntendedStart(_ recorder: RunRecorder) -> Bool {
         let lag = recorder.histogram(.scheduleLag)
-        let lagP99Millis = lag.totalCount > 0 ? Double(lag.valueAtPercentile(99)) / 1000 : 0
+        let lagP99Millis = lag.totalCount > 0 ? Double(lag.valueAtPercentileSpecialized(99)) / 1000 : 0
         return recorder.openLoopAttempts > 0 || lagP99Millis > lagThresholdMillis
     }
 }

@@ -136,15 +136,13 @@ final class TimeSeriesAccumulator {
         var inFlight = 0
         let rows = bins.enumerated().map { index, bin -> TimeSeries.Row in
             inFlight += bin.started - bin.completed
-            func percentile(_ p: Double) -> Double? {
-                guard let h = bin.ttft, h.totalCount > 0 else { return nil }
-                return Double(h.valueAtPercentile(p)) / 1000
-            }
+            // p50 and p99 in one pass.
+            let ttft = bin.ttft.flatMap { $0.totalCount > 0 ? $0.valuesAtPercentiles([50, 99]) : nil }
             return TimeSeries.Row(
                 startSeconds: Double(index) * seconds, offered: bin.offered, started: bin.started,
                 completed: bin.completed, successes: bin.successes, http429: bin.http429,
-                otherErrors: bin.otherErrors, inFlight: inFlight, ttftP50Millis: percentile(50),
-                ttftP99Millis: percentile(99), outputTokensPerSecond: bin.outputTokens / seconds)
+                otherErrors: bin.otherErrors, inFlight: inFlight, ttftP50Millis: ttft.map { Double($0[0]) / 1000 },
+                ttftP99Millis: ttft.map { Double($0[1]) / 1000 }, outputTokensPerSecond: bin.outputTokens / seconds)
         }
         return TimeSeries(intervalSeconds: seconds, rows: rows)
     }

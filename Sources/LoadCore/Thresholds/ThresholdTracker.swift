@@ -112,7 +112,7 @@ public final class ThresholdTracker {
         case let .latency(metric, percentile):
             let histogram = recorder.histogram(metric)
             if histogram.totalCount > 0 {
-                actual = Double(histogram.valueAtPercentile(percentile)) / 1000
+                actual = Double(histogram.valueAtPercentileSpecialized(percentile)) / 1000
                 detail = "\(histogram.totalCount) samples"
             } else {
                 actual = nil

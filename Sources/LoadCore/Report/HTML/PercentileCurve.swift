@@ -24,17 +24,18 @@ struct PercentileCurve {
         let scale = metric.recordedPerUnit
         let resolved = min(ChartTicks.percentilePosition(100 * (1 - 1 / Double(count))), ChartTicks.percentileEnd)
         let steps = Int((resolved * Double(Self.stepsPerDecade)).rounded(.down))
-        for step in 0...steps {
-            let position = Double(step) / Double(Self.stepsPerDecade)
-            let percentile = ChartTicks.percentile(atPosition: position)
-            points.append((position, Double(histogram.valueAtPercentile(percentile)) / scale))
+        let positions = (0...steps).map { Double($0) / Double(Self.stepsPerDecade) }
+        let keys = [(50.0, "p50"), (90, "p90"), (99, "p99"), (99.9, "p99.9"), (99.99, "p99.99")]
+            .filter { ChartTicks.percentilePosition($0.0) <= resolved + 1e-9 }
+        // Every percentile in one pass over the histogram.
+        let values = histogram.valuesAtPercentiles(positions.map(ChartTicks.percentile(atPosition:)) + keys.map(\.0))
+        for (index, position) in positions.enumerated() {
+            points.append((position, Double(values[index]) / scale))
         }
         let maximum = Double(histogram.maxRecorded) / scale
         if resolved > points.last!.position { points.append((resolved, maximum)) }
-        for (percentile, name) in [(50.0, "p50"), (90, "p90"), (99, "p99"), (99.9, "p99.9"), (99.99, "p99.99")] {
-            let position = ChartTicks.percentilePosition(percentile)
-            guard position <= resolved + 1e-9 else { break }
-            keyPoints.append((position, Double(histogram.valueAtPercentile(percentile)) / scale, name))
+        for (index, (percentile, name)) in keys.enumerated() {
+            keyPoints.append((ChartTicks.percentilePosition(percentile), Double(values[positions.count + index]) / scale, name))
         }
         keyPoints.append((resolved, maximum, "max"))
     }
