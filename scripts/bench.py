@@ -334,6 +334,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--timeouts", action="store_true",
                         help="add ttft_timeout: 60s and idle_timeout: 30s to scenarios a and b")
+    parser.add_argument("--loadgen", metavar="BINARY", help="the loadgen binary to measure (default: this tree's release build)")
     parser.add_argument("--baseline", metavar="BINARY",
                         help="another loadgen binary (a release build of main): each round runs it and this "
                              "tree's binary in turn, alternating which goes first, against this tree's mock; "
@@ -341,6 +342,8 @@ def main():
     args = parser.parse_args()
     if args.timeouts:
         EXTRA_LIMITS = ", ttft_timeout: 60s, idle_timeout: 30s"
+    if args.loadgen:
+        LOADGEN = os.path.abspath(args.loadgen)
     clients = [("this tree", LOADGEN)] + ([("baseline", os.path.abspath(args.baseline))] if args.baseline else [])
     for label, binary in clients:
         version = subprocess.run([binary, "version"], capture_output=True, text=True).stdout.strip()

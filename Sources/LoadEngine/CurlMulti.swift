@@ -42,7 +42,8 @@ final class CurlMulti {
             CLibUV_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, maxConnections)
         }
         CLibUV_multi_setopt_long(multi, CURLMOPT_PIPELINING, multiplex ? Int(CURLPIPE_MULTIPLEX) : Int(CURLPIPE_NOTHING))
-        sockets = SocketPolls(loop: loop) { [unowned self] fd, flags in
+        // unowned(unsafe): the polls are this object's and closed with it; no reference counting per event.
+        sockets = SocketPolls(loop: loop) { [unowned(unsafe) self] fd, flags in
             self.socketAction(fd, events: flags)
         }
     }
@@ -106,12 +107,16 @@ final class CurlMulti {
 
     private func collectCompletions() {
         var pending: Int32 = 0
+        // Most socket actions complete nothing: the scratch list is touched only when one did.
+        guard var message = curl_multi_info_read(handle, &pending) else { return }
         completedScratch.removeAll(keepingCapacity: true)
         // Read every message before removing handles: curl_multi_remove_handle invalidates them.
-        while let message = curl_multi_info_read(handle, &pending) {
+        while true {
             if message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle {
                 completedScratch.append((easy, CLibUV_msg_result(message)))
             }
+            guard let next = curl_multi_info_read(handle, &pending) else { break }
+            message = next
         }
         guard !completedScratch.isEmpty else { return }
         for item in completedScratch {
@@ -129,29 +134,32 @@ final class CurlMulti {
 /// CURL_SOCKET_TIMEOUT is a macro of a macro; Swift does not import it.
 let CURL_SOCKET_TIMEOUT_VALUE: curl_socket_t = -1
 
-private func multi(from context: UnsafeMutableRawPointer?) -> CurlMulti {
-    Unmanaged<CurlMulti>.fromOpaque(context!).takeUnretainedValue()
+/// The multi handle behind a libcurl or libuv context pointer, borrowed (no reference counting:
+/// the engine keeps it alive while its callbacks can fire).
+@inline(__always)
+private func withMulti<Result>(_ context: UnsafeMutableRawPointer?, _ body: (CurlMulti) -> Result) -> Result {
+    Unmanaged<CurlMulti>.fromOpaque(context!)._withUnsafeGuaranteedRef(body)
 }
 
 private let curlSocketCallback: @convention(c) (
     UnsafeMutableRawPointer?, curl_socket_t, Int32, UnsafeMutableRawPointer?, UnsafeMutableRawPointer?
 ) -> Int32 = { _, fd, what, userp, _ in
-    multi(from: userp).watchSocket(fd, what: what)
+    withMulti(userp) { $0.watchSocket(fd, what: what) }
     return 0
 }
 
 private let curlTimerCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Int32 = {
     _, milliseconds, userp in
-    multi(from: userp).scheduleTimeout(milliseconds: milliseconds)
+    withMulti(userp) { $0.scheduleTimeout(milliseconds: milliseconds) }
     return 0
 }
 
 private let curlCloseSocketCallback: @convention(c) (UnsafeMutableRawPointer?, curl_socket_t) -> Int32 = {
     context, fd in
-    multi(from: context).closeSocket(fd)
+    withMulti(context) { $0.closeSocket(fd) }
 }
 
 private let uvTimeoutCallback: @convention(c) (UnsafeMutablePointer<uv_timer_t>?) -> Void = { timer in
     guard let timer else { return }
-    multi(from: timer.pointee.data).socketAction(CURL_SOCKET_TIMEOUT_VALUE, events: 0)
+    withMulti(timer.pointee.data) { $0.socketAction(CURL_SOCKET_TIMEOUT_VALUE, events: 0) }
 }

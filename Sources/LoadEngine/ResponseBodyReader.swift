@@ -87,9 +87,12 @@ final class ResponseBodyReader {
 
     // MARK: - Pieces
 
-    private func feed(_ bytes: UnsafeRawBufferPointer, onUpdate: (StreamUpdate) -> Void) -> String? {
+    /// Takes the next bytes of a body known to be an event stream (`isEventStream`): what `receive`
+    /// does then, without looking at the headers again.
+    func feed(_ bytes: UnsafeRawBufferPointer, onUpdate: (StreamUpdate) -> Void) -> String? {
         bytesSinceLastEvent += bytes.count
-        decoder.feed(bytes) { event in
+        // Events are lent, not copied: nothing is allocated per event.
+        decoder.feedBorrowed(bytes) { event in
             self.bytesSinceLastEvent = 0
             self.absorb(self.parser.parse(event), onUpdate: onUpdate)
         }

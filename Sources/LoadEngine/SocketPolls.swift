@@ -105,5 +105,6 @@ final class SocketPolls {
 private let socketPollReady: @convention(c) (UnsafeMutablePointer<uv_poll_t>?, Int32, Int32) -> Void = {
     poll, status, events in
     guard let poll, let context = poll.pointee.data else { return }
-    Unmanaged<SocketPolls>.fromOpaque(context).takeUnretainedValue().ready(poll, status: status, events: events)
+    // Borrowed, not retained: the poll is closed before its owner goes away.
+    Unmanaged<SocketPolls>.fromOpaque(context)._withUnsafeGuaranteedRef { $0.ready(poll, status: status, events: events) }
 }

@@ -126,9 +126,10 @@ final class Transfer {
         if record.firstByteNanos == nil {
             record.firstByteNanos = now - originNanos
         }
-        abortReason = reader.receive(bytes, headers: headers) { update in
-            self.absorb(update, nowNanos: now)
-        }
+        // Once the body is known to be a stream, the headers (and a copy of them) are not needed.
+        abortReason = reader.isEventStream
+            ? reader.feed(bytes) { update in self.absorb(update, nowNanos: now) }
+            : reader.receive(bytes, headers: headers) { update in self.absorb(update, nowNanos: now) }
         return abortReason == nil
     }
 
@@ -264,10 +265,18 @@ func transfer(from context: UnsafeMutableRawPointer?) -> Transfer {
     Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
 }
 
+/// Calls `body` with the transfer behind libcurl's opaque user pointer, without retaining it (the
+/// pool keeps every transfer alive while libcurl holds its handle): no reference-count traffic per
+/// callback, which touched a cold cache line per token with thousands of streams.
+@inline(__always)
+private func withTransfer<Result>(_ context: UnsafeMutableRawPointer?, _ body: (Transfer) -> Result) -> Result {
+    Unmanaged<Transfer>.fromOpaque(context!)._withUnsafeGuaranteedRef(body)
+}
+
 private let transferWriteCallback: CurlEasyOptions.Callback = { data, size, count, context in
     let length = size * count
     // Returning less than `length` makes libcurl abort the transfer.
-    return transfer(from: context).receiveBody(UnsafeRawBufferPointer(start: data, count: length)) ? length : 0
+    return withTransfer(context) { $0.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) } ? length : 0
 }
 
 /// Opens a socket as libcurl would, keeping the errno of a failure.
@@ -280,6 +289,6 @@ private let transferOpenSocketCallback: CurlEasyOptions.OpenSocket = { context, 
 
 private let transferHeaderCallback: CurlEasyOptions.Callback = { data, size, count, context in
     let length = size * count
-    transfer(from: context).receiveHeader(UnsafeRawBufferPointer(start: data, count: length))
+    withTransfer(context) { $0.receiveHeader(UnsafeRawBufferPointer(start: data, count: length)) }
     return length
 }

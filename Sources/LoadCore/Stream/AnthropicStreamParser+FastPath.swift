@@ -8,29 +8,32 @@
 extension AnthropicStreamParser {
     /// The tokens of a `content_block_delta` event (0 or 1), or nil when the tree path must decide.
     static func scanDelta(_ data: [UInt8]) -> Int? {
-        data.withUnsafeBufferPointer { buffer in
-            var cursor = JSONCursor(buffer)
-            do throws(JSONCursor.Rejection) {
-                guard cursor.current == UInt8(ascii: "{") else { throw JSONCursor.Rejection() }
-                var tokens = 0
-                var sawDelta = false
-                if try cursor.enterObject() {
-                    repeat {
-                        let key = try cursor.readKey()
-                        if key.hasEscapes { throw JSONCursor.Rejection() }
-                        if !sawDelta && cursor.bytes(of: key, equal: "delta") {
-                            sawDelta = true
-                            tokens = try scanDeltaObject(&cursor) ? 1 : 0
-                        } else {
-                            try cursor.skipValue()
-                        }
-                    } while try cursor.nextMember()
-                }
-                guard cursor.isAtEnd else { throw JSONCursor.Rejection() }
-                return tokens
-            } catch {
-                return nil
+        data.withUnsafeBufferPointer { scanDelta($0) }
+    }
+
+    /// The tokens of a `content_block_delta` event's data (0 or 1), or nil when the tree path must decide.
+    static func scanDelta(_ buffer: UnsafeBufferPointer<UInt8>) -> Int? {
+        var cursor = JSONCursor(buffer)
+        do throws(JSONCursor.Rejection) {
+            guard cursor.current == UInt8(ascii: "{") else { throw JSONCursor.Rejection() }
+            var tokens = 0
+            var sawDelta = false
+            if try cursor.enterObject() {
+                repeat {
+                    let key = try cursor.readKey()
+                    if key.hasEscapes { throw JSONCursor.Rejection() }
+                    if !sawDelta && cursor.bytes(of: key, equal: "delta") {
+                        sawDelta = true
+                        tokens = try scanDeltaObject(&cursor) ? 1 : 0
+                    } else {
+                        try cursor.skipValue()
+                    }
+                } while try cursor.nextMember()
             }
+            guard cursor.isAtEnd else { throw JSONCursor.Rejection() }
+            return tokens
+        } catch {
+            return nil
         }
     }
 

@@ -40,6 +40,14 @@ public struct AnthropicStreamParser {
         return parseWithTree(event)
     }
 
+    /// `parse` on a borrowed event: the same decisions, and no allocation for text deltas.
+    public mutating func parse(_ event: SSEEventView) -> StreamUpdate {
+        if event.hasType("content_block_delta"), let tokens = Self.scanDelta(event.data) {
+            return StreamUpdate(tokens: tokens)
+        }
+        return parseWithTree(event.makeEvent())
+    }
+
     /// `parse` by building the whole `JSONValue` tree: the reference the fast scan must match.
     mutating func parseWithTree(_ event: SSEEvent) -> StreamUpdate {
         if event.type == "ping" { return StreamUpdate() }

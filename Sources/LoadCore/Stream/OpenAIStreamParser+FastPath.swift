@@ -16,13 +16,16 @@
 extension OpenAIStreamParser {
     /// The update for a `message` event, or nil when the tree path must decide.
     static func scanChunk(_ data: [UInt8]) -> StreamUpdate? {
-        data.withUnsafeBufferPointer { buffer in
-            var cursor = JSONCursor(buffer)
-            do throws(JSONCursor.Rejection) {
-                return try scanChunk(&cursor)
-            } catch {
-                return nil
-            }
+        data.withUnsafeBufferPointer { scanChunk($0) }
+    }
+
+    /// The update for a `message` event's data, or nil when the tree path must decide.
+    static func scanChunk(_ data: UnsafeBufferPointer<UInt8>) -> StreamUpdate? {
+        var cursor = JSONCursor(data)
+        do throws(JSONCursor.Rejection) {
+            return try scanChunk(&cursor)
+        } catch {
+            return nil
         }
     }
 

@@ -27,6 +27,12 @@ public struct OpenAIStreamParser {
         return parseWithTree(event)
     }
 
+    /// `parse` on a borrowed event: the same decisions, and no allocation for ordinary chunks.
+    public mutating func parse(_ event: SSEEventView) -> StreamUpdate {
+        if event.isMessage, let update = Self.scanChunk(event.data) { return update }
+        return parseWithTree(event.makeEvent())
+    }
+
     /// `parse` by building the whole `JSONValue` tree: the reference the fast scan must match.
     mutating func parseWithTree(_ event: SSEEvent) -> StreamUpdate {
         let isErrorEvent = event.type == "error"

@@ -22,6 +22,15 @@ public struct ProviderStreamParser {
         }
     }
 
+    /// Interprets one borrowed SSE event (`SSEDecoder.feedBorrowed`): as `parse(_:)` does, without
+    /// copying ordinary events.
+    public mutating func parse(_ event: SSEEventView) -> StreamUpdate {
+        switch dialect {
+        case .openAI, .groq: return openAI.parse(event)
+        case .anthropic: return anthropic.parse(event)
+        }
+    }
+
     /// Forgets everything of the previous stream (Anthropic's running usage totals).
     public mutating func reset() {
         if dialect == .anthropic { anthropic = AnthropicStreamParser() }

@@ -17,8 +17,9 @@
 /// - an unterminated event at end of stream is discarded.
 ///
 /// Cost: one pass over the bytes; a line that lies wholly inside one chunk is processed in place,
-/// only a line split across chunks is copied into a reusable buffer. Strings are created only for
-/// `event` (except "message") and `id` values.
+/// only a line split across chunks is copied into a reusable buffer. `feedBorrowed` allocates
+/// nothing per event (it lends the event's bytes to the callback); `feed` copies each event into an
+/// `SSEEvent`. Strings are created only for `id` values (and, by `feed`, for event types).
 ///
 /// Limitation: a line is buffered until its ending arrives, with no size cap; callers that must
 /// bound memory against a hostile server should bound the response size instead.
@@ -32,8 +33,10 @@ public struct SSEDecoder {
     private var partialLine: [UInt8]
     /// The event's data buffer: each `data` value followed by LF.
     private var data: [UInt8]
-    /// The `event` field of the pending event; nil means "message".
-    private var eventType: String?
+    /// The `event` field's value of the pending event, when `hasEventType`.
+    private var eventType: [UInt8]
+    /// The pending event has an `event` field other than "message".
+    private var hasEventType = false
     /// The last event ID buffer (persists across events, as the spec says).
     private var lastEventID: String?
     /// The previous chunk ended in CR, so an LF at the start of this one ends nothing.
@@ -51,6 +54,8 @@ public struct SSEDecoder {
         partialLine.reserveCapacity(initialCapacity)
         data = []
         data.reserveCapacity(initialCapacity)
+        eventType = []
+        eventType.reserveCapacity(32)
     }
 
     /// Feeds the next chunk of bytes from the network; calls `onEvent` for every event it completes.
@@ -58,6 +63,15 @@ public struct SSEDecoder {
     ///   - bytes: the chunk; it is not retained.
     ///   - onEvent: called synchronously, in stream order, once per dispatched event.
     public mutating func feed(_ bytes: UnsafeRawBufferPointer, onEvent: (SSEEvent) -> Void) {
+        feedBorrowed(bytes) { onEvent($0.makeEvent()) }
+    }
+
+    /// Feeds the next chunk of bytes; lends every event it completes to `onEvent` without copying it.
+    /// - Parameters:
+    ///   - bytes: the chunk; it is not retained.
+    ///   - onEvent: called synchronously, in stream order, once per dispatched event; the view's
+    ///     buffers are valid only during the call.
+    public mutating func feedBorrowed(_ bytes: UnsafeRawBufferPointer, onEvent: (SSEEventView) -> Void) {
         guard let raw = bytes.baseAddress, bytes.count > 0 else { return }
         let base = raw.assumingMemoryBound(to: UInt8.self)
         let count = bytes.count
@@ -123,7 +137,8 @@ public struct SSEDecoder {
         let dropped = droppedLine || !data.isEmpty
         partialLine.removeAll(keepingCapacity: true)
         data.removeAll(keepingCapacity: true)
-        eventType = nil
+        eventType.removeAll(keepingCapacity: true)
+        hasEventType = false
         lastEventID = nil
         lastByteWasCR = false
         bomBytesMatched = 0
@@ -155,7 +170,7 @@ public struct SSEDecoder {
     }
 
     /// Processes the line accumulated in `partialLine`, then empties it (keeping its capacity).
-    private mutating func processPartialLine(onEvent: (SSEEvent) -> Void) {
+    private mutating func processPartialLine(onEvent: (SSEEventView) -> Void) {
         var line: [UInt8] = []
         swap(&line, &partialLine)
         line.withUnsafeBufferPointer { processLine($0, onEvent: onEvent) }
@@ -164,7 +179,7 @@ public struct SSEDecoder {
     }
 
     /// Interprets one complete line (without its line ending).
-    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, onEvent: (SSEEvent) -> Void) {
+    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, onEvent: (SSEEventView) -> Void) {
         let count = line.count
         if count == 0 {
             dispatch(onEvent: onEvent)
@@ -186,7 +201,9 @@ public struct SSEDecoder {
             data.append(Self.lf)
         case 5 where line[0] == 0x65 && line[1] == 0x76 && line[2] == 0x65 && line[3] == 0x6E
             && line[4] == 0x74:  // event
-            eventType = Self.isMessage(value) ? nil : String(decoding: value, as: UTF8.self)
+            eventType.removeAll(keepingCapacity: true)
+            hasEventType = !Self.isMessage(value)
+            if hasEventType { eventType.append(contentsOf: value) }
         case 2 where line[0] == 0x69 && line[1] == 0x64:  // id
             if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
         case 5 where line[0] == 0x72 && line[1] == 0x65 && line[2] == 0x74 && line[3] == 0x72
@@ -198,12 +215,18 @@ public struct SSEDecoder {
     }
 
     /// Dispatches the pending event (if it has data) and resets the per-event state.
-    private mutating func dispatch(onEvent: (SSEEvent) -> Void) {
-        defer { eventType = nil }
+    private mutating func dispatch(onEvent: (SSEEventView) -> Void) {
+        defer { hasEventType = false }
         guard !data.isEmpty else { return }
-        let payload = data.withUnsafeBufferPointer { Array($0.prefix($0.count - 1)) }  // drop the last LF
+        let id = lastEventID
+        let typed = hasEventType
+        data.withUnsafeBufferPointer { payload in
+            eventType.withUnsafeBufferPointer { type in
+                // The data without its last LF.
+                onEvent(SSEEventView(type: typed ? type : nil, data: UnsafeBufferPointer(rebasing: payload.dropLast()), id: id))
+            }
+        }
         data.removeAll(keepingCapacity: true)
-        onEvent(SSEEvent(type: eventType ?? "message", data: payload, id: lastEventID))
     }
 
     private mutating func recordRetry(_ value: UnsafeBufferPointer<UInt8>) {
