@@ -35,6 +35,24 @@ final class HistogramPercentilesTests: XCTestCase {
         assertMatches(small, "two significant digits")
     }
 
+    /// The .hgrm text is the library's, character for character.
+    func testDistributionTextMatchesTheLibrary() {
+        var random = SplitMix64(seed: 11)
+        for samples in [0, 1, 5, 2_000] {
+            var histogram = Histogram<UInt64>(lowestDiscernibleValue: 1, highestTrackableValue: RunRecorder.highestMicros,
+                                              numberOfSignificantValueDigits: .three)
+            for _ in 0..<samples { _ = histogram.record(random.next() % 2_000_000) }
+            for ticks in [1, 5] {
+                var expected = ""
+                histogram.outputPercentileDistribution(to: &expected, outputValueUnitScalingRatio: 1000,
+                                                       percentileTicksPerHalfDistance: ticks)
+                XCTAssertEqual(histogram.percentileDistributionText(outputValueUnitScalingRatio: 1000, ticksPerHalfDistance: ticks),
+                               expected, "\(samples) samples, \(ticks) ticks")
+            }
+            XCTAssertEqual(histogram.standardDeviation(mean: histogram.meanOfRecordedValues), histogram.stdDeviation)
+        }
+    }
+
     private func assertMatches<Count>(_ histogram: Histogram<Count>, _ label: String, line: UInt = #line) {
         let values = histogram.valuesAtPercentiles(percentiles)
         for (index, percentile) in percentiles.enumerated() {
@@ -42,5 +60,8 @@ final class HistogramPercentilesTests: XCTestCase {
         }
         XCTAssertEqual(histogram.valueAtPercentileSpecialized(99), histogram.valueAtPercentile(99), label, line: line)
         XCTAssertEqual(histogram.meanOfRecordedValues, histogram.mean, label, line: line)
+        let pass = histogram.valuesAtPercentilesAndMean(percentiles)
+        XCTAssertEqual(pass.values, values, label, line: line)
+        XCTAssertEqual(pass.mean, histogram.mean, label, line: line)
     }
 }

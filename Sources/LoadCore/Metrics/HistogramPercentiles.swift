@@ -13,6 +13,15 @@ extension Histogram {
     /// The value at each percentile (0-100, any order), as `valueAtPercentile(_:)` would give it:
     /// 0 gives the minimum, 100 and above (and NaN) the maximum recorded, an empty histogram 0.
     func valuesAtPercentiles(_ percentiles: [Double]) -> [UInt64] {
+        valuesAtPercentiles(percentiles, withMean: false).values
+    }
+
+    /// `valuesAtPercentiles(_:)` and `meanOfRecordedValues` in one pass.
+    func valuesAtPercentilesAndMean(_ percentiles: [Double]) -> (values: [UInt64], mean: Double) {
+        valuesAtPercentiles(percentiles, withMean: true)
+    }
+
+    private func valuesAtPercentiles(_ percentiles: [Double], withMean: Bool) -> (values: [UInt64], mean: Double) {
         var values = [UInt64](repeating: 0, count: percentiles.count)
         // The percentiles strictly inside (0, 100): the count each must reach, and where it goes.
         var pending: [(count: UInt64, index: Int)] = []
@@ -29,19 +38,26 @@ extension Histogram {
                 pending.append((Swift.max(1, UInt64(countAtPercentile.rounded(.up))), index))
             }
         }
-        guard total > 0, !pending.isEmpty else { return values }
+        guard total > 0, withMean || !pending.isEmpty else { return (values, 0) }
         pending.sort { $0.count < $1.count }
         let lowest = self.min
         let highest = maxRecorded
         var next = 0
+        var sum: Double = 0
         for recorded in recordedValues() {
             while next < pending.count && recorded.totalCountToThisValue >= pending[next].count {
                 values[pending[next].index] = Swift.max(Swift.min(recorded.value, highest), lowest)
                 next += 1
             }
-            if next == pending.count { break }
+            if withMean {
+                // Each value at the middle of its bucket, summed in the library's order.
+                let middle = lowestEquivalentForValue(recorded.value) + (sizeOfEquivalentRangeForValue(recorded.value) >> 1)
+                sum += Double(middle) * Double(recorded.count)
+            } else if next == pending.count {
+                break
+            }
         }
-        return values
+        return (values, sum / Double(total))
     }
 
     /// The value at one percentile (0-100), as `valueAtPercentile(_:)` would give it.
@@ -51,13 +67,6 @@ extension Histogram {
 
     /// The mean of the recorded values (each at the middle of its bucket), as `mean` computes it.
     var meanOfRecordedValues: Double {
-        let total = totalCount
-        guard total > 0 else { return 0 }
-        var sum: Double = 0
-        for recorded in recordedValues() {
-            let middle = lowestEquivalentForValue(recorded.value) + (sizeOfEquivalentRangeForValue(recorded.value) >> 1)
-            sum += Double(middle) * Double(recorded.count)
-        }
-        return sum / Double(total)
+        valuesAtPercentiles([], withMean: true).mean
     }
 }

@@ -8,10 +8,8 @@ extension RunRecorder {
     ///   - ticksPerHalfDistance: reporting points per halving of the remaining percentile distance.
     /// - Returns: the .hgrm text.
     public func hgrm(_ metric: LatencyMetric, ticksPerHalfDistance: Int = 5) -> String {
-        var text = ""
-        histogram(metric).outputPercentileDistribution(
-            to: &text, outputValueUnitScalingRatio: 1000, percentileTicksPerHalfDistance: ticksPerHalfDistance)
-        return text
+        // The library's format, written by code specialized here (HistogramDistributionText.swift).
+        histogram(metric).percentileDistributionText(outputValueUnitScalingRatio: 1000, ticksPerHalfDistance: ticksPerHalfDistance)
     }
 
     /// The .hgrm text of every metric that recorded something, keyed by a file name such as

@@ -45,11 +45,11 @@ public struct Summary: Sendable, Equatable, Codable {
         rows = metrics.map { metric in
             let h = recorder.histogram(metric)
             let empty = h.totalCount == 0
-            let values = h.valuesAtPercentiles([50, 90, 95, 99, 99.9])  // one pass
+            let pass = h.valuesAtPercentilesAndMean([50, 90, 95, 99, 99.9])  // one pass
             func ms(_ index: Int) -> Double {
-                empty ? 0 : Double(values[index]) / metric.recordedPerUnit
+                empty ? 0 : Double(pass.values[index]) / metric.recordedPerUnit
             }
-            return Row(metric: metric, count: h.totalCount, meanMillis: empty ? 0 : h.meanOfRecordedValues / 1000,
+            return Row(metric: metric, count: h.totalCount, meanMillis: empty ? 0 : pass.mean / 1000,
                        p50Millis: ms(0), p90Millis: ms(1), p95Millis: ms(2), p99Millis: ms(3), p999Millis: ms(4),
                        maxMillis: empty ? 0 : Double(h.maxRecorded) / 1000)
         }

@@ -35,9 +35,9 @@ public struct MetricStats: Sendable, Equatable {
         let scale = metric.recordedPerUnit
         let empty = count == 0
         // One pass over the histogram for all of them.
-        let values = empty ? [] : histogram.valuesAtPercentiles([50, 90, 95, 99, 99.9] + percentiles).map { Double($0) / scale }
-        func value(_ index: Int) -> Double { empty ? 0 : values[index] }
-        mean = empty ? 0 : histogram.meanOfRecordedValues / scale
+        let pass = histogram.valuesAtPercentilesAndMean([50, 90, 95, 99, 99.9] + percentiles)
+        func value(_ index: Int) -> Double { empty ? 0 : Double(pass.values[index]) / scale }
+        mean = empty ? 0 : pass.mean / scale
         p50 = value(0)
         p90 = value(1)
         p95 = value(2)
