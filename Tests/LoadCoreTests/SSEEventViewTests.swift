@@ -78,4 +78,43 @@ final class SSEEventViewTests: XCTestCase {
             XCTAssertEqual(withView(event) { borrowed.parse($0) }, copied.parse(event), row.name)
         }
     }
+
+    /// The decoder scans lines eight bytes at a time: a line end at every offset of a long line,
+    /// and every kind of line end, still splits where it should.
+    func testLineEndsAtEveryOffset() {
+        for length in 0..<40 {
+            for ending in ["\n", "\r", "\r\n"] {
+                let value = String(repeating: "x", count: length)
+                let stream = "data: \(value)\(ending)data: y\(ending)\(ending)"
+                var decoder = SSEDecoder()
+                var events: [SSEEvent] = []
+                decoder.feed(Array(stream.utf8)) { events.append($0) }
+                XCTAssertEqual(events.map { String(decoding: $0.data, as: UTF8.self) }, ["\(value)\ny"], "\(length) \(ending.debugDescription)")
+            }
+        }
+    }
+
+    /// JSON strings are scanned eight bytes at a time: a quote, an escape, a control byte or a
+    /// non-ASCII byte at every offset is still seen.
+    func testJSONStringSpecialBytesAtEveryOffset() {
+        for length in 0..<24 {
+            let plain = String(repeating: "a", count: length)
+            for (inner, valid, escaped) in [("", true, false), ("\\n", true, true), ("é", true, false), ("\u{01}", false, false)] {
+                let document = Array("{\"k\":\"\(plain)\(inner)\(plain)\"}".utf8)
+                let result: (Bool, Bool)? = document.withUnsafeBufferPointer { buffer in
+                    var cursor = JSONCursor(buffer)
+                    do throws(JSONCursor.Rejection) {
+                        _ = try cursor.enterObject()
+                        _ = try cursor.readKey()
+                        let string = try cursor.readString()
+                        return (string.end - string.start == document.count - 8, string.hasEscapes)
+                    } catch {
+                        return nil
+                    }
+                }
+                XCTAssertEqual(result != nil, valid, "\(length) \(inner.debugDescription)")
+                if let result { XCTAssertEqual(result.0, true); XCTAssertEqual(result.1, escaped) }
+            }
+        }
+    }
 }

@@ -87,8 +87,11 @@ public struct SSEDecoder {
         }
 
         while start < count {
-            // Scan for the next CR or LF.
+            // Scan for the next CR or LF: eight bytes at a time, then byte by byte.
             var end = start
+            while count - end >= 8 && !Self.hasLineEnd(UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self)) {
+                end += 8
+            }
             while end < count {
                 let byte = base[end]
                 if byte == Self.lf || byte == Self.cr { break }
@@ -237,6 +240,15 @@ public struct SSEDecoder {
             millis = millis * 10 + Int(byte - 0x30)
         }
         retryMillis = millis
+    }
+
+    /// True when one of the word's eight bytes is CR or LF (the zero-byte bit trick, exact for "any").
+    @inline(__always)
+    private static func hasLineEnd(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let lf = word ^ (ones &* 0x0A)
+        let cr = word ^ (ones &* 0x0D)
+        return ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & (ones &* 0x80) != 0
     }
 
     private static func isMessage(_ value: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -201,6 +201,15 @@ public struct JSONCursor {
         var sawNonASCII = false
         var hasEscapes = false
         while true {
+            // Eight plain bytes at a time (most of a chunk's strings), then byte by byte from the
+            // first word holding a quote, a backslash, a control or a non-ASCII byte.
+            if let base = bytes.baseAddress {
+                while bytes.count - index >= 8 {
+                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                    if Self.mayEndOrEscape(word) { break }
+                    index += 8
+                }
+            }
             guard index < bytes.count else { throw Rejection() }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") { break }
@@ -220,6 +229,20 @@ public struct JSONCursor {
         }
         advanceToken()  // closing quote
         return RawString(start: start, end: end, hasEscapes: hasEscapes)
+    }
+
+    /// True when one of the word's eight bytes is `"`, `\\`, below 0x20 or above 0x7F (each test
+    /// is exact for "any byte": the classic zero-byte and less-than bit tricks).
+    @inline(__always)
+    private static func mayEndOrEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let hasQuote = (quote &- ones) & ~quote
+        let hasBackslash = (backslash &- ones) & ~backslash
+        let hasControl = (word &- ones &* 0x20) & ~word
+        return (hasQuote | hasBackslash | hasControl | word) & highBits != 0
     }
 
     /// At a backslash: steps over one escape, checking it as `JSONParser.parseEscape` does.
