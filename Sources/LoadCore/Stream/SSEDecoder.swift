@@ -89,7 +89,12 @@ public struct SSEDecoder {
         while start < count {
             // Scan for the next CR or LF: eight bytes at a time, then byte by byte.
             var end = start
-            while count - end >= 8 && !Self.hasLineEnd(UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self)) {
+            while count - end >= 8 {
+                let ends = Self.lineEnds(UInt64(littleEndian: UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self)))
+                if ends != 0 {
+                    end += ends.trailingZeroBitCount >> 3
+                    break
+                }
                 end += 8
             }
             while end < count {
@@ -242,13 +247,14 @@ public struct SSEDecoder {
         retryMillis = millis
     }
 
-    /// True when one of the word's eight bytes is CR or LF (the zero-byte bit trick, exact for "any").
+    /// The high bit of each of the word's bytes (in memory order from the lowest) that is CR or LF,
+    /// and perhaps of later ones: the lowest set bit is exact (the zero-byte bit trick).
     @inline(__always)
-    private static func hasLineEnd(_ word: UInt64) -> Bool {
+    private static func lineEnds(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let lf = word ^ (ones &* 0x0A)
         let cr = word ^ (ones &* 0x0D)
-        return ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & (ones &* 0x80) != 0
+        return ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & (ones &* 0x80)
     }
 
     private static func isMessage(_ value: UnsafeBufferPointer<UInt8>) -> Bool {

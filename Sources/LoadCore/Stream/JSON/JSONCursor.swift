@@ -200,17 +200,24 @@ public struct JSONCursor {
         let start = index
         var sawNonASCII = false
         var hasEscapes = false
+        let count = bytes.count
         while true {
-            // Eight plain bytes at a time (most of a chunk's strings), then byte by byte from the
-            // first word holding a quote, a backslash, a control or a non-ASCII byte.
+            // Plain bytes eight at a time, straight to the next quote, backslash, control or
+            // non-ASCII byte; the byte loop below handles that one.
             if let base = bytes.baseAddress {
-                while bytes.count - index >= 8 {
-                    let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                    if Self.mayEndOrEscape(word) { break }
-                    index += 8
+                var next = index
+                while count - next >= 8 {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(base + next).loadUnaligned(as: UInt64.self))
+                    let special = Self.specialBytes(word)
+                    if special != 0 {
+                        next += special.trailingZeroBitCount >> 3
+                        break
+                    }
+                    next += 8
                 }
+                index = next
             }
-            guard index < bytes.count else { throw Rejection() }
+            guard index < count else { throw Rejection() }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") { break }
             if byte == UInt8(ascii: "\\") {
@@ -231,18 +238,18 @@ public struct JSONCursor {
         return RawString(start: start, end: end, hasEscapes: hasEscapes)
     }
 
-    /// True when one of the word's eight bytes is `"`, `\\`, below 0x20 or above 0x7F (each test
-    /// is exact for "any byte": the classic zero-byte and less-than bit tricks).
+    /// The high bit of each of the word's bytes (in memory order from the lowest) that is `"`,
+    /// `\\`, below 0x20 or above 0x7F, and perhaps of later ones: the lowest set bit is exact (the
+    /// zero-byte and less-than bit tricks only flag falsely above a true hit).
     @inline(__always)
-    private static func mayEndOrEscape(_ word: UInt64) -> Bool {
+    private static func specialBytes(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101
-        let highBits: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22)
         let backslash = word ^ (ones &* 0x5C)
         let hasQuote = (quote &- ones) & ~quote
         let hasBackslash = (backslash &- ones) & ~backslash
         let hasControl = (word &- ones &* 0x20) & ~word
-        return (hasQuote | hasBackslash | hasControl | word) & highBits != 0
+        return (hasQuote | hasBackslash | hasControl | word) & (ones &* 0x80)
     }
 
     /// At a backslash: steps over one escape, checking it as `JSONParser.parseEscape` does.
