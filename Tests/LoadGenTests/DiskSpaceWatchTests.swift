@@ -6,18 +6,18 @@ import XCTest
 final class DiskSpaceWatchTests: XCTestCase {
     private let gib: UInt64 = 1 << 30
 
-    func testDefaultReserveIsFivePercentAtMostOneGiB() throws {
+    func testDefaultReserveIs64MiBOrFivePercentOfASmallFileSystem() throws {
         let watch = try DiskSpaceWatch(environment: [:])
-        XCTAssertEqual(watch.reserve(totalBytes: 10 * gib), gib / 2)
-        XCTAssertEqual(watch.reserve(totalBytes: 250 * gib), gib)
+        XCTAssertEqual(watch.reserve(totalBytes: 250 * gib), 64 << 20)
+        XCTAssertEqual(watch.reserve(totalBytes: gib), gib / 20)
         XCTAssertEqual(watch.reserve(totalBytes: 64 << 10), (64 << 10) / 20)
     }
 
     func testStopsOnceWhenFreeSpaceFallsBelowTheReserve() throws {
         var watch = try DiskSpaceWatch(environment: [:])
-        XCTAssertNil(watch.check(.init(freeBytes: gib / 2, totalBytes: 10 * gib)), "exactly the reserve is enough")
-        let reason = try XCTUnwrap(watch.check(.init(freeBytes: gib / 2 - 1, totalBytes: 10 * gib)))
-        XCTAssertEqual(reason, "the run directory's file system has 511 MiB free, below the reserve of 512 MiB "
+        XCTAssertNil(watch.check(.init(freeBytes: 64 << 20, totalBytes: 10 * gib)), "exactly the reserve is enough")
+        let reason = try XCTUnwrap(watch.check(.init(freeBytes: (64 << 20) - 1, totalBytes: 10 * gib)))
+        XCTAssertEqual(reason, "the run directory's file system has 63 MiB free, below the reserve of 64 MiB "
             + "(LOADGEN_DISK_RESERVE_BYTES sets it)")
         XCTAssertNil(watch.check(.init(freeBytes: 0, totalBytes: 10 * gib)), "said once")
         XCTAssertEqual(watch.stopReason, reason)

@@ -6,8 +6,9 @@ import Foundation
 /// the summary is written with room to spare. A flood of records (a unit slip in a rate, a
 /// misbehaving server) thus ends as a clear stop, not as a full disk for every other process.
 ///
-/// The reserve is 5 % of the file system, at most 1 GiB; `LOADGEN_DISK_RESERVE_BYTES` sets it
-/// (0 turns the watch off).
+/// The reserve is 64 MiB (5 % of a file system smaller than 1.25 GiB): room for the records in
+/// flight, the summaries and report.html, which take a few MiB at most. `LOADGEN_DISK_RESERVE_BYTES`
+/// sets it (0 turns the watch off).
 struct DiskSpaceWatch {
     /// The environment variable that sets the reserve in bytes.
     static let reserveVariable = "LOADGEN_DISK_RESERVE_BYTES"
@@ -40,7 +41,7 @@ struct DiskSpaceWatch {
     /// The reserve for a file system of `totalBytes`.
     func reserve(totalBytes: UInt64) -> UInt64 {
         if let configuredReserve { return configuredReserve }
-        return min(1 << 30, totalBytes / 20)
+        return min(64 << 20, totalBytes / 20)
     }
 
     /// Checks the free space. - Returns: the reason to stop new requests, the first time the free
