@@ -83,6 +83,18 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Do not write report.html (the charts) into the run directory; loadreport RUN --html FILE writes it later.")
     var noHtml = false
 
+    @Option(help: ArgumentHelp(
+        "Run slice i of N of the schedule (arrival k goes to shard k mod N; users and max_requests are split); auto reads "
+            + "i from JOB_COMPLETION_INDEX and N from LOADGEN_SHARDS, auto/N gives N (docs/distributed.md).",
+        valueName: "i/N|auto|auto/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp(
+        "Wait until this wall-clock time, RFC 3339 (e.g. 2026-12-02T10:00:00Z), and start the run's clock there: "
+            + "the common start of shards. Refused more than 1 s in the past or 24 h ahead.",
+        valueName: "time"))
+    var startAt: String?
+
     /// The profile's path, given positionally or with --profile.
     private var profilePath: String { profileArgument ?? profile ?? "" }
 
@@ -100,6 +112,10 @@ struct RunCommand: ParsableCommand {
         }
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
         if quiet && verbose { throw ValidationError("Please give either --quiet or --verbose, not both.") }
+        if let startAt, StartTime.parse(startAt) == nil {
+            throw ValidationError("Please give --start-at as an RFC 3339 time with a zone, like 2026-12-02T10:00:00Z "
+                + "(got \"\(startAt)\").")
+        }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw ValidationError("Please give --ca-file as a readable PEM file of CA certificates; cannot read \(caFile).")
         }
@@ -129,6 +145,10 @@ struct RunCommand: ParsableCommand {
         settings.modelsFile = modelsFile
         settings.writesHTML = !noHtml
         settings.environment = try environmentWithDotEnv()
+        if let shard {
+            settings.shard = try ShardArgument.resolve(shard, environment: settings.environment)
+        }
+        if let startAt { settings.startAt = try StartTime.check(startAt, now: Date()) }
         return settings
     }
 }

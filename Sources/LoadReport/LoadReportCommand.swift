@@ -18,7 +18,8 @@ struct LoadReportCommand: ParsableCommand {
 
             Examples:
               loadreport runs/20261125T120000Z-ramp
-              loadreport runs/shard-* --group-by stage --format markdown
+              loadreport runs/*-shard-*of4 --group-by stage --format markdown
+              loadreport results/shard-0 results/shard-2 --allow-partial
               loadreport runs/a runs/b --compare
               loadreport runs/a runs/b runs/c --compare --compact --baseline runs/b
               loadreport runs/ramp --group-by stage --compact
@@ -79,6 +80,9 @@ struct LoadReportCommand: ParsableCommand {
         "Also write the HTML report (charts and tables, one self-contained file) to this file.", valueName: "file"))
     var html: String?
 
+    @Flag(help: "Merge the shards given even when some of the run's shards are missing (the report says which).")
+    var allowPartial = false
+
     func validate() throws {
         if runs.isEmpty {
             throw ValidationError("Please give at least one run directory or events.ndjson file.")
@@ -134,6 +138,10 @@ struct LoadReportCommand: ParsableCommand {
         } catch let error as DuplicateRunError {
             Self.fail(error.description, status: ExitCode.validationFailure.rawValue)
         }
+        var shardWarnings: [String] = []
+        if !compare && !compact {
+            shardWarnings = checkShards(paths: paths)
+        }
         let view: ReportView = compact ? .compact : compare ? .compare
             : timeseries != nil ? .timeSeries : rateLimits ? .rateLimits : .summary
         var options = ReportOptions(
@@ -181,6 +189,7 @@ struct LoadReportCommand: ParsableCommand {
             }
         }
         // The readers' warnings and the report's own (runs started apart, times beyond the bins).
+        report.warnings = shardWarnings + report.warnings
         for warning in report.warnings { Self.printError("warning: \(warning)") }
         if sharesAccumulator {
             // Computed for the page only: the printed summary (and its JSON) stays as without --html.
@@ -191,6 +200,22 @@ struct LoadReportCommand: ParsableCommand {
         let chosen = format.flatMap(ReportFormat.init(rawValue:)) ?? (view == .timeSeries ? .csv : .table)
         print(try ReportRenderer.render(report, view: view, format: chosen), terminator: "")
         if let csv { Self.printError("wrote \(report.overall.attempts) attempt rows to \(csv)") }
+    }
+
+    /// The shards of a distributed run, checked before they are merged (``ShardSet``): exits 64
+    /// for shards that cannot be merged as one run.
+    private func checkShards(paths: [String]) -> [String] {
+        let inputs = zip(paths, runs).compactMap { path, argument -> ShardSet.Input? in
+            guard let reader = try? EventLogReader(path: path) else { return nil }  // the main read says why
+            return ShardSet.Input(argument: argument, header: reader.header)
+        }
+        do {
+            return try ShardSet.check(inputs, allowPartial: allowPartial)
+        } catch let error as ShardSetError {
+            Self.fail(error.description, status: ExitCode.validationFailure.rawValue)
+        } catch {
+            Self.fail("\(error)")
+        }
     }
 
     /// `--html FILE`: the page of the runs (merged, or overlaid with --compare).

@@ -204,7 +204,7 @@ public final class EventLogReader {
 
     private static let headerKeys: Set<String> = [
         "type", "schema", "profile", "started_at", "loadgen_version", "curl_version", "uv_version", "seed", "command",
-        "mode", "provider", "model", "host", "stages", "prompt_sets",
+        "mode", "provider", "model", "host", "stages", "prompt_sets", "profile_hash", "shard",
     ]
     private static let droppedKeys: Set<String> = ["type", "intended_us", "count", "last_intended_us"]
     private static let endKeys: Set<String> = ["type", "attempts", "successes", "dropped", "end_us"]
@@ -260,6 +260,12 @@ public final class EventLogReader {
         header.provider = object["provider"]?.stringValue
         header.model = object["model"]?.stringValue
         header.host = object["host"]?.stringValue
+        header.profileHash = object["profile_hash"]?.stringValue
+        if let shard = object["shard"], let index = shard["index"]?.intValue, let count = shard["count"]?.intValue {
+            header.shard = ShardStamp(
+                index: index, count: count, startAt: shard["start_at"]?.stringValue.flatMap(RunHeader.parseDate),
+                startLagNanos: Self.nanos(shard["start_lag_us"]) ?? 0)
+        }
         if let sets = object["prompt_sets"]?.arrayValue {
             header.promptSets = sets.compactMap { set in
                 guard let name = set["name"]?.stringValue, let first = set["first"]?.intValue,

@@ -30,7 +30,9 @@ final class RunArtifacts {
         if let exactly {
             directory = try RunDirectory.create(exactly: exactly)
         } else {
-            directory = try RunDirectory.create(parent: parent, profileName: profile.name, startedAt: header.startedAt)
+            // Shards of one run share the start and the profile: each gets its own, named directory.
+            let name = header.shard.map { "\(profile.name)-shard-\($0.index)of\($0.count)" } ?? profile.name
+            directory = try RunDirectory.create(parent: parent, profileName: name, startedAt: header.startedAt)
         }
         self.header = header
         self.profilePath = profilePath
@@ -51,6 +53,7 @@ final class RunArtifacts {
         header.model = profile.target.model
         header.host = ProcessInfo.processInfo.hostName
         header.stages = StageTimeline(load: profile.load).stages
+        header.profileHash = ProfileHash.of(resolvedYAML: profile.resolvedYAML())
         header.promptSets = zip(profile.prompts, promptMix.setRanges).map { set, range in
             RunHeader.PromptSetRange(name: set.name, first: range.lowerBound, count: range.count)
         }

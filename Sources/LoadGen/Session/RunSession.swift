@@ -54,8 +54,21 @@ final class RunSession {
             console.err("loadgen: " + note)
         }
         let engine = prepared.engine
-        let header = RunArtifacts.header(profile: profile, promptMix: prepared.promptMix, command: settings.command,
-                                         startedAt: Date())
+        var startLagNanos: UInt64 = 0
+        if let startAt = settings.startAt {
+            if !settings.quiet {
+                let shard = settings.shard.map { "shard \($0) " } ?? ""
+                console.err("loadgen: \(shard)waiting until \(ShardStamp.format(startAt)) (in "
+                    + String(format: "%.1f", max(0, startAt.timeIntervalSinceNow)) + " s)")
+            }
+            startLagNanos = StartTime.wait(until: startAt)
+        }
+        var header = RunArtifacts.header(profile: profile, promptMix: prepared.promptMix, command: settings.command,
+                                         startedAt: settings.startAt ?? Date())
+        if let shard = settings.shard {
+            header.shard = ShardStamp(index: shard.index, count: shard.count, startAt: settings.startAt,
+                                      startLagNanos: startLagNanos)
+        }
         let artifacts = try RunArtifacts(parent: settings.outputParent, exactly: settings.exactRunDirectory,
                                          profile: profile, profilePath: settings.profilePath, header: header)
         let recorder = RunRecorder()
