@@ -95,6 +95,11 @@ struct RunCommand: ParsableCommand {
         valueName: "time"))
     var startAt: String?
 
+    @Option(name: .customLong("hlog-interval"), help: ArgumentHelp(
+        "The interval of histograms.hlog: one histogram per metric per interval, by the attempts' ends (100ms or more).",
+        valueName: "duration"), transform: DurationArgument.parsing)
+    var hlogInterval = DurationArgument(nanos: 1_000_000_000)
+
     /// The profile's path, given positionally or with --profile.
     private var profilePath: String { profileArgument ?? profile ?? "" }
 
@@ -109,6 +114,9 @@ struct RunCommand: ParsableCommand {
             if let runDir { try RunDirectory.checkExact(runDir) }
         } catch let error as CLIError {
             throw ValidationError(error.description)
+        }
+        guard hlogInterval.nanos >= 100_000_000 else {
+            throw ValidationError("Please give --hlog-interval as 100ms or more (got \(hlogInterval.defaultValueDescription)).")
         }
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
         if quiet && verbose { throw ValidationError("Please give either --quiet or --verbose, not both.") }
@@ -144,6 +152,7 @@ struct RunCommand: ParsableCommand {
         settings.warmupConnections = warmupConnections
         settings.modelsFile = modelsFile
         settings.writesHTML = !noHtml
+        settings.histogramIntervalNanos = hlogInterval.nanos
         settings.environment = try environmentWithDotEnv()
         if let shard {
             settings.shard = try ShardArgument.resolve(shard, environment: settings.environment)

@@ -121,7 +121,8 @@ final class RunArtifacts {
     /// the files it refuses.
     /// - Returns: the summary table, and the errors of the files that could not be written.
     func writeSummaries(
-        recorder: RunRecorder, outcome: RunOutcome, profile: Profile, usage: (before: ResourceUsage, after: ResourceUsage)
+        recorder: RunRecorder, intervals: IntervalHistogramLog? = nil, outcome: RunOutcome, profile: Profile,
+        usage: (before: ResourceUsage, after: ResourceUsage)
     ) -> (table: String, failures: [String]) {
         var failures: [String] = []
         func write(_ name: String, _ text: () throws -> String) {
@@ -146,7 +147,9 @@ final class RunArtifacts {
             write(name) { text }
         }
         write("histograms.hlog") {
-            recorder.histogramLog(startedAt: header.startedAt, runName: (directory.path as NSString).lastPathComponent)
+            let runName = (directory.path as NSString).lastPathComponent
+            return intervals?.text(startedAt: header.startedAt, runName: runName)
+                ?? recorder.histogramLog(startedAt: header.startedAt, runName: runName)
         }
         write("run.json") {
             try RunMetadata.render(

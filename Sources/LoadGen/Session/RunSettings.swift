@@ -33,6 +33,8 @@ struct RunSettings {
     var shard: ScheduleSlice?
     /// The common wall-clock start (`--start-at`), already checked against the clock; nil: at once.
     var startAt: Date?
+    /// The length of one interval of histograms.hlog (`--hlog-interval`).
+    var histogramIntervalNanos: UInt64 = 1_000_000_000
     /// The command line, recorded in the event log's header and run.json.
     var command: [String] = CommandLine.arguments
 
