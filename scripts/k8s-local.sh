@@ -12,6 +12,7 @@
 # "ConfigMap" holds; default deploy/kubernetes/profile.yaml), --shards N (4), --lead SECONDS until
 # the common start (3), --out DIR (a new directory under /tmp), --bin DIR (loadgen and loadreport;
 # default .build/release, else .build/debug), --mock-args "ARGS" (default "--ttft 50ms --itl 5ms").
+# Arguments after -- go to loadreport (e.g. -- --format json).
 # Prints the merged report; its exit status is loadreport's, or 1 when a shard failed.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -29,6 +30,7 @@ while [ $# -gt 0 ]; do
         --out) out="$2"; shift 2 ;;
         --bin) bin="$2"; shift 2 ;;
         --mock-args) mock_args="$2"; shift 2 ;;
+        --) shift; break ;;
         *) echo "k8s-local: unknown argument $1 (see the comment at the top of $0)" >&2; exit 64 ;;
     esac
 done
