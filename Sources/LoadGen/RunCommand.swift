@@ -35,6 +35,8 @@ struct RunCommand: ParsableCommand {
               loadgen -p profiles/closed-loop.yaml --users 16 --grace 5s
               loadgen -p profiles/ramp.yaml --set thresholds.ttft_p99=800ms
               loadgen -p profiles/ramp.yaml --verbose 2> attempts.log
+              loadgen -p profiles/ramp.yaml --shard 1/4 --start-at 2026-12-02T10:00:00Z
+              JOB_COMPLETION_INDEX=1 LOADGEN_SHARDS=4 loadgen -p profiles/ramp.yaml --shard auto
               loadgen -p profiles/ramp.yaml --model llama-3.1-8b \\
                   --base-url http://127.0.0.1:8000/v1
             """
