@@ -142,6 +142,22 @@ final class ShardedRunEndToEndTests: XCTestCase {
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory.appendingPathComponent("runs").path))
     }
+
+    /// 3 users over 4 shards: shard 3 has none, says so, and ends at once with an empty run.
+    func testAShardWithoutUsersSaysSo() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let profile = try CLITestSupport.writeProfile("""
+            name: closed-shards
+            target: {provider: mock, model: m, mock: {ttft: 5ms, inter_token: 1ms, output_tokens: 2}}
+            load: {mode: closed, stages: [{duration: 1s, users: 3}]}
+            """, in: directory)
+        let result = try BinaryRunner.run(["-p", profile.path, "--run-dir", directory.appendingPathComponent("r").path,
+                                           "--quiet", "--no-html", "--shard", "3/4"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("loadgen: warning: shard 3/4 has no user (at most 3 users over 4 shards)"),
+                      result.stderr)
+        XCTAssertEqual(try CLITestSupport.attempts(in: directory.appendingPathComponent("r")).count, 0)
+    }
 }
 
 private extension Date {

@@ -58,6 +58,7 @@ final class RunSession {
             console.err("loadgen: " + note)
         }
         let engine = prepared.engine
+        if let note = ShardNote.emptySlice(profile, slice: settings.shard) { console.err("loadgen: warning: " + note) }
         var startLagNanos: UInt64 = 0
         if let startAt = settings.startAt {
             if !settings.quiet {
