@@ -72,3 +72,18 @@ final class ShardSetTests: XCTestCase {
         XCTAssertNotEqual(ProfileHash.of(resolvedYAML: "seed: 1\n"), ProfileHash.of(resolvedYAML: "seed: 2\n"))
     }
 }
+
+/// A shard's attempts move by its start lag onto the common clock; other runs' stay as they are.
+final class ShardClockTests: XCTestCase {
+    func testAttemptsMoveByTheStartLag() {
+        var header = RunHeader(profile: "p", startedAt: Date(timeIntervalSince1970: 0), loadgenVersion: "t", seed: 1,
+                               command: [])
+        let attempt = AttemptRecord(requestID: 1, intendedStartNanos: 1_000, startNanos: 2_000, endNanos: 9_000)
+        XCTAssertEqual(EventLogEntry.attempt(attempt).onCommonClock(of: header), .attempt(attempt))
+        header.shard = ShardStamp(index: 0, count: 2, startAt: Date(timeIntervalSince1970: 0), startLagNanos: 500)
+        guard case .attempt(let moved) = EventLogEntry.attempt(attempt).onCommonClock(of: header) else {
+            return XCTFail("not an attempt")
+        }
+        XCTAssertEqual([moved.intendedStartNanos, moved.startNanos, moved.endNanos], [1_500, 2_500, 9_500])
+    }
+}

@@ -47,3 +47,14 @@ public enum ProfileHash {
         return "fnv1a64:" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 }
+
+extension EventLogEntry {
+    /// The entry on the common clock of a shard's run: a shard's origin is when its wait for the
+    /// common start ended, ``ShardStamp/startLagNanos`` after it, so its attempts' times move later
+    /// by that lag (drop lines keep theirs: a lag is below the resolution of their reports).
+    /// - Parameter header: the header of the log the entry comes from.
+    public func onCommonClock(of header: RunHeader) -> EventLogEntry {
+        guard let lag = header.shard?.startLagNanos, lag > 0, case .attempt(let attempt) = self else { return self }
+        return .attempt(attempt.shifted(byNanos: lag))
+    }
+}

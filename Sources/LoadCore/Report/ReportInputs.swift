@@ -30,11 +30,8 @@ public enum ReportInputs {
             let reader = try EventLogReader(path: path)
             accumulator.beginRun(reader.header, path: path)
             let name = accumulator.currentRunName ?? path
-            // A shard's clock starts when its wait for the common start ended: its lag puts its
-            // times on the common clock.
-            let lag = reader.header.shard?.startLagNanos ?? 0
-            while var entry = try reader.next() {
-                if lag > 0, case .attempt(let attempt) = entry { entry = .attempt(attempt.shifted(byNanos: lag)) }
+            while let read = try reader.next() {
+                let entry = read.onCommonClock(of: reader.header)
                 accumulator.add(entry)
                 if let onAttempt, case .attempt(let attempt) = entry { try onAttempt(attempt, name, reader.header) }
             }
