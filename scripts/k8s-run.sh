@@ -12,7 +12,7 @@
 # current), --lead SECONDS from now to the common start (120: time for every pod to be scheduled and
 # pull the image; a pod that starts later than 1 s after it refuses to run), --out DIR (runs/NAME),
 # --timeout SECONDS for the whole run (7200), --keep (leave the Job and ConfigMap in place).
-# Needs kubectl with access to the cluster, and loadreport (.build/release or PATH) to merge.
+# Needs kubectl with access to the cluster, and loadreport ($LOADREPORT, .build/release or PATH) to merge.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 image=""
@@ -43,7 +43,7 @@ done
 [ -n "$out" ] || out="runs/$name"
 kc=(kubectl)
 [ -z "$namespace" ] || kc+=(--namespace "$namespace")
-loadreport="$root/.build/release/loadreport"
+loadreport="${LOADREPORT:-$root/.build/release/loadreport}"
 [ -x "$loadreport" ] || loadreport="$(command -v loadreport || true)"
 
 # The ConfigMap: the profile as profile.yaml, and the files beside it under their own names.

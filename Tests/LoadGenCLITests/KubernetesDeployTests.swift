@@ -59,4 +59,46 @@ final class KubernetesDeployTests: XCTestCase {
             XCTAssertTrue((metadata["command"] as? [String])?.contains("auto") ?? false)
         }
     }
+
+    /// scripts/k8s-run.sh against a fake kubectl (scripts/testing/kubectl: the "pods" are local
+    /// processes of the image's wrapper): it makes the ConfigMap, applies the Job, collects each
+    /// shard with kubectl cp, lets the pods exit and merges the shards.
+    func testK8sRunAppliesCollectsAndMerges() throws {
+        let directory = try BinaryRunner.temporaryDirectory(self)
+        let mock = try CLITestSupport.startMock(["--ttft", "10ms", "--itl", "1ms"])
+        defer { CLITestSupport.stop(mock.process) }
+        let profiles = directory.appendingPathComponent("profile")
+        try FileManager.default.createDirectory(at: profiles, withIntermediateDirectories: true)
+        let profile = try CLITestSupport.writeProfile("""
+            name: k8s-run-e2e
+            target: {provider: openai-compatible, model: m, base_url: "\(mock.baseURL)"}
+            request: {max_tokens: 4}
+            load: {mode: open, stages: [{duration: 2s, rate: 30}]}
+            """, in: profiles)
+        let cluster = directory.appendingPathComponent("cluster")
+        try FileManager.default.createDirectory(at: cluster, withIntermediateDirectories: true)
+        let root = BinaryRunner.repositoryRoot
+        let path = root.appendingPathComponent("scripts/testing").path + ":" + BinaryRunner.productsDirectory.path + ":"
+            + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let out = directory.appendingPathComponent("runs")
+        let result = try bash("scripts/k8s-run.sh", [
+            "--image", "registry.example.com/loadgen:test", "--profile", profile.path, "--shards", "3", "--lead", "3",
+            "--out", out.path,
+        ], environment: [
+            "PATH": path, "FAKE_KUBE_DIR": cluster.path,
+            "FAKE_WRAPPER": root.appendingPathComponent("deploy/kubernetes/loadgen-shard.sh").path,
+            "LOADREPORT": BinaryRunner.productsDirectory.appendingPathComponent("loadreport").path,
+        ])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("requests: 60 (60 ok, 0 failed)"), result.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: out.appendingPathComponent("merged.txt").path))
+        let calls = try String(contentsOf: cluster.appendingPathComponent("calls.log"), encoding: .utf8)
+        XCTAssertTrue(calls.contains("create configmap loadgen-") && calls.contains("--from-file=profile.yaml="), calls)
+        for index in 0..<3 {
+            XCTAssertTrue(calls.contains("exec loadgen-") && calls.contains("-\(index)-fake -- touch /out/collected"), calls)
+            // Each "pod" was let go after collection and exited with loadgen's status.
+            let exit = try String(contentsOf: cluster.appendingPathComponent("pod-\(index)/exit"), encoding: .utf8)
+            XCTAssertEqual(exit.trimmingCharacters(in: .whitespacesAndNewlines), "0")
+        }
+    }
 }
