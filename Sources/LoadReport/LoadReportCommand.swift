@@ -20,6 +20,7 @@ struct LoadReportCommand: ParsableCommand {
               loadreport runs/20261125T120000Z-ramp
               loadreport runs/*-shard-*of4 --group-by stage --format markdown
               loadreport results/shard-0 results/shard-2 --allow-partial
+              loadreport results/shard-* --hlog merged.hlog
               loadreport runs/a runs/b --compare
               loadreport runs/a runs/b runs/c --compare --compact --baseline runs/b
               loadreport runs/ramp --group-by stage --compact
@@ -79,6 +80,11 @@ struct LoadReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp(
         "Also write the HTML report (charts and tables, one self-contained file) to this file.", valueName: "file"))
     var html: String?
+
+    @Option(help: ArgumentHelp(
+        "Also write the runs' histograms merged, one per metric per second, as an HdrHistogram interval log to this file.",
+        valueName: "file"))
+    var hlog: String?
 
     @Flag(help: "Merge the shards given even when some of the run's shards are missing (the report says which).")
     var allowPartial = false
@@ -197,6 +203,7 @@ struct LoadReportCommand: ParsableCommand {
             report.rateLimits = nil
         }
         if let html, let page { writeHTML(page, to: html) }
+        if let hlog { writeHistogramLog(paths: paths, to: hlog) }
         let chosen = format.flatMap(ReportFormat.init(rawValue:)) ?? (view == .timeSeries ? .csv : .table)
         print(try ReportRenderer.render(report, view: view, format: chosen), terminator: "")
         if let csv { Self.printError("wrote \(report.overall.attempts) attempt rows to \(csv)") }
@@ -216,6 +223,19 @@ struct LoadReportCommand: ParsableCommand {
         } catch {
             Self.fail("\(error)")
         }
+    }
+
+    /// `--hlog FILE`: the runs' interval histograms, merged.
+    private func writeHistogramLog(paths: [String], to file: String) {
+        do {
+            try MergedHistogramLog.text(paths: paths, intervalNanos: 1_000_000_000)
+                .write(toFile: file, atomically: true, encoding: .utf8)
+        } catch let error as EventLogError {
+            Self.fail(error.description)
+        } catch {
+            Self.fail("cannot write \(file): \(error.localizedDescription)")
+        }
+        Self.printError("wrote the merged interval histograms to \(file)")
     }
 
     /// `--html FILE`: the page of the runs (merged, or overlaid with --compare).

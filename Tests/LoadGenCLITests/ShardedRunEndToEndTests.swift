@@ -1,4 +1,6 @@
 import Foundation
+import LoadCore
+import TestSupport  // re-exports HistogramDecoding (HdrV2Encoding.decode)
 import XCTest
 
 /// Four shard processes (`--shard i/4`, one common `--start-at`) against one `loadgen mock`, merged by
@@ -99,6 +101,18 @@ final class ShardedRunEndToEndTests: XCTestCase {
             XCTAssertEqual(a, b, accuracy: max(5, 0.25 * b), "\(metric) p50: shards \(a) ms, one process \(b) ms")
         }
 
+        // The shards' interval histograms, merged: every value of every shard, on whole seconds.
+        let hlog = directory.appendingPathComponent("merged.hlog").path
+        let written = try BinaryRunner.run(shardPaths + ["--hlog", hlog], binary: "loadreport")
+        XCTAssertEqual(written.status, 0, written.stderr)
+        var shardTotals: [String: UInt64] = [:]
+        for path in shardPaths {
+            shardTotals.merge(try hlogTotals(path + "/histograms.hlog")) { $0 + $1 }
+        }
+        let mergedTotals = try hlogTotals(hlog)
+        XCTAssertEqual(mergedTotals, shardTotals)
+        XCTAssertEqual(mergedTotals["ttft"], 80)
+
         // A missing shard is refused, or reported on with --allow-partial.
         let missing = try BinaryRunner.run(Array(shardPaths.prefix(3)), binary: "loadreport")
         XCTAssertEqual(missing.status, 64, missing.stderr)
@@ -111,6 +125,18 @@ final class ShardedRunEndToEndTests: XCTestCase {
         let mixed = try BinaryRunner.run(shardPaths + [directory.appendingPathComponent("single").path], binary: "loadreport")
         XCTAssertEqual(mixed.status, 64, mixed.stderr)
         XCTAssertTrue(mixed.stderr.contains("is not a shard"), mixed.stderr)
+    }
+
+    /// Per tag, the values of every line of an interval log.
+    private func hlogTotals(_ path: String) throws -> [String: UInt64] {
+        var totals: [String: UInt64] = [:]
+        for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n") where line.hasPrefix("Tag=") {
+            let fields = line.split(separator: ",")
+            let seconds = try XCTUnwrap(Double(fields[1]))
+            XCTAssertEqual(seconds, seconds.rounded(), "intervals start on whole seconds from the common start: \(line.prefix(40))")
+            totals[String(fields[0].dropFirst(4)), default: 0] += try HdrV2Encoding.decode(base64: String(fields[4])).totalCount
+        }
+        return totals
     }
 
     func testShardAndStartAtErrorsAreClear() throws {
