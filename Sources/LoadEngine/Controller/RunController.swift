@@ -1,3 +1,4 @@
+import DequeModule
 import LoadCore
 
 /// The engine's control logic, without I/O: which attempt starts when, what waits, what is
@@ -41,7 +42,7 @@ final class RunController {
     var warmupOpen = 0
 
     // Admission state (RunController+Admission).
-    var waiting = FIFOQueue<AttemptStart>()
+    var waiting = Deque<AttemptStart>()
     var retries = DeadlineQueue<AttemptStart>()
     var retryRandom: SplitMix64
     var nextArrivalNanos: UInt64?
@@ -57,7 +58,7 @@ final class RunController {
     var usersToAdd = 0
     var usersAddedAtNanos: UInt64 = 0
     var nextUserID = 0
-    var thinking = FIFOQueue<AttemptStart>()
+    var thinking = Deque<AttemptStart>()
     var backingOff = DeadlineQueue<AttemptStart>()
     var clientErrorStreaks: [Int: Int] = [:]
     var backoffRandom: SplitMix64
