@@ -75,8 +75,9 @@ final class RunController {
         self.maxInFlight = maxInFlight
         self.graceNanos = graceNanos
         self.tuning = tuning
-        retryRandom = SplitMix64(seed: plan.seed)
-        backoffRandom = SplitMix64(seed: Self.backoffSeed(plan.seed))
+        let seed = plan.slice.seed(from: plan.seed)
+        retryRandom = SplitMix64(seed: seed)
+        backoffRandom = SplitMix64(seed: Self.backoffSeed(seed))
     }
 
     /// Seeds the client-error backoff's draws, apart from the retries' draws.
