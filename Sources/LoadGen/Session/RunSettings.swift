@@ -1,4 +1,5 @@
 import Foundation
+import LoadEngine
 
 /// What a run session needs besides the profile: the command line's run flags and the process's
 /// environment, gathered so that tests can start a session without the binary.
@@ -28,6 +29,9 @@ struct RunSettings {
     var environment: [String: String] = [:]
     /// The progress display; nil picks one from the terminal (``DisplayMode/detect``).
     var displayMode: DisplayMode?
+    /// A test knob: keeps the engine's loop busy on purpose (``LoopStall``), for the tests of the
+    /// client self-check. Never set by a command.
+    var loopStall: LoopStall?
     /// The command line, recorded in the event log's header and run.json.
     var command: [String] = CommandLine.arguments
 
