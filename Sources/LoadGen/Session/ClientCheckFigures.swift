@@ -9,7 +9,8 @@ enum ClientCheckFigures {
     static func check(recorder: RunRecorder, loopBusyFraction: Double?, peakRSSKiB: Int, openFileLimit: Int?,
                       descriptorsNeeded: Int?) -> ClientCheck {
         var figures = ClientFigures(recorder: recorder)
-        figures.loopBusyFraction = loopBusyFraction
+        // Four decimals, as the event log's end line keeps it: summary.json and loadreport agree.
+        figures.loopBusyFraction = loopBusyFraction.map { ($0 * 10_000).rounded() / 10_000 }
         figures.peakRSSKiB = peakRSSKiB
         figures.physicalMemoryKiB = physicalMemoryKiB()
         figures.openFileLimit = openFileLimit
