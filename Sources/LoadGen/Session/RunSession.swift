@@ -12,6 +12,8 @@ final class RunSession {
     private let console: RunConsole
     /// `limits.max_cost_usd` (loop thread during the run).
     private var costWatch = CostBudgetWatch(budget: nil)
+    /// The free space left for the event log (loop thread during the run).
+    private var diskWatch: DiskSpaceWatch
     /// The failures, for the one-line diagnosis of a run without a success (loop thread).
     private var failures = FailureSample()
 
@@ -19,7 +21,9 @@ final class RunSession {
     ///   - profile: the validated profile, overrides applied.
     ///   - settings: the run flags and the environment.
     ///   - console: where the report and the notes go.
-    init(profile: Profile, settings: RunSettings, console: RunConsole = .standard) {
+    /// - Throws: ``CLIError`` when `LOADGEN_DISK_RESERVE_BYTES` is not a number of bytes.
+    init(profile: Profile, settings: RunSettings, console: RunConsole = .standard) throws {
+        diskWatch = try DiskSpaceWatch(environment: settings.environment)
         self.profile = profile
         self.settings = settings
         self.console = console
@@ -109,6 +113,7 @@ final class RunSession {
             writeFailed = true
         }
         if costWatch.stopReason != nil { reasons.insert(ExitStatus.costLimitReached) }
+        if diskWatch.stopReason != nil { reasons.insert(ExitStatus.failure) }
         if monitor.rejectionAtEnd == nil, outcome.interruptedBySignal == nil,
            let diagnosis = failures.diagnosis(url: prepared.template.url) {
             console.err("loadgen: " + diagnosis)
@@ -165,8 +170,13 @@ final class RunSession {
                 + "cancelling the \(engine.inFlightCount) in flight")
             engine.cancelInFlight(reason: "the event log could not be written (\(reason))")
         }
-        engine.onTick = { progress in
+        let runDirectory = artifacts.directory.path
+        engine.onTick = { [unowned self, unowned engine] progress in
             artifacts.handOffEventLog()
+            if let space = DiskSpaceWatch.space(atPath: runDirectory), let reason = diskWatch.check(space) {
+                console.err("\nloadgen: stopping new requests: \(reason); the \(engine.inFlightCount) in flight finish")
+                engine.stopArrivals(reason: reason)
+            }
             monitor.tick(progress)
         }
     }
