@@ -33,7 +33,7 @@ final class ClientCheckRunTests: XCTestCase {
         let lock = NSLock()
         var out: [String] = []
         let console = RunConsole(out: { line in lock.withLock { out.append(line) } }, err: { _ in })
-        let session = RunSession(profile: try ProfileLoader.load(path: path), settings: settings, console: console)
+        let session = try RunSession(profile: try ProfileLoader.load(path: path), settings: settings, console: console)
         let result = try session.run()
         // The summary table comes as one piece: its lines, one by one.
         return (result, lock.withLock { out }.flatMap { $0.split(separator: "\n").map(String.init) })
