@@ -37,6 +37,14 @@ public final class Engine {
     /// A test knob: keeps the loop thread deliberately busy (``LoopStall``), to check that the
     /// client self-check calls a starved client saturated. Nil (the default) in every real run.
     public var loopStall: LoopStall?
+    /// Lets other threads stop this engine (``postStopArrivals(reason:)``,
+    /// ``postCancelInFlight(reason:)``) through a libuv async handle; off (no handle) by default.
+    /// `--workers N` turns it on for each worker's engine.
+    public var acceptsCrossThreadStops = false
+    /// The origin shared with other engines (``LoadPlan/sharedOriginNanos``), set just before
+    /// ``run()``; nil keeps the plan's.
+    public var sharedOriginNanos: UInt64?
+    private let crossThreadStops = CrossThreadStops()
 
     private let template: RequestTemplate
     private let plan: LoadPlan
@@ -92,6 +100,8 @@ public final class Engine {
 
     /// Runs the plan to its end. Blocks the calling thread.
     public func run() throws -> RunOutcome {
+        var plan = self.plan
+        if let sharedOriginNanos { plan.sharedOriginNanos = sharedOriginNanos }
         let controller = RunController(plan: plan, maxInFlight: maxInFlight,
                                        graceNanos: drainGraceMillis.map { $0 * 1_000_000 }, tuning: tuning)
         self.controller = controller
@@ -121,6 +131,16 @@ public final class Engine {
             stall.start(delayMillis: loopStall.everyMillis, repeatMillis: loopStall.everyMillis)
             stallTimer = stall
         }
+        if acceptsCrossThreadStops {
+            crossThreadStops.open(loop: loop) { [unowned self] requests in
+                for request in requests {
+                    switch request {
+                    case .stopArrivals(let reason): self.send(.stopArrivals(reason: reason))
+                    case .cancelInFlight(let reason): self.send(.cancelInFlight(reason: reason))
+                    }
+                }
+            }
+        }
         loopStartNanos = MonotonicClock.nowNanos()
         send(.begin)
         if let setupError { throw setupError }
@@ -146,6 +166,19 @@ public final class Engine {
     /// ``stopArrivals(reason:)``.
     public func cancelInFlight(reason: String) {
         send(.cancelInFlight(reason: reason))
+    }
+
+    /// ``stopArrivals(reason:)`` from any thread: delivered on the loop's next iteration (or when
+    /// the run starts); ignored once it has ended. Needs ``acceptsCrossThreadStops``.
+    public func postStopArrivals(reason: String) {
+        precondition(acceptsCrossThreadStops, "postStopArrivals needs acceptsCrossThreadStops")
+        crossThreadStops.post(.stopArrivals(reason: reason))
+    }
+
+    /// ``cancelInFlight(reason:)`` from any thread, delivered like ``postStopArrivals(reason:)``.
+    public func postCancelInFlight(reason: String) {
+        precondition(acceptsCrossThreadStops, "postCancelInFlight needs acceptsCrossThreadStops")
+        crossThreadStops.post(.cancelInFlight(reason: reason))
     }
 
     // MARK: - Events in, commands out
@@ -236,6 +269,7 @@ public final class Engine {
         finishTimer.close()
         signalWatcher?.close()
         stallTimer?.close()
+        crossThreadStops.close()
         pool.close()
     }
 

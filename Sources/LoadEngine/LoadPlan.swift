@@ -43,6 +43,10 @@ public struct LoadPlan {
     /// and user counts given here are already the slice's; the slice numbers requests and users
     /// run-wide (request *j* of the slice is *j*·N + i) and derives the seed of the retry jitter.
     public var slice: ScheduleSlice = .whole
+    /// The run's origin (monotonic nanoseconds, `uv_hrtime`'s clock) when several engines share one
+    /// (`--workers N`: every worker's records and intended starts count from the same instant); it
+    /// must not be later than the engine's start. Nil: the moment arrivals begin (after warm-up).
+    public var sharedOriginNanos: UInt64?
 
     public init(
         mode: Mode, durationNanos: UInt64? = nil, maxRequests: Int? = nil, maxInFlight: Int = 10_000,
@@ -108,4 +112,7 @@ public struct RunOutcome: Sendable {
     /// The loop's busy fraction over the run (0...1: 1 − idle ÷ wall time, libuv's idle-time
     /// metric); nil where libuv lacks the metric.
     public var loopBusyFraction: Double?
+
+    /// Nothing started yet.
+    public init() {}
 }

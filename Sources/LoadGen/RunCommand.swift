@@ -35,6 +35,7 @@ struct RunCommand: ParsableCommand {
               loadgen -p profiles/closed-loop.yaml --users 16 --grace 5s
               loadgen -p profiles/ramp.yaml --set thresholds.ttft_p99=800ms
               loadgen -p profiles/ramp.yaml --verbose 2> attempts.log
+              loadgen -p profiles/ramp.yaml --rate 2000 --workers 2
               loadgen -p profiles/ramp.yaml --shard 1/4 --start-at 2026-12-02T10:00:00Z
               JOB_COMPLETION_INDEX=1 LOADGEN_SHARDS=4 loadgen -p profiles/ramp.yaml --shard auto
               loadgen -p profiles/ramp.yaml --model llama-3.1-8b \\
@@ -97,6 +98,13 @@ struct RunCommand: ParsableCommand {
         valueName: "time"))
     var startAt: String?
 
+    @Option(help: ArgumentHelp(
+        "Engines on threads of their own, each with its own event loop, running slice w of N of the schedule; one event "
+            + "log and summary. auto: 1 for a peak of 500 arrivals/s (or users) or less, else one per 500, up to the "
+            + "machine's cores (docs/engine.md, \"Workers\").",
+        valueName: "N|auto"))
+    var workers = "auto"
+
     @Option(name: .customLong("hlog-interval"), help: ArgumentHelp(
         "The interval of histograms.hlog: one histogram per metric per interval, by the attempts' ends (100ms or more).",
         valueName: "duration"), transform: DurationArgument.parsing)
@@ -134,7 +142,10 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         do {
             let loaded = try ProfileLoader.load(path: profilePath, options: overrides)
-            let result = try RunSession(profile: loaded, settings: try settings()).run()
+            var settings = try settings()
+            settings.workers = try WorkerCount.resolve(workers, profile: loaded, shards: settings.shard?.count ?? 1,
+                                                       warmupConnections: warmupConnections)
+            let result = try RunSession(profile: loaded, settings: settings).run()
             if result.exitStatus != ExitStatus.success { throw ExitCode(result.exitStatus) }
         } catch let error as CLIError {
             printError("loadgen: " + error.description)

@@ -14,6 +14,7 @@ extension ClientCheck {
         line.field("verdict", verdict.rawValue)
         line.field("reasons", reasons)
         if let busy = figures.loopBusyFraction { line.field("loop_busy", Self.rounded(busy, 4)) }
+        if let workers = figures.loopBusyByWorker { line.field("loop_busy_workers", workers.map { Self.rounded($0, 4) }) }
         if let lag = figures.startLagP90Millis { line.field("start_lag_p90_ms", Self.rounded(lag, 3)) }
         if let lag = figures.startLagP99Millis { line.field("start_lag_p99_ms", Self.rounded(lag, 3)) }
         if let delay = figures.measurementDelayP99Millis { line.field("measurement_delay_p99_ms", Self.rounded(delay, 3)) }
@@ -34,6 +35,7 @@ extension ClientCheck {
         let reasons = object["reasons"]?.arrayValue?.compactMap(\.stringValue) ?? []
         var figures = ClientFigures()
         figures.loopBusyFraction = object["loop_busy"]?.doubleValue
+        figures.loopBusyByWorker = object["loop_busy_workers"]?.arrayValue.map { $0.compactMap(\.doubleValue) }
         figures.startLagP90Millis = object["start_lag_p90_ms"]?.doubleValue
         figures.startLagP99Millis = object["start_lag_p99_ms"]?.doubleValue
         figures.measurementDelayP99Millis = object["measurement_delay_p99_ms"]?.doubleValue

@@ -1,7 +1,7 @@
 /// The client check in the report's JSON document (`client`, docs/report.md) and across runs.
 extension ClientCheck: Encodable {
     enum CodingKeys: String, CodingKey {
-        case verdict, reasons, loopBusy = "loop_busy", startLagP90 = "start_lag_p90_ms"
+        case verdict, reasons, loopBusy = "loop_busy", loopBusyWorkers = "loop_busy_workers", startLagP90 = "start_lag_p90_ms"
         case startLagP99 = "start_lag_p99_ms", measurementDelayP99 = "measurement_delay_p99_ms"
         case clientFDErrors = "client_fds_errors", clientPortErrors = "client_ports_errors"
         case peakRSS = "peak_rss_kb", memory = "memory_kb", openFileLimit = "open_file_limit"
@@ -13,6 +13,7 @@ extension ClientCheck: Encodable {
         try container.encode(verdict.rawValue, forKey: .verdict)
         try container.encode(reasons, forKey: .reasons)
         try container.encodeIfPresent(figures.loopBusyFraction, forKey: .loopBusy)
+        try container.encodeIfPresent(figures.loopBusyByWorker, forKey: .loopBusyWorkers)
         try container.encodeIfPresent(figures.startLagP90Millis, forKey: .startLagP90)
         try container.encodeIfPresent(figures.startLagP99Millis, forKey: .startLagP99)
         try container.encodeIfPresent(figures.measurementDelayP99Millis, forKey: .measurementDelayP99)

@@ -43,7 +43,11 @@ public struct ClientCheck: Sendable, Equatable {
         self.figures = figures
         var reasons: [String] = []
         if let busy = figures.loopBusyFraction, busy >= Self.loopBusyLimit {
-            reasons.append("loop busy \(Self.percent(busy)) %")
+            if let workers = figures.loopBusyByWorker, let worker = workers.firstIndex(of: busy), workers.count > 1 {
+                reasons.append("loop busy \(Self.percent(busy)) % (worker \(worker) of \(workers.count))")
+            } else {
+                reasons.append("loop busy \(Self.percent(busy)) %")
+            }
         }
         if let p90 = figures.startLagP90Millis, p90 > Self.startLagP90LimitMillis {
             reasons.append("start lag p90 \(Self.millis(p90)) ms, p99 \(Self.millis(figures.startLagP99Millis ?? p90)) ms")

@@ -2,7 +2,10 @@
 /// over a run. Any figure may be unknown (nil): a check without it is skipped.
 public struct ClientFigures: Sendable, Equatable {
     /// The engine loop's busy fraction, 0...1 (1 − libuv's idle time ÷ the loop's wall time).
+    /// With `--workers N` (N > 1) the busiest loop's, and each worker's in ``loopBusyByWorker``.
     public var loopBusyFraction: Double?
+    /// Each worker's loop busy fraction, in worker order, with `--workers N` (N > 1); nil with one loop.
+    public var loopBusyByWorker: [Double]?
     /// Start lag (actual − intended start, every attempt): p90 and p99, milliseconds.
     public var startLagP90Millis: Double?
     public var startLagP99Millis: Double?

@@ -151,7 +151,7 @@ final class RunController {
     }
 
     private func beginArrivals(at now: UInt64) {
-        originNanos = now
+        originNanos = min(plan.sharedOriginNanos ?? now, now)
         phase = .running
         switch plan.mode {
         case .open(let nextArrival):

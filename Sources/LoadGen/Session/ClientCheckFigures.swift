@@ -6,11 +6,14 @@ import LoadEngine
 /// start lag, measurement delay and client error classes, the loop's busy fraction, the peak
 /// memory against the machine's, and the open-file limit against the run's expected need.
 enum ClientCheckFigures {
-    static func check(recorder: RunRecorder, loopBusyFraction: Double?, peakRSSKiB: Int, openFileLimit: Int?,
-                      descriptorsNeeded: Int?) -> ClientCheck {
+    /// - Parameter loopBusyByWorker: each worker's loop busy fraction with `--workers N` (N > 1);
+    ///   `loopBusyFraction` is then the busiest one's.
+    static func check(recorder: RunRecorder, loopBusyFraction: Double?, loopBusyByWorker: [Double]? = nil,
+                      peakRSSKiB: Int, openFileLimit: Int?, descriptorsNeeded: Int?) -> ClientCheck {
         var figures = ClientFigures(recorder: recorder)
         // Four decimals, as the event log's end line keeps it: summary.json and loadreport agree.
         figures.loopBusyFraction = loopBusyFraction.map { ($0 * 10_000).rounded() / 10_000 }
+        figures.loopBusyByWorker = loopBusyByWorker.map { $0.map { ($0 * 10_000).rounded() / 10_000 } }
         figures.peakRSSKiB = peakRSSKiB
         figures.physicalMemoryKiB = physicalMemoryKiB()
         figures.openFileLimit = openFileLimit

@@ -57,8 +57,10 @@ final class RunSession {
         if let note = prepared.descriptorNote, settings.verbose || (explicitMaxInFlight && !settings.quiet) {
             console.err("loadgen: " + note)
         }
-        let engine = prepared.engine
-        engine.loopStall = settings.loopStall
+        let engines = prepared.engines
+        for engine in engines { engine.loopStall = settings.loopStall }
+        let group = engines.count > 1 ? WorkerGroup(engines: engines) : nil
+        let controls: RunControls = group ?? prepared.engine
         if let note = ShardNote.emptySlice(profile, slice: settings.shard) { console.err("loadgen: warning: " + note) }
         var startLagNanos: UInt64 = 0
         if let startAt = settings.startAt {
@@ -82,25 +84,36 @@ final class RunSession {
         let display = RunDisplay(mode: settings.displayMode ?? DisplayMode.detect(quiet: settings.quiet),
                                  verbose: settings.verbose, profile: profile,
                                  secrets: [prepared.apiKey].compactMap { $0 })
-        let monitor = RunMonitor(engine: engine, recorder: recorder, display: display,
+        let monitor = RunMonitor(controls: controls, recorder: recorder, display: display,
                                  thresholds: profile.thresholds.isEmpty ? nil : ThresholdTracker(
                                      thresholds: profile.thresholds, maxRequests: profile.requestBound),
                                  graceNanos: profile.limits.graceNanos)
-        wire(engine: engine, prepared: prepared, recorder: recorder, intervals: intervals, monitor: monitor,
-             artifacts: artifacts)
+        wire(engines: engines, group: group, controls: controls, prepared: prepared, recorder: recorder,
+             intervals: intervals, monitor: monitor, artifacts: artifacts)
         if !settings.quiet {
             let target = profile.target.provider == .mock ? "the embedded mock (\(prepared.baseURL))" : prepared.baseURL
-            console.err("loadgen: running \(profile.name) against \(target)")
+            let workers = engines.count > 1 ? " with \(engines.count) workers" : ""
+            console.err("loadgen: running \(profile.name) against \(target)\(workers)")
             console.err("loadgen: " + prepared.pricing.description)
         }
 
         let usageBefore = ResourceUsage.now()
-        let outcome = try engine.run()
+        let outcome: RunOutcome
+        var loopBusyByWorker: [Double]?
+        if let group {
+            let outcomes = try group.run()
+            outcome = outcomes.combined
+            loopBusyByWorker = outcomes.workers.compactMap(\.loopBusyFraction)
+            if loopBusyByWorker?.count != outcomes.workers.count { loopBusyByWorker = nil }
+        } else {
+            outcome = try prepared.engine.run()
+        }
         let usage = (before: usageBefore, after: ResourceUsage.now())
-        display.finish(monitor.lastProgress, outcome: outcome, recorder: recorder)
+        display.finish(group?.combinedProgress ?? monitor.lastProgress, outcome: outcome, recorder: recorder)
 
         let client = ClientCheckFigures.check(
-            recorder: recorder, loopBusyFraction: outcome.loopBusyFraction, peakRSSKiB: usage.after.peakRSSKiB, openFileLimit: descriptors.after,
+            recorder: recorder, loopBusyFraction: outcome.loopBusyFraction, loopBusyByWorker: loopBusyByWorker,
+            peakRSSKiB: usage.after.peakRSSKiB, openFileLimit: descriptors.after,
             descriptorsNeeded: prepared.descriptors.needed)
         let loss = artifacts.closeEventLog(endNanos: outcome.elapsedNanos, client: client)
         let summary = Summary(recorder: recorder)
@@ -151,50 +164,63 @@ final class RunSession {
         return RunResult(exitStatus: status, directory: artifacts.directory.path, outcome: outcome, summary: summary)
     }
 
-    /// Connects the engine's callbacks (all on its loop thread) to what consumes them.
-    private func wire(engine: Engine, prepared: PreparedRun, recorder: RunRecorder, intervals: IntervalHistogramLog,
-                      monitor: RunMonitor, artifacts: RunArtifacts) {
-        engine.handlesSignals = settings.handlesSignals
+    /// Connects the engines' callbacks to what consumes them: on the loop thread with one engine;
+    /// with workers, on each worker's thread under the group's lock (one callback at a time).
+    private func wire(engines: [Engine], group: WorkerGroup?, controls: RunControls, prepared: PreparedRun,
+                      recorder: RunRecorder, intervals: IntervalHistogramLog, monitor: RunMonitor,
+                      artifacts: RunArtifacts) {
         let stageTimeline = StageTimeline(load: profile.load)
         let calculator = prepared.pricing.calculator
         costWatch = CostBudgetWatch(budget: prepared.pricing.budget)
         let quiet = settings.quiet
         let console = self.console
-        engine.onAttempt = { [unowned self, unowned engine] finished in
-            var attempt = finished
-            attempt.stage = stageTimeline.stageIndex(atNanos: attempt.intendedStartNanos)
-            attempt.costUSD = calculator.costUSD(of: attempt)
-            if let reason = costWatch.add(costUSD: attempt.costUSD, inFlight: engine.inFlightCount) {
-                if !quiet { console.err("\nloadgen: stopping new requests: \(reason)") }
-                engine.stopArrivals(reason: reason)
-            }
-            recorder.record(attempt)
-            intervals.record(attempt)
-            failures.record(attempt)
-            monitor.attempt(attempt)
-            artifacts.append(attempt)
-        }
-        engine.onDropped = { drops in
-            monitor.droppedArrivals(drops.count)
-            recorder.recordDropped(count: drops.count)
-            artifacts.appendDropped(drops)
-        }
-        engine.tickIntervalMillis = 500
+        let lock = group?.lock
         let eventLogPath = artifacts.eventLogPath
-        artifacts.onEventLogFailure = { [unowned engine] reason in
+        artifacts.onEventLogFailure = { [unowned controls] reason in
             // Measuring on without a record is pointless: stop at once, and say so at once.
             console.err("\nloadgen: cannot write \(eventLogPath): \(reason); stopping the run: no new requests, "
-                + "cancelling the \(engine.inFlightCount) in flight")
-            engine.cancelInFlight(reason: "the event log could not be written (\(reason))")
+                + "cancelling the \(controls.inFlightCount) in flight")
+            controls.cancelInFlight(reason: "the event log could not be written (\(reason))")
         }
         let runDirectory = artifacts.directory.path
-        engine.onTick = { [unowned self, unowned engine] progress in
-            artifacts.handOffEventLog()
-            if let space = DiskSpaceWatch.space(atPath: runDirectory), let reason = diskWatch.check(space) {
-                console.err("\nloadgen: stopping new requests: \(reason); the \(engine.inFlightCount) in flight finish")
-                engine.stopArrivals(reason: reason)
+        for (worker, engine) in engines.enumerated() {
+            engine.handlesSignals = settings.handlesSignals
+            engine.onAttempt = { [unowned self, unowned controls] finished in
+                lock?.lock()
+                defer { lock?.unlock() }
+                var attempt = finished
+                attempt.stage = stageTimeline.stageIndex(atNanos: attempt.intendedStartNanos)
+                attempt.costUSD = calculator.costUSD(of: attempt)
+                if let reason = costWatch.add(costUSD: attempt.costUSD, inFlight: controls.inFlightCount) {
+                    if !quiet { console.err("\nloadgen: stopping new requests: \(reason)") }
+                    controls.stopArrivals(reason: reason)
+                }
+                recorder.record(attempt)
+                intervals.record(attempt)
+                failures.record(attempt)
+                monitor.attempt(attempt)
+                artifacts.append(attempt)
             }
-            monitor.tick(progress)
+            engine.onDropped = { drops in
+                lock?.lock()
+                defer { lock?.unlock() }
+                monitor.droppedArrivals(drops.count)
+                recorder.recordDropped(count: drops.count)
+                artifacts.appendDropped(drops)
+            }
+            engine.tickIntervalMillis = 500
+            engine.onTick = { [unowned self, unowned controls] reported in
+                lock?.lock()
+                defer { lock?.unlock() }
+                // With workers, one combined tick per period (from the first worker still running).
+                guard let progress = group.map({ $0.progress(reported, from: worker) }) ?? reported else { return }
+                artifacts.handOffEventLog()
+                if let space = DiskSpaceWatch.space(atPath: runDirectory), let reason = diskWatch.check(space) {
+                    console.err("\nloadgen: stopping new requests: \(reason); the \(controls.inFlightCount) in flight finish")
+                    controls.stopArrivals(reason: reason)
+                }
+                monitor.tick(progress)
+            }
         }
     }
 }

@@ -32,6 +32,9 @@ struct RunSettings {
     var displayMode: DisplayMode?
     /// The slice of the schedule this process runs (`--shard`); nil for the whole run.
     var shard: ScheduleSlice?
+    /// Engines on threads of their own (`--workers`, resolved: ``WorkerCount``); 1 runs on the
+    /// calling thread, exactly as before workers existed.
+    var workers = 1
     /// The common wall-clock start (`--start-at`), already checked against the clock; nil: at once.
     var startAt: Date?
     /// The length of one interval of histograms.hlog (`--hlog-interval`).
