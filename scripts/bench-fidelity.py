@@ -69,7 +69,8 @@ def run(users, seconds, workdir, keep=None):
                 f"limits: {{max_in_flight: {users + 100}, timeout: 120s}}\n")
         output = os.path.join(workdir, "runs")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result = subprocess.run([LOADGEN, "--profile", profile, "--output", output, "--quiet", "--no-html"],
+        result = subprocess.run([LOADGEN, "--profile", profile, "--output", output, "--quiet", "--no-html",
+                                 "--workers", "1"],
                                 capture_output=True, text=True, timeout=seconds + 300, stdin=subprocess.DEVNULL)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if result.returncode != 0:

@@ -38,12 +38,13 @@ limits: {max_in_flight: 20000}
 load: {mode: open, stages: [{duration: $duration, rate: $rate}]}
 PROFILE
 
-"$bin/loadgen" -p "$work/profile.yaml" --run-dir "$work/single" --quiet --no-html > /dev/null
+# One worker per process (--workers auto would give the single process two on a 2-core machine).
+"$bin/loadgen" -p "$work/profile.yaml" --run-dir "$work/single" --quiet --no-html --workers 1 > /dev/null
 start_at="$(date -u -d '+3 seconds' +%Y-%m-%dT%H:%M:%SZ)"
 pids=()
 for ((i = 0; i < shards; i++)); do
     "$bin/loadgen" -p "$work/profile.yaml" --run-dir "$work/shard-$i" --quiet --no-html \
-        --shard "$i/$shards" --start-at "$start_at" > /dev/null &
+        --shard "$i/$shards" --start-at "$start_at" --workers 1 > /dev/null &
     pids+=($!)
 done
 for pid in "${pids[@]}"; do wait "$pid"; done

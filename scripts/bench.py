@@ -61,6 +61,10 @@ def run_loadgen(profile_text, workdir, split=None, display="quiet", extra_flags=
     output = os.path.join(workdir, "runs")
     command = [LOADGEN, "--profile", profile, "--output", output] + (["--quiet"] if display == "quiet" else [])
     command += list(extra_flags)
+    # One loop, as every figure here was measured before --workers existed (its default, auto,
+    # would give two workers to scenario b); scripts/bench-workers.sh compares workers.
+    if "--workers" not in extra_flags:
+        command += ["--workers", "1"]
     environment = None
     if display == "live":
         command = ["script", "-qfec", " ".join(shlex.quote(part) for part in command), "/dev/null"]
