@@ -34,6 +34,9 @@ public final class Engine {
     public var drainGraceMillis: UInt64?
     /// Bounds on the controller's work per wake (tests lower them).
     var tuning = RunController.Tuning()
+    /// A test knob: keeps the loop thread deliberately busy (``LoopStall``), to check that the
+    /// client self-check calls a starved client saturated. Nil (the default) in every real run.
+    public var loopStall: LoopStall?
 
     private let template: RequestTemplate
     private let plan: LoadPlan
@@ -48,7 +51,10 @@ public final class Engine {
     /// TTFT and idle timeouts, and streams left open after their end event.
     private var timeoutWatch: TimeoutWatch!
     private var signalWatcher: SignalWatcher?
+    private var stallTimer: UVTimer?
     private var setupError: Error?
+    /// When the loop started running (monotonic), for its busy fraction.
+    private var loopStartNanos: UInt64 = 0
 
     /// The monotonic time all record timestamps are relative to.
     public var originNanos: UInt64 { controller?.originNanos ?? 0 }
@@ -74,6 +80,14 @@ public final class Engine {
             maxInFlight = plan.maxInFlight
         }
         loop = try UVLoop()
+        loop.enableIdleTime()
+    }
+
+    /// The loop's busy fraction since it started: 1 − idle time ÷ wall time (0...1), from libuv's
+    /// idle-time metric; nil before the run or where libuv lacks the metric.
+    public func loopBusyFraction(atNanos now: UInt64 = MonotonicClock.nowNanos()) -> Double? {
+        guard loopStartNanos > 0, now > loopStartNanos, let idle = loop.idleNanos else { return nil }
+        return LoopBusy.fraction(idleNanos: idle, wallNanos: now - loopStartNanos)
     }
 
     /// Runs the plan to its end. Blocks the calling thread.
@@ -102,10 +116,17 @@ public final class Engine {
                 self.send(.signal(signal))
             }
         }
+        if let loopStall {
+            let stall = UVTimer(loop: loop) { loopStall.spin() }
+            stall.start(delayMillis: loopStall.everyMillis, repeatMillis: loopStall.everyMillis)
+            stallTimer = stall
+        }
+        loopStartNanos = MonotonicClock.nowNanos()
         send(.begin)
         if let setupError { throw setupError }
         loop.run()
         var outcome = controller.outcome
+        outcome.loopBusyFraction = loopBusyFraction()
         outcome.loopCloseStatus = loop.close()
         return outcome
     }
@@ -214,12 +235,17 @@ public final class Engine {
         tickTimer.close()
         finishTimer.close()
         signalWatcher?.close()
+        stallTimer?.close()
         pool.close()
     }
 
     private func reportProgress() {
-        guard let controller else { return }
-        onTick?(controller.progress(at: MonotonicClock.nowNanos()))
+        guard let controller, let onTick else { return }
+        let now = MonotonicClock.nowNanos()
+        var progress = controller.progress(at: now)
+        progress.loopNanos = now - min(loopStartNanos, now)
+        progress.loopIdleNanos = loop.idleNanos
+        onTick(progress)
     }
 }
 

@@ -71,6 +71,10 @@ public struct RunProgress: Sendable {
     public var users: Int?
     /// True once SIGINT or SIGTERM arrived.
     public var interrupted: Bool
+    /// Nanoseconds since the loop started, and of them the loop's idle time (blocked waiting for
+    /// events; nil without libuv's idle-time metric): two ticks give the busy fraction between them.
+    public var loopNanos: UInt64 = 0
+    public var loopIdleNanos: UInt64?
 }
 
 /// How a run ended.
@@ -101,4 +105,7 @@ public struct RunOutcome: Sendable {
     public var elapsedNanos: UInt64 = 0
     /// uv_loop_close's status: 0 when every handle was closed.
     public var loopCloseStatus: Int32 = 0
+    /// The loop's busy fraction over the run (0...1: 1 − idle ÷ wall time, libuv's idle-time
+    /// metric); nil where libuv lacks the metric.
+    public var loopBusyFraction: Double?
 }

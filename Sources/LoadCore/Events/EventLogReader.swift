@@ -207,7 +207,7 @@ public final class EventLogReader {
         "mode", "provider", "model", "host", "stages", "prompt_sets", "profile_hash", "shard",
     ]
     private static let droppedKeys: Set<String> = ["type", "intended_us", "count", "last_intended_us"]
-    private static let endKeys: Set<String> = ["type", "attempts", "successes", "dropped", "end_us"]
+    private static let endKeys: Set<String> = ["type", "attempts", "successes", "dropped", "end_us", "client"]
 
     private func noteUnknownFields(of object: JSONValue, known: Set<String>, type: String) {
         let keys = Set((object.objectMembers ?? []).map(\.key))
@@ -256,10 +256,15 @@ public final class EventLogReader {
             return .attempt(attempt)
         case "end":
             noteUnknownFields(of: object, known: Self.endKeys, type: type)
-            return .end(RunEnd(attempts: object["attempts"]?.intValue ?? 0,
-                               successes: object["successes"]?.intValue ?? 0,
-                               endNanos: Self.nanos(object["end_us"]),
-                               dropped: object["dropped"]?.intValue ?? 0))
+            var end = RunEnd(attempts: object["attempts"]?.intValue ?? 0,
+                             successes: object["successes"]?.intValue ?? 0,
+                             endNanos: Self.nanos(object["end_us"]),
+                             dropped: object["dropped"]?.intValue ?? 0)
+            if let client = object["client"], !client.isNull {
+                guard client.isObject else { throw EventDecodingProblem("client must be an object") }
+                end.client = try ClientCheck(eventObject: client)
+            }
+            return .end(end)
         case "dropped":
             guard let intended = Self.nanos(object["intended_us"]) else {
                 throw EventDecodingProblem("dropped: missing or bad intended_us")

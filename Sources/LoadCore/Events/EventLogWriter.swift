@@ -157,14 +157,17 @@ public final class EventLogWriter {
     }
 
     /// Buffers the end line `{"type":"end",...}` with the counts so far.
-    /// - Parameter endNanos: the run's end, nanoseconds since the origin.
-    public func appendEnd(endNanos: UInt64?) throws {
+    /// - Parameters:
+    ///   - endNanos: the run's end, nanoseconds since the origin.
+    ///   - client: the client self-check of the run, written as `client` (docs/client-check.md).
+    public func appendEnd(endNanos: UInt64?, client: ClientCheck? = nil) throws {
         line.beginObject()
         line.field("type", "end")
         line.field("attempts", attempts)
         line.field("successes", successes)
         line.field("dropped", dropped)
         if let endNanos { line.field("end_us", nanosAsMicros: endNanos) }
+        client?.encode(into: &line)
         line.endLine()
         lineEnded()
         try handOffIfDue()

@@ -25,6 +25,7 @@ enum SummaryText {
             }
             out += groupText(group, showsIntendedStart: report.showsIntendedStart, markdown: markdown)
             if index == 0, let throttling = report.throttling { out += (markdown ? "- " : "") + throttling.line + "\n" }
+            if index == 0, let client = report.client { out += (markdown ? "- " : "") + client.line + "\n" }
             if index < sections.count - 1 { out += "\n" }
         }
         return out
@@ -65,6 +66,10 @@ enum SummaryText {
             guard let stats = group.stats(metric) else { continue }
             let values = stats.values.map { stats.count == 0 ? "-" : Format.value($0, metric) }
             table.rows.append([metric.label, stats.unit, String(stats.count)] + values)
+        }
+        if let delay = group.measurementDelay {
+            table.rows.append([LatencyMetric.measurementDelay.label, delay.unit, String(delay.count)]
+                + delay.values.map { Format.value($0, .measurementDelay) })
         }
         return table
     }

@@ -100,8 +100,9 @@ final class RunArtifacts {
 
     /// Ends the event log with its end line and closes it.
     /// - Returns: the loss, when a write failed (now or earlier); nil when every line is in the file.
-    func closeEventLog(endNanos: UInt64) -> EventLogLoss? {
-        writeToEventLog { try $0.appendEnd(endNanos: endNanos) }
+    /// - Parameter client: the client self-check, written into the end line for `loadreport`.
+    func closeEventLog(endNanos: UInt64, client: ClientCheck? = nil) -> EventLogLoss? {
+        writeToEventLog { try $0.appendEnd(endNanos: endNanos, client: client) }
         do {
             try eventLog.close()
         } catch {
@@ -122,7 +123,7 @@ final class RunArtifacts {
     /// - Returns: the summary table, and the errors of the files that could not be written.
     func writeSummaries(
         recorder: RunRecorder, intervals: IntervalHistogramLog? = nil, outcome: RunOutcome, profile: Profile,
-        usage: (before: ResourceUsage, after: ResourceUsage)
+        usage: (before: ResourceUsage, after: ResourceUsage), client: ClientCheck? = nil
     ) -> (table: String, failures: [String]) {
         var failures: [String] = []
         func write(_ name: String, _ text: () throws -> String) {
@@ -133,12 +134,12 @@ final class RunArtifacts {
             }
         }
         let answer = throttling.answer
-        let table = SummaryTable.render(recorder, throttling: answer)
+        let table = SummaryTable.render(recorder, throttling: answer, client: client)
         write("summary.txt") { table }
         write("summary.json") {
             try SummaryJSON.render(
                 report: SummaryJSON.report(recorder: recorder, header: header, eventsPath: directory.file("events.ndjson"),
-                                           throttling: answer),
+                                           throttling: answer, client: client),
                 outcome: outcome, cpuSeconds: usage.after.cpuSeconds - usage.before.cpuSeconds,
                 startRSSKiB: usage.before.currentRSSKiB, peakRSSKiB: usage.after.peakRSSKiB)
         }

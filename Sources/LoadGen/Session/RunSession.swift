@@ -58,6 +58,7 @@ final class RunSession {
             console.err("loadgen: " + note)
         }
         let engine = prepared.engine
+        engine.loopStall = settings.loopStall
         if let note = ShardNote.emptySlice(profile, slice: settings.shard) { console.err("loadgen: warning: " + note) }
         var startLagNanos: UInt64 = 0
         if let startAt = settings.startAt {
@@ -98,9 +99,13 @@ final class RunSession {
         let usage = (before: usageBefore, after: ResourceUsage.now())
         display.finish(monitor.lastProgress, outcome: outcome, recorder: recorder)
 
-        let loss = artifacts.closeEventLog(endNanos: outcome.elapsedNanos)
+        let client = ClientCheckFigures.check(
+            recorder: recorder, loopBusyFraction: outcome.loopBusyFraction, peakRSSKiB: usage.after.peakRSSKiB, openFileLimit: descriptors.after,
+            descriptorsNeeded: prepared.descriptors.needed)
+        let loss = artifacts.closeEventLog(endNanos: outcome.elapsedNanos, client: client)
         let summary = Summary(recorder: recorder)
-        let written = artifacts.writeSummaries(recorder: recorder, intervals: intervals, outcome: outcome, profile: profile, usage: usage)
+        let written = artifacts.writeSummaries(recorder: recorder, intervals: intervals, outcome: outcome, profile: profile,
+                                               usage: usage, client: client)
         let table = written.table
         var writeFailed = !written.failures.isEmpty
         if writeFailed {

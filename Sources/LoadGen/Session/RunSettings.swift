@@ -1,5 +1,6 @@
 import Foundation
 import LoadCore
+import LoadEngine
 
 /// What a run session needs besides the profile: the command line's run flags and the process's
 /// environment, gathered so that tests can start a session without the binary.
@@ -35,6 +36,9 @@ struct RunSettings {
     var startAt: Date?
     /// The length of one interval of histograms.hlog (`--hlog-interval`).
     var histogramIntervalNanos: UInt64 = 1_000_000_000
+    /// A test knob: keeps the engine's loop busy on purpose (``LoopStall``), for the tests of the
+    /// client self-check. Never set by a command.
+    var loopStall: LoopStall?
     /// The command line, recorded in the event log's header and run.json.
     var command: [String] = CommandLine.arguments
 

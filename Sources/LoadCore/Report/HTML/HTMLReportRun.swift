@@ -10,6 +10,8 @@ public struct HTMLReportRun {
     public var sources: [Source]
     /// The summary numbers (the text report's).
     public var summary: GroupReport
+    /// The client self-check from the log's end line (nil for logs without one).
+    public var client: ClientCheck?
     /// Percentile curves of the metrics drawn (ttft, ttft_from_intended, inter_token, total, total_from_intended).
     var curves: [LatencyMetric: PercentileCurve]
     /// One row per second.
@@ -71,6 +73,7 @@ public struct HTMLReportRun {
         self.name = name
         self.sources = sources
         summary = report.overall
+        client = report.client
         curves = Dictionary(uniqueKeysWithValues: Self.curveMetrics.map {
             ($0, PercentileCurve(histogram: accumulator.overall.histogram($0), metric: $0))
         })
