@@ -20,7 +20,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LOADGEN = os.path.join(ROOT, ".build", "release", "loadgen")
+# LOADGEN_BIN names another binary (a before/after pair interleaved in the same minutes).
+LOADGEN = os.environ.get("LOADGEN_BIN") or os.path.join(ROOT, ".build", "release", "loadgen")
 # Extra `limits:` entries for scenarios a and b (set by --timeouts).
 EXTRA_LIMITS = ""
 BODY = ('{"model":"mock-small","messages":[{"role":"user","content":"Say hello"}],'

@@ -36,8 +36,13 @@ public struct LoadPlan {
     /// request's id; it waits in the engine until its backoff ends (its intended start), then for a
     /// slot like any arrival.
     public var retry: RetryPolicy?
-    /// Seeds the retry backoff's jitter.
+    /// Seeds the retry backoff's jitter (the run's seed; a slice draws from its own derived seed,
+    /// ``ScheduleSlice/seed(from:)``).
     public var seed: UInt64 = 1
+    /// The slice of the run this engine runs (``ScheduleSlice/whole`` unless sharded). The schedule
+    /// and user counts given here are already the slice's; the slice numbers requests and users
+    /// run-wide (request *j* of the slice is *j*·N + i) and derives the seed of the retry jitter.
+    public var slice: ScheduleSlice = .whole
 
     public init(
         mode: Mode, durationNanos: UInt64? = nil, maxRequests: Int? = nil, maxInFlight: Int = 10_000,

@@ -35,6 +35,8 @@ struct RunCommand: ParsableCommand {
               loadgen -p profiles/closed-loop.yaml --users 16 --grace 5s
               loadgen -p profiles/ramp.yaml --set thresholds.ttft_p99=800ms
               loadgen -p profiles/ramp.yaml --verbose 2> attempts.log
+              loadgen -p profiles/ramp.yaml --shard 1/4 --start-at 2026-12-02T10:00:00Z
+              JOB_COMPLETION_INDEX=1 LOADGEN_SHARDS=4 loadgen -p profiles/ramp.yaml --shard auto
               loadgen -p profiles/ramp.yaml --model llama-3.1-8b \\
                   --base-url http://127.0.0.1:8000/v1
             """
@@ -83,6 +85,23 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Do not write report.html (the charts) into the run directory; loadreport RUN --html FILE writes it later.")
     var noHtml = false
 
+    @Option(help: ArgumentHelp(
+        "Run slice i of N of the schedule (arrival k goes to shard k mod N; users and max_requests are split); auto reads "
+            + "i from JOB_COMPLETION_INDEX and N from LOADGEN_SHARDS, auto/N gives N (docs/distributed.md).",
+        valueName: "i/N|auto|auto/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp(
+        "Wait until this wall-clock time, RFC 3339 (e.g. 2026-12-02T10:00:00Z), and start the run's clock there: "
+            + "the common start of shards. Refused more than 1 s in the past or 24 h ahead.",
+        valueName: "time"))
+    var startAt: String?
+
+    @Option(name: .customLong("hlog-interval"), help: ArgumentHelp(
+        "The interval of histograms.hlog: one histogram per metric per interval, by the attempts' ends (100ms or more).",
+        valueName: "duration"), transform: DurationArgument.parsing)
+    var hlogInterval = DurationArgument(nanos: 1_000_000_000)
+
     /// The profile's path, given positionally or with --profile.
     private var profilePath: String { profileArgument ?? profile ?? "" }
 
@@ -98,8 +117,15 @@ struct RunCommand: ParsableCommand {
         } catch let error as CLIError {
             throw ValidationError(error.description)
         }
+        guard hlogInterval.nanos >= 100_000_000 else {
+            throw ValidationError("Please give --hlog-interval as 100ms or more (got \(hlogInterval.defaultValueDescription)).")
+        }
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
         if quiet && verbose { throw ValidationError("Please give either --quiet or --verbose, not both.") }
+        if let startAt, StartTime.parse(startAt) == nil {
+            throw ValidationError("Please give --start-at as an RFC 3339 time with a zone, like 2026-12-02T10:00:00Z "
+                + "(got \"\(startAt)\").")
+        }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw ValidationError("Please give --ca-file as a readable PEM file of CA certificates; cannot read \(caFile).")
         }
@@ -128,7 +154,12 @@ struct RunCommand: ParsableCommand {
         settings.warmupConnections = warmupConnections
         settings.modelsFile = modelsFile
         settings.writesHTML = !noHtml
+        settings.histogramIntervalNanos = hlogInterval.nanos
         settings.environment = try environmentWithDotEnv()
+        if let shard {
+            settings.shard = try ShardArgument.resolve(shard, environment: settings.environment)
+        }
+        if let startAt { settings.startAt = try StartTime.check(startAt, now: Date()) }
         return settings
     }
 }

@@ -75,6 +75,18 @@ public final class EventLogWriter {
         if let provider = header.provider { line.field("provider", provider) }
         if let model = header.model { line.field("model", model) }
         if let host = header.host { line.field("host", host) }
+        if let hash = header.profileHash { line.field("profile_hash", hash) }
+        if let shard = header.shard {
+            line.key("shard")
+            line.beginNestedObject()
+            line.field("index", shard.index)
+            line.field("count", shard.count)
+            if let startAt = shard.startAt {
+                line.field("start_at", ShardStamp.format(startAt))
+                line.field("start_lag_us", nanosAsMicros: shard.startLagNanos)
+            }
+            line.endNestedObject()
+        }
         if !header.stages.isEmpty {
             line.key("stages")
             line.bytes.append(UInt8(ascii: "["))

@@ -31,9 +31,10 @@ enum SummaryText {
         return out
     }
 
-    /// `run NAME: profile P, provider model, started T, N attempts` (`, no end line` when cut short).
+    /// `run NAME: [shard i/N of ]profile P, provider model, started T, N attempts` (`, no end line`
+    /// when cut short).
     static func runLine(_ run: RunInfo) -> String {
-        var line = "run \(run.name): profile \(run.profile)"
+        var line = "run \(run.name): " + (run.shard.map { "shard \($0) of " } ?? "") + "profile \(run.profile)"
         let target = [run.provider, run.model].compactMap { $0 }.joined(separator: " ")
         if !target.isEmpty { line += ", \(target)" }
         line += ", started \(run.startedAt), \(run.attempts) attempts"

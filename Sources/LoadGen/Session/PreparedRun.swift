@@ -27,7 +27,7 @@ final class PreparedRun {
     /// - Parameter fileLimit: the open-file limit the run may use (the soft limit, raised).
     /// - Throws: also when the run's peak is sure to need more file descriptors than `fileLimit`.
     init(profile: Profile, settings: RunSettings, fileLimit: Int) throws {
-        var plan = try PlanFactory.plan(profile)
+        var plan = try PlanFactory.plan(profile, slice: settings.shard ?? .whole)
         plan.warmupConnections = settings.warmupConnections
         apiKey = try RequestFactory.apiKey(for: profile.target, environment: settings.environment)
         pricing = try RunPricing(profile: profile, modelsFile: settings.modelsFile)

@@ -30,7 +30,9 @@ final class RunArtifacts {
         if let exactly {
             directory = try RunDirectory.create(exactly: exactly)
         } else {
-            directory = try RunDirectory.create(parent: parent, profileName: profile.name, startedAt: header.startedAt)
+            // Shards of one run share the start and the profile: each gets its own, named directory.
+            let name = header.shard.map { "\(profile.name)-shard-\($0.index)of\($0.count)" } ?? profile.name
+            directory = try RunDirectory.create(parent: parent, profileName: name, startedAt: header.startedAt)
         }
         self.header = header
         self.profilePath = profilePath
@@ -51,6 +53,7 @@ final class RunArtifacts {
         header.model = profile.target.model
         header.host = ProcessInfo.processInfo.hostName
         header.stages = StageTimeline(load: profile.load).stages
+        header.profileHash = ProfileHash.of(resolvedYAML: profile.resolvedYAML())
         header.promptSets = zip(profile.prompts, promptMix.setRanges).map { set, range in
             RunHeader.PromptSetRange(name: set.name, first: range.lowerBound, count: range.count)
         }
@@ -119,8 +122,8 @@ final class RunArtifacts {
     /// the files it refuses.
     /// - Returns: the summary table, and the errors of the files that could not be written.
     func writeSummaries(
-        recorder: RunRecorder, outcome: RunOutcome, profile: Profile, usage: (before: ResourceUsage, after: ResourceUsage),
-        client: ClientCheck? = nil
+        recorder: RunRecorder, intervals: IntervalHistogramLog? = nil, outcome: RunOutcome, profile: Profile,
+        usage: (before: ResourceUsage, after: ResourceUsage), client: ClientCheck? = nil
     ) -> (table: String, failures: [String]) {
         var failures: [String] = []
         func write(_ name: String, _ text: () throws -> String) {
@@ -145,7 +148,9 @@ final class RunArtifacts {
             write(name) { text }
         }
         write("histograms.hlog") {
-            recorder.histogramLog(startedAt: header.startedAt, runName: (directory.path as NSString).lastPathComponent)
+            let runName = (directory.path as NSString).lastPathComponent
+            return intervals?.text(startedAt: header.startedAt, runName: runName)
+                ?? recorder.histogramLog(startedAt: header.startedAt, runName: runName)
         }
         write("run.json") {
             try RunMetadata.render(

@@ -59,11 +59,26 @@ final class RunSession {
         }
         let engine = prepared.engine
         engine.loopStall = settings.loopStall
-        let header = RunArtifacts.header(profile: profile, promptMix: prepared.promptMix, command: settings.command,
-                                         startedAt: Date())
+        if let note = ShardNote.emptySlice(profile, slice: settings.shard) { console.err("loadgen: warning: " + note) }
+        var startLagNanos: UInt64 = 0
+        if let startAt = settings.startAt {
+            if !settings.quiet {
+                let shard = settings.shard.map { "shard \($0) " } ?? ""
+                console.err("loadgen: \(shard)waiting until \(ShardStamp.format(startAt)) (in "
+                    + String(format: "%.1f", max(0, startAt.timeIntervalSinceNow)) + " s)")
+            }
+            startLagNanos = StartTime.wait(until: startAt)
+        }
+        var header = RunArtifacts.header(profile: profile, promptMix: prepared.promptMix, command: settings.command,
+                                         startedAt: settings.startAt ?? Date())
+        if let shard = settings.shard {
+            header.shard = ShardStamp(index: shard.index, count: shard.count, startAt: settings.startAt,
+                                      startLagNanos: startLagNanos)
+        }
         let artifacts = try RunArtifacts(parent: settings.outputParent, exactly: settings.exactRunDirectory,
                                          profile: profile, profilePath: settings.profilePath, header: header)
         let recorder = RunRecorder()
+        let intervals = IntervalHistogramLog(intervalNanos: settings.histogramIntervalNanos)
         let display = RunDisplay(mode: settings.displayMode ?? DisplayMode.detect(quiet: settings.quiet),
                                  verbose: settings.verbose, profile: profile,
                                  secrets: [prepared.apiKey].compactMap { $0 })
@@ -71,7 +86,8 @@ final class RunSession {
                                  thresholds: profile.thresholds.isEmpty ? nil : ThresholdTracker(
                                      thresholds: profile.thresholds, maxRequests: profile.requestBound),
                                  graceNanos: profile.limits.graceNanos)
-        wire(engine: engine, prepared: prepared, recorder: recorder, monitor: monitor, artifacts: artifacts)
+        wire(engine: engine, prepared: prepared, recorder: recorder, intervals: intervals, monitor: monitor,
+             artifacts: artifacts)
         if !settings.quiet {
             let target = profile.target.provider == .mock ? "the embedded mock (\(prepared.baseURL))" : prepared.baseURL
             console.err("loadgen: running \(profile.name) against \(target)")
@@ -88,8 +104,8 @@ final class RunSession {
             descriptorsNeeded: prepared.descriptors.needed)
         let loss = artifacts.closeEventLog(endNanos: outcome.elapsedNanos, client: client)
         let summary = Summary(recorder: recorder)
-        let written = artifacts.writeSummaries(recorder: recorder, outcome: outcome, profile: profile, usage: usage,
-                                               client: client)
+        let written = artifacts.writeSummaries(recorder: recorder, intervals: intervals, outcome: outcome, profile: profile,
+                                               usage: usage, client: client)
         let table = written.table
         var writeFailed = !written.failures.isEmpty
         if writeFailed {
@@ -136,8 +152,8 @@ final class RunSession {
     }
 
     /// Connects the engine's callbacks (all on its loop thread) to what consumes them.
-    private func wire(engine: Engine, prepared: PreparedRun, recorder: RunRecorder, monitor: RunMonitor,
-                      artifacts: RunArtifacts) {
+    private func wire(engine: Engine, prepared: PreparedRun, recorder: RunRecorder, intervals: IntervalHistogramLog,
+                      monitor: RunMonitor, artifacts: RunArtifacts) {
         engine.handlesSignals = settings.handlesSignals
         let stageTimeline = StageTimeline(load: profile.load)
         let calculator = prepared.pricing.calculator
@@ -153,6 +169,7 @@ final class RunSession {
                 engine.stopArrivals(reason: reason)
             }
             recorder.record(attempt)
+            intervals.record(attempt)
             failures.record(attempt)
             monitor.attempt(attempt)
             artifacts.append(attempt)

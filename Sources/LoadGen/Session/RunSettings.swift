@@ -1,4 +1,5 @@
 import Foundation
+import LoadCore
 import LoadEngine
 
 /// What a run session needs besides the profile: the command line's run flags and the process's
@@ -29,6 +30,12 @@ struct RunSettings {
     var environment: [String: String] = [:]
     /// The progress display; nil picks one from the terminal (``DisplayMode/detect``).
     var displayMode: DisplayMode?
+    /// The slice of the schedule this process runs (`--shard`); nil for the whole run.
+    var shard: ScheduleSlice?
+    /// The common wall-clock start (`--start-at`), already checked against the clock; nil: at once.
+    var startAt: Date?
+    /// The length of one interval of histograms.hlog (`--hlog-interval`).
+    var histogramIntervalNanos: UInt64 = 1_000_000_000
     /// A test knob: keeps the engine's loop busy on purpose (``LoopStall``), for the tests of the
     /// client self-check. Never set by a command.
     var loopStall: LoopStall?
