@@ -1,5 +1,5 @@
 # Every target is a one-liner; the work lives in scripts/.
-.PHONY: deps build run test bench bench-report lint release leak-check clean smoke-live
+.PHONY: deps build run test bench bench-report bench-fidelity lint release leak-check clean smoke-live
 
 deps:
 	@scripts/install-deps.sh
@@ -18,6 +18,9 @@ bench: deps
 
 bench-report: deps
 	scripts/bench-report.sh
+
+bench-fidelity: deps
+	scripts/bench-fidelity.sh
 
 lint:
 	scripts/lint.sh

@@ -45,7 +45,7 @@ final class KubernetesDeployTests: XCTestCase {
             """, in: directory)
         let out = directory.appendingPathComponent("out")
         let result = try bash("scripts/k8s-local.sh", [
-            "--profile", profile.path, "--shards", "4", "--lead", "3", "--out", out.path,
+            "--profile", profile.path, "--shards", "4", "--lead", "5", "--out", out.path,
             "--bin", BinaryRunner.productsDirectory.path, "--mock-args", "--ttft 10ms --itl 1ms", "--", "--format", "json",
         ])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -82,7 +82,7 @@ final class KubernetesDeployTests: XCTestCase {
             + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
         let out = directory.appendingPathComponent("runs")
         let result = try bash("scripts/k8s-run.sh", [
-            "--image", "registry.example.com/loadgen:test", "--profile", profile.path, "--shards", "3", "--lead", "3",
+            "--image", "registry.example.com/loadgen:test", "--profile", profile.path, "--shards", "3", "--lead", "5",
             "--out", out.path,
         ], environment: [
             "PATH": path, "FAKE_KUBE_DIR": cluster.path,
