@@ -103,6 +103,31 @@ final class WorkerRunTests: XCTestCase {
         XCTAssertTrue(err.contains { $0.contains("with 2 workers") }, "\(err)")
     }
 
+    func testRefusalAndLowDiskStopEveryWorker() throws {
+        // The target refuses: the monitor's stop reaches both workers (each alone would send 500).
+        let (refused, _) = try run("""
+            target: {provider: mock, mock: {ttft: 1ms, error_rate: 1, error_status: 401}}
+            load: {mode: closed, users: 2, requests: 1000}
+            """, workers: 2)
+        XCTAssertEqual(refused.exitStatus, ExitStatus.targetRejected)
+        XCTAssertLessThan(refused.outcome.completed, 100)
+        XCTAssertGreaterThanOrEqual(refused.outcome.completed, TargetRejectionWatch.sampleSize)
+
+        // A disk reserve no file system has: the first combined tick stops both workers.
+        var (profile, settings) = try settings("""
+            target: {provider: mock, mock: {ttft: 2ms, inter_token: 0s, output_tokens: 2}}
+            load: {mode: closed, users: 2, requests: 1000000}
+            """, workers: 2)
+        settings.environment = [DiskSpaceWatch.reserveVariable: "\(UInt64(1) << 62)"]
+        let result = try RunSession(profile: profile, settings: settings,
+                                    console: RunSessionTests.CapturedConsole().console).run()
+        XCTAssertEqual(result.exitStatus, ExitStatus.failure)
+        XCTAssertLessThan(result.outcome.completed, 1_000_000)
+        let reason = try XCTUnwrap(result.outcome.stopReason)
+        XCTAssertTrue(reason.contains("below the reserve"), reason)
+        XCTAssertEqual(try records(result.directory).count, result.outcome.completed)
+    }
+
     func testCancelFromOneWorkerStopsAllOfThem() throws {
         // The way a second interrupt or a failed event log stops a run: one worker's callback cancels
         // through the group, and every worker ends early with that reason.
