@@ -3,10 +3,14 @@ import XCTest
 
 /// HdrHistogram's own Python reader (`hdrh`, PyPI `hdrhistogram`) reads histograms.hlog, and its
 /// per-interval counts add up to the run's (scripts/check-hlog.py). Skipped when no Python with
-/// hdrh is at hand: the Python given by LOADGEN_HDRH_PYTHON, else python3.
+/// hdrh is at hand: the Python given by LOADGEN_HDRH_PYTHON, else .venv-tools' (which `make test`
+/// installs), else python3.
 final class HistogramLogPythonTests: XCTestCase {
     func testHdrhReadsTheIntervalsAndTheyAddUpToTheRun() throws {
-        let python = ProcessInfo.processInfo.environment["LOADGEN_HDRH_PYTHON"] ?? "/usr/bin/env"
+        // LOADGEN_HDRH_PYTHON, else the venv `make test` installs (scripts/install-py-tools.sh), else python3.
+        let venvPython = BinaryRunner.repositoryRoot.appendingPathComponent(".venv-tools/bin/python").path
+        let python = ProcessInfo.processInfo.environment["LOADGEN_HDRH_PYTHON"]
+            ?? (FileManager.default.isExecutableFile(atPath: venvPython) ? venvPython : "/usr/bin/env")
         let prefix = python == "/usr/bin/env" ? ["python3"] : []
         let probe = try BinaryRunner.launch(URL(fileURLWithPath: python), prefix + ["-c", "import hdrh.log"])
         guard BinaryRunner.finish(probe.process, probe.stdout, probe.stderr).status == 0 else {
