@@ -185,13 +185,14 @@ final class RunSession {
         let runDirectory = artifacts.directory.path
         for (worker, engine) in engines.enumerated() {
             engine.handlesSignals = settings.handlesSignals
-            engine.onAttempt = { [unowned self, unowned controls] finished in
+            engine.onAttempt = { [unowned self, unowned controls, unowned engine] finished in
                 lock?.lock()
                 defer { lock?.unlock() }
                 var attempt = finished
                 attempt.stage = stageTimeline.stageIndex(atNanos: attempt.intendedStartNanos)
                 attempt.costUSD = calculator.costUSD(of: attempt)
-                if let reason = costWatch.add(costUSD: attempt.costUSD, inFlight: controls.inFlightCount) {
+                let inFlight = group?.inFlightCount(worker: worker, exact: engine.inFlightCount) ?? engine.inFlightCount
+                if let reason = costWatch.add(costUSD: attempt.costUSD, inFlight: inFlight) {
                     if !quiet { console.err("\nloadgen: stopping new requests: \(reason)") }
                     controls.stopArrivals(reason: reason)
                 }

@@ -36,6 +36,12 @@ final class WorkerGroup: RunControls {
     /// another worker's engine state belongs to its thread.
     var inFlightCount: Int { latest.reduce(0) { $0 + ($1?.inFlight ?? 0) } }
 
+    /// Attempts in flight in all workers, seen from worker `worker`'s callback (under ``lock``): its
+    /// own engine's count now (`exact`), the others' as of their last ticks.
+    func inFlightCount(worker: Int, exact: Int) -> Int {
+        latest.enumerated().reduce(exact) { $0 + ($1.offset == worker ? 0 : ($1.element?.inFlight ?? 0)) }
+    }
+
     func stopArrivals(reason: String) {
         for engine in engines { engine.postStopArrivals(reason: reason) }
     }
