@@ -1,5 +1,5 @@
 # Every target is a one-liner; the work lives in scripts/.
-.PHONY: deps build run test bench bench-report lint release leak-check clean smoke-live
+.PHONY: deps build run test bench bench-report bench-fidelity lint release leak-check clean smoke-live
 
 deps:
 	@scripts/install-deps.sh
@@ -11,6 +11,7 @@ run: build
 	.build/release/loadgen --profile profiles/ramp.yaml
 
 test: deps
+	@scripts/install-py-tools.sh --if-missing || echo "make test: no Python tools from PyPI (offline?): the manifest and hdrh checks will skip" >&2
 	swift test -c release -Xswiftc -enable-testing --disable-swift-testing
 
 bench: deps
@@ -18,6 +19,9 @@ bench: deps
 
 bench-report: deps
 	scripts/bench-report.sh
+
+bench-fidelity: deps
+	scripts/bench-fidelity.sh
 
 lint:
 	scripts/lint.sh

@@ -21,8 +21,9 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LOADGEN = os.path.join(ROOT, ".build", "release", "loadgen")
-# The mock is always this tree's binary, also when --baseline measures another client against it.
+# LOADGEN_BIN names another binary (a before/after pair interleaved in the same minutes; --loadgen too).
+LOADGEN = os.environ.get("LOADGEN_BIN") or os.path.join(ROOT, ".build", "release", "loadgen")
+# The mock: the binary above, also when --baseline measures another client against it.
 MOCK = LOADGEN
 # Extra `limits:` entries for scenarios a and b (set by --timeouts).
 EXTRA_LIMITS = ""
@@ -63,6 +64,10 @@ def run_loadgen(profile_text, workdir, split=None, display="quiet", extra_flags=
     output = os.path.join(workdir, "runs")
     command = [LOADGEN, "--profile", profile, "--output", output] + (["--quiet"] if display == "quiet" else [])
     command += list(extra_flags)
+    # One loop, as every figure here was measured before --workers existed (its default, auto,
+    # would give two workers to scenario b); scripts/bench-workers.sh compares workers.
+    if "--workers" not in extra_flags:
+        command += ["--workers", "1"]
     environment = None
     if display == "live":
         command = ["script", "-qfec", " ".join(shlex.quote(part) for part in command), "/dev/null"]

@@ -4,7 +4,7 @@
 # the browser the HTML report's test opens its pages in (Debian's chromium, headless), when missing. Extra Debian packages may be named as arguments (the benchmarks add wrk).
 set -euo pipefail
 
-packages=(libuv1-dev libcurl4-openssl-dev pkg-config bsdutils "$@")
+packages=(libuv1-dev libcurl4-openssl-dev pkg-config bsdutils python3-venv "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

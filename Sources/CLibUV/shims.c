@@ -100,3 +100,21 @@ void CLibUV_close_fd(int fd) {
 int CLibUV_close_socket(curl_socket_t fd) {
     return close(fd);
 }
+
+int CLibUV_loop_enable_idle_time(uv_loop_t *loop) {
+#if UV_VERSION_HEX >= 0x012700
+    return uv_loop_configure(loop, UV_METRICS_IDLE_TIME);
+#else
+    (void)loop;
+    return UV_ENOSYS;
+#endif
+}
+
+uint64_t CLibUV_loop_idle_time(uv_loop_t *loop) {
+#if UV_VERSION_HEX >= 0x012700
+    return uv_metrics_idle_time(loop);
+#else
+    (void)loop;
+    return 0;
+#endif
+}

@@ -1,44 +1,43 @@
-/// Items ordered by a due time, earliest first: a binary min-heap (O(log n) push and pop). Items
-/// due at the same time come out in no particular order.
-struct DeadlineQueue<Element> {
-    private var items: [(dueNanos: UInt64, element: Element)] = []
+import HeapModule
 
-    var isEmpty: Bool { items.isEmpty }
-    var count: Int { items.count }
+/// Items ordered by a due time, earliest first, over swift-collections' `Heap` (O(log n) push and
+/// pop). Items due at the same time come out in the order they were pushed.
+struct DeadlineQueue<Element> {
+    /// An item with its due time and its place in the push order, which breaks ties.
+    private struct Entry: Comparable {
+        var dueNanos: UInt64
+        var order: UInt64
+        var element: Element
+
+        static func < (lhs: Entry, rhs: Entry) -> Bool {
+            (lhs.dueNanos, lhs.order) < (rhs.dueNanos, rhs.order)
+        }
+
+        static func == (lhs: Entry, rhs: Entry) -> Bool {
+            lhs.dueNanos == rhs.dueNanos && lhs.order == rhs.order
+        }
+    }
+
+    private var heap = Heap<Entry>()
+    private var pushed: UInt64 = 0
+
+    var isEmpty: Bool { heap.isEmpty }
+    var count: Int { heap.count }
     /// The earliest due time, or nil when empty.
-    var firstDueNanos: UInt64? { items.first?.dueNanos }
+    var firstDueNanos: UInt64? { heap.min?.dueNanos }
 
     mutating func push(_ element: Element, dueNanos: UInt64) {
-        items.append((dueNanos, element))
-        var index = items.count - 1
-        while index > 0 {
-            let parent = (index - 1) / 2
-            guard items[parent].dueNanos > items[index].dueNanos else { break }
-            items.swapAt(parent, index)
-            index = parent
-        }
+        heap.insert(Entry(dueNanos: dueNanos, order: pushed, element: element))
+        pushed &+= 1
     }
 
     /// Removes and returns the earliest item when it is due at or before `nowNanos`.
     mutating func popDue(atNanos nowNanos: UInt64) -> Element? {
-        guard let first = items.first, first.dueNanos <= nowNanos else { return nil }
-        let last = items.removeLast()
-        guard !items.isEmpty else { return first.element }
-        items[0] = last
-        var index = 0
-        while true {
-            let left = 2 * index + 1
-            guard left < items.count else { break }
-            let right = left + 1
-            let child = right < items.count && items[right].dueNanos < items[left].dueNanos ? right : left
-            guard items[child].dueNanos < items[index].dueNanos else { break }
-            items.swapAt(child, index)
-            index = child
-        }
-        return first.element
+        guard let first = heap.min, first.dueNanos <= nowNanos else { return nil }
+        return heap.removeMin().element
     }
 
     mutating func removeAll() {
-        items.removeAll()
+        heap = Heap()
     }
 }

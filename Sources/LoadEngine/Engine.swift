@@ -34,6 +34,17 @@ public final class Engine {
     public var drainGraceMillis: UInt64?
     /// Bounds on the controller's work per wake (tests lower them).
     var tuning = RunController.Tuning()
+    /// A test knob: keeps the loop thread deliberately busy (``LoopStall``), to check that the
+    /// client self-check calls a starved client saturated. Nil (the default) in every real run.
+    public var loopStall: LoopStall?
+    /// Lets other threads stop this engine (``postStopArrivals(reason:)``,
+    /// ``postCancelInFlight(reason:)``) through a libuv async handle; off (no handle) by default.
+    /// `--workers N` turns it on for each worker's engine.
+    public var acceptsCrossThreadStops = false
+    /// The origin shared with other engines (``LoadPlan/sharedOriginNanos``), set just before
+    /// ``run()``; nil keeps the plan's.
+    public var sharedOriginNanos: UInt64?
+    private let crossThreadStops = CrossThreadStops()
 
     private let template: RequestTemplate
     private let plan: LoadPlan
@@ -48,7 +59,10 @@ public final class Engine {
     /// TTFT and idle timeouts, and streams left open after their end event.
     private var timeoutWatch: TimeoutWatch!
     private var signalWatcher: SignalWatcher?
+    private var stallTimer: UVTimer?
     private var setupError: Error?
+    /// When the loop started running (monotonic), for its busy fraction.
+    private var loopStartNanos: UInt64 = 0
 
     /// The monotonic time all record timestamps are relative to.
     public var originNanos: UInt64 { controller?.originNanos ?? 0 }
@@ -74,10 +88,20 @@ public final class Engine {
             maxInFlight = plan.maxInFlight
         }
         loop = try UVLoop()
+        loop.enableIdleTime()
+    }
+
+    /// The loop's busy fraction since it started: 1 − idle time ÷ wall time (0...1), from libuv's
+    /// idle-time metric; nil before the run or where libuv lacks the metric.
+    public func loopBusyFraction(atNanos now: UInt64 = MonotonicClock.nowNanos()) -> Double? {
+        guard loopStartNanos > 0, now > loopStartNanos, let idle = loop.idleNanos else { return nil }
+        return LoopBusy.fraction(idleNanos: idle, wallNanos: now - loopStartNanos)
     }
 
     /// Runs the plan to its end. Blocks the calling thread.
     public func run() throws -> RunOutcome {
+        var plan = self.plan
+        if let sharedOriginNanos { plan.sharedOriginNanos = sharedOriginNanos }
         let controller = RunController(plan: plan, maxInFlight: maxInFlight,
                                        graceNanos: drainGraceMillis.map { $0 * 1_000_000 }, tuning: tuning)
         self.controller = controller
@@ -102,10 +126,27 @@ public final class Engine {
                 self.send(.signal(signal))
             }
         }
+        if let loopStall {
+            let stall = UVTimer(loop: loop) { loopStall.spin() }
+            stall.start(delayMillis: loopStall.everyMillis, repeatMillis: loopStall.everyMillis)
+            stallTimer = stall
+        }
+        if acceptsCrossThreadStops {
+            crossThreadStops.open(loop: loop) { [unowned self] requests in
+                for request in requests {
+                    switch request {
+                    case .stopArrivals(let reason): self.send(.stopArrivals(reason: reason))
+                    case .cancelInFlight(let reason): self.send(.cancelInFlight(reason: reason))
+                    }
+                }
+            }
+        }
+        loopStartNanos = MonotonicClock.nowNanos()
         send(.begin)
         if let setupError { throw setupError }
         loop.run()
         var outcome = controller.outcome
+        outcome.loopBusyFraction = loopBusyFraction()
         outcome.loopCloseStatus = loop.close()
         return outcome
     }
@@ -125,6 +166,19 @@ public final class Engine {
     /// ``stopArrivals(reason:)``.
     public func cancelInFlight(reason: String) {
         send(.cancelInFlight(reason: reason))
+    }
+
+    /// ``stopArrivals(reason:)`` from any thread: delivered on the loop's next iteration (or when
+    /// the run starts); ignored once it has ended. Needs ``acceptsCrossThreadStops``.
+    public func postStopArrivals(reason: String) {
+        precondition(acceptsCrossThreadStops, "postStopArrivals needs acceptsCrossThreadStops")
+        crossThreadStops.post(.stopArrivals(reason: reason))
+    }
+
+    /// ``cancelInFlight(reason:)`` from any thread, delivered like ``postStopArrivals(reason:)``.
+    public func postCancelInFlight(reason: String) {
+        precondition(acceptsCrossThreadStops, "postCancelInFlight needs acceptsCrossThreadStops")
+        crossThreadStops.post(.cancelInFlight(reason: reason))
     }
 
     // MARK: - Events in, commands out
@@ -214,12 +268,18 @@ public final class Engine {
         tickTimer.close()
         finishTimer.close()
         signalWatcher?.close()
+        stallTimer?.close()
+        crossThreadStops.close()
         pool.close()
     }
 
     private func reportProgress() {
-        guard let controller else { return }
-        onTick?(controller.progress(at: MonotonicClock.nowNanos()))
+        guard let controller, let onTick else { return }
+        let now = MonotonicClock.nowNanos()
+        var progress = controller.progress(at: now)
+        progress.loopNanos = now - min(loopStartNanos, now)
+        progress.loopIdleNanos = loop.idleNanos
+        onTick(progress)
     }
 }
 

@@ -36,8 +36,17 @@ public struct LoadPlan {
     /// request's id; it waits in the engine until its backoff ends (its intended start), then for a
     /// slot like any arrival.
     public var retry: RetryPolicy?
-    /// Seeds the retry backoff's jitter.
+    /// Seeds the retry backoff's jitter (the run's seed; a slice draws from its own derived seed,
+    /// ``ScheduleSlice/seed(from:)``).
     public var seed: UInt64 = 1
+    /// The slice of the run this engine runs (``ScheduleSlice/whole`` unless sharded). The schedule
+    /// and user counts given here are already the slice's; the slice numbers requests and users
+    /// run-wide (request *j* of the slice is *j*·N + i) and derives the seed of the retry jitter.
+    public var slice: ScheduleSlice = .whole
+    /// The run's origin (monotonic nanoseconds, `uv_hrtime`'s clock) when several engines share one
+    /// (`--workers N`: every worker's records and intended starts count from the same instant); it
+    /// must not be later than the engine's start. Nil: the moment arrivals begin (after warm-up).
+    public var sharedOriginNanos: UInt64?
 
     public init(
         mode: Mode, durationNanos: UInt64? = nil, maxRequests: Int? = nil, maxInFlight: Int = 10_000,
@@ -66,6 +75,10 @@ public struct RunProgress: Sendable {
     public var users: Int?
     /// True once SIGINT or SIGTERM arrived.
     public var interrupted: Bool
+    /// Nanoseconds since the loop started, and of them the loop's idle time (blocked waiting for
+    /// events; nil without libuv's idle-time metric): two ticks give the busy fraction between them.
+    public var loopNanos: UInt64 = 0
+    public var loopIdleNanos: UInt64?
 }
 
 /// How a run ended.
@@ -96,4 +109,10 @@ public struct RunOutcome: Sendable {
     public var elapsedNanos: UInt64 = 0
     /// uv_loop_close's status: 0 when every handle was closed.
     public var loopCloseStatus: Int32 = 0
+    /// The loop's busy fraction over the run (0...1: 1 − idle ÷ wall time, libuv's idle-time
+    /// metric); nil where libuv lacks the metric.
+    public var loopBusyFraction: Double?
+
+    /// Nothing started yet.
+    public init() {}
 }

@@ -32,6 +32,8 @@ final class ResponseBodyReader {
     private var parser: ProviderStreamParser
     /// Stream bytes received since the last complete SSE event; bounds the decoder's buffers.
     private var bytesSinceLastEvent = 0
+    /// The response said its events carry the mock's send stamps (`x-mock-sent-ns`): read them.
+    private var readsSendStamps = false
 
     init(dialect: APIDialect) {
         parser = ProviderStreamParser(dialect: dialect)
@@ -46,6 +48,7 @@ final class ResponseBodyReader {
         sawDone = false
         failure = nil
         bytesSinceLastEvent = 0
+        readsSendStamps = false
         _ = decoder.finish()  // resets it for a new stream, keeping its buffers
         parser.reset()
     }
@@ -62,6 +65,7 @@ final class ResponseBodyReader {
                 body.append(contentsOf: bytes)
                 return nil
             }
+            readsSendStamps = headers.hasSendStamps
             if kind == .eventStream && !body.isEmpty {
                 // The bytes held back while telling the stream apart.
                 let held = body
@@ -94,7 +98,9 @@ final class ResponseBodyReader {
         // Events are lent, not copied: nothing is allocated per event.
         decoder.feedBorrowed(bytes) { event in
             self.bytesSinceLastEvent = 0
-            self.absorb(self.parser.parse(event), onUpdate: onUpdate)
+            var update = self.parser.parse(event)
+            if self.readsSendStamps { update.sentStampNanos = SendStampField.nanos(in: event.data) }
+            self.absorb(update, onUpdate: onUpdate)
         }
         if bytesSinceLastEvent > Self.maxEventBytes {
             return "an SSE event exceeded \(Self.maxEventBytes) bytes without ending"

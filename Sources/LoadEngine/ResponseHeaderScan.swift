@@ -20,6 +20,8 @@ struct ResponseHeaderScan {
     private(set) var isComplete = false
     private var capturedHeaders: [UInt8] = []
     private var sawRateLimitHeader = false
+    /// True when the response has the mock's `x-mock-sent-ns` header: its events carry send stamps.
+    private(set) var hasSendStamps = false
 
     var isSuccess: Bool { (200..<300).contains(status) }
 
@@ -30,6 +32,7 @@ struct ResponseHeaderScan {
         isComplete = false
         capturedHeaders.removeAll(keepingCapacity: true)
         sawRateLimitHeader = false
+        hasSendStamps = false
     }
 
     /// Reads one header line (with its line ending).
@@ -57,6 +60,8 @@ struct ResponseHeaderScan {
                 || Self.hasPrefixIgnoringCase(line, "retry-after") {
                 sawRateLimitHeader = true
                 capturedHeaders.append(contentsOf: line)
+            } else if first | 0x20 == UInt8(ascii: "x"), Self.hasPrefixIgnoringCase(line, "x-mock-sent-ns:") {
+                hasSendStamps = true
             }
         case UInt8(ascii: "d"):
             if Self.hasPrefixIgnoringCase(line, "date:") { capturedHeaders.append(contentsOf: line) }

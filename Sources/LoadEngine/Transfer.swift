@@ -145,6 +145,13 @@ final class Transfer {
                 let count = min(update.tokens, template.maxTokenOffsets - record.tokenOffsetsMicros.count)
                 record.tokenOffsetsMicros.append(contentsOf: repeatElement(offset, count: count))
             }
+            if let sent = update.sentStampNanos, record.measurementDelaysMicros.count < template.maxTokenOffsets {
+                // The mock's write and this chunk's timestamp, both CLOCK_MONOTONIC (uv_hrtime).
+                if record.measurementDelaysMicros.isEmpty { record.measurementDelaysMicros.reserveCapacity(64) }
+                let delay = UInt32(clamping: ((now > sent ? now - sent : 0) + 500) / 1_000)
+                let count = min(update.tokens, template.maxTokenOffsets - record.measurementDelaysMicros.count)
+                record.measurementDelaysMicros.append(contentsOf: repeatElement(delay, count: count))
+            }
         }
         if let usage = update.usage {
             record.usageInputTokens = usage.inputTokens ?? record.usageInputTokens

@@ -13,6 +13,21 @@ final class UVLoop {
         }
     }
 
+    /// True when libuv measures the time the loop spends waiting for events (``idleNanos``).
+    private(set) var measuresIdleTime = false
+
+    /// Turns on libuv's idle-time metric (UV_METRICS_IDLE_TIME); call before ``run()``. On a libuv
+    /// older than 1.39 it stays off and ``idleNanos`` is nil.
+    func enableIdleTime() {
+        measuresIdleTime = CLibUV_loop_enable_idle_time(raw) == 0
+    }
+
+    /// Nanoseconds the loop has spent blocked in its poll for events (its idle time), since it
+    /// started; nil when the metric is off. The rest of the loop's wall time is its own work.
+    var idleNanos: UInt64? {
+        measuresIdleTime ? CLibUV_loop_idle_time(raw) : nil
+    }
+
     /// Runs until no active handles remain (the engine closes its handles when the run ends).
     func run() {
         uv_run(raw, UV_RUN_DEFAULT)

@@ -35,6 +35,9 @@ struct RunCommand: ParsableCommand {
               loadgen -p profiles/closed-loop.yaml --users 16 --grace 5s
               loadgen -p profiles/ramp.yaml --set thresholds.ttft_p99=800ms
               loadgen -p profiles/ramp.yaml --verbose 2> attempts.log
+              loadgen -p profiles/ramp.yaml --rate 2000 --workers 2
+              loadgen -p profiles/ramp.yaml --shard 1/4 --start-at 2026-12-02T10:00:00Z
+              JOB_COMPLETION_INDEX=1 LOADGEN_SHARDS=4 loadgen -p profiles/ramp.yaml --shard auto
               loadgen -p profiles/ramp.yaml --model llama-3.1-8b \\
                   --base-url http://127.0.0.1:8000/v1
             """
@@ -83,6 +86,30 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Do not write report.html (the charts) into the run directory; loadreport RUN --html FILE writes it later.")
     var noHtml = false
 
+    @Option(help: ArgumentHelp(
+        "Run slice i of N of the schedule (arrival k goes to shard k mod N; users and max_requests are split); auto reads "
+            + "i from JOB_COMPLETION_INDEX and N from LOADGEN_SHARDS, auto/N gives N (docs/distributed.md).",
+        valueName: "i/N|auto|auto/N"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp(
+        "Wait until this wall-clock time, RFC 3339 (e.g. 2026-12-02T10:00:00Z), and start the run's clock there: "
+            + "the common start of shards. Refused more than 1 s in the past or 24 h ahead.",
+        valueName: "time"))
+    var startAt: String?
+
+    @Option(help: ArgumentHelp(
+        "Engines on threads of their own, each with its own event loop, running slice w of N of the schedule; one event "
+            + "log and summary. auto: 1 for a peak of 500 arrivals/s (or users) or less, else one per 500, up to the "
+            + "machine's cores (docs/engine.md, \"Workers\").",
+        valueName: "N|auto"))
+    var workers = "auto"
+
+    @Option(name: .customLong("hlog-interval"), help: ArgumentHelp(
+        "The interval of histograms.hlog: one histogram per metric per interval, by the attempts' ends (100ms or more).",
+        valueName: "duration"), transform: DurationArgument.parsing)
+    var hlogInterval = DurationArgument(nanos: 1_000_000_000)
+
     /// The profile's path, given positionally or with --profile.
     private var profilePath: String { profileArgument ?? profile ?? "" }
 
@@ -98,8 +125,15 @@ struct RunCommand: ParsableCommand {
         } catch let error as CLIError {
             throw ValidationError(error.description)
         }
+        guard hlogInterval.nanos >= 100_000_000 else {
+            throw ValidationError("Please give --hlog-interval as 100ms or more (got \(hlogInterval.defaultValueDescription)).")
+        }
         guard warmupConnections >= 0 else { throw ValidationError("Please give --warmup-connections as 0 or more.") }
         if quiet && verbose { throw ValidationError("Please give either --quiet or --verbose, not both.") }
+        if let startAt, StartTime.parse(startAt) == nil {
+            throw ValidationError("Please give --start-at as an RFC 3339 time with a zone, like 2026-12-02T10:00:00Z "
+                + "(got \"\(startAt)\").")
+        }
         if let caFile, !FileManager.default.isReadableFile(atPath: caFile) {
             throw ValidationError("Please give --ca-file as a readable PEM file of CA certificates; cannot read \(caFile).")
         }
@@ -108,7 +142,10 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         do {
             let loaded = try ProfileLoader.load(path: profilePath, options: overrides)
-            let result = try RunSession(profile: loaded, settings: try settings()).run()
+            var settings = try settings()
+            settings.workers = try WorkerCount.resolve(workers, profile: loaded, shards: settings.shard?.count ?? 1,
+                                                       warmupConnections: warmupConnections)
+            let result = try RunSession(profile: loaded, settings: settings).run()
             if result.exitStatus != ExitStatus.success { throw ExitCode(result.exitStatus) }
         } catch let error as CLIError {
             printError("loadgen: " + error.description)
@@ -128,7 +165,12 @@ struct RunCommand: ParsableCommand {
         settings.warmupConnections = warmupConnections
         settings.modelsFile = modelsFile
         settings.writesHTML = !noHtml
+        settings.histogramIntervalNanos = hlogInterval.nanos
         settings.environment = try environmentWithDotEnv()
+        if let shard {
+            settings.shard = try ShardArgument.resolve(shard, environment: settings.environment)
+        }
+        if let startAt { settings.startAt = try StartTime.check(startAt, now: Date()) }
         return settings
     }
 }

@@ -29,6 +29,15 @@ enum RunMetadata {
             "event_log_schema": header.schema,
             "files": files,
         ]
+        if let hash = header.profileHash { json["profile_hash"] = hash }
+        if let shard = header.shard {
+            var stamp: [String: Any] = ["index": shard.index, "count": shard.count]
+            if let startAt = shard.startAt {
+                stamp["start_at"] = ShardStamp.format(startAt)
+                stamp["start_lag_s"] = Double(shard.startLagNanos) / 1e9
+            }
+            json["shard"] = stamp
+        }
         if let endedAt {
             json["ended_at"] = format(endedAt)
             json["wall_s"] = endedAt.timeIntervalSince(header.startedAt)

@@ -1,7 +1,7 @@
 import LoadCore
 import LoadEngine
 
-/// Watches a run from the engine's callbacks (loop thread): feeds the progress display, the
+/// Watches a run from the engine's callbacks (loop thread; with workers, under the group's lock): feeds the progress display, the
 /// thresholds and the early-stop check for refused requests, and stops arrivals when a threshold
 /// has clearly failed (`abort_on_fail`) or the target refuses the run (``TargetRejection``).
 final class RunMonitor {
@@ -9,7 +9,7 @@ final class RunMonitor {
     let thresholds: ThresholdTracker?
     private let recorder: RunRecorder
     private var rejectionWatch = TargetRejectionWatch()
-    private unowned let engine: Engine
+    private unowned let controls: RunControls
     private let graceNanos: UInt64
 
     /// The threshold whose clear failure stopped the run, if one did.
@@ -21,8 +21,8 @@ final class RunMonitor {
     /// The last progress snapshot, for the final frame.
     private(set) var lastProgress: RunProgress?
 
-    init(engine: Engine, recorder: RunRecorder, display: RunDisplay, thresholds: ThresholdTracker?, graceNanos: UInt64) {
-        self.engine = engine
+    init(controls: RunControls, recorder: RunRecorder, display: RunDisplay, thresholds: ThresholdTracker?, graceNanos: UInt64) {
+        self.controls = controls
         self.graceNanos = graceNanos
         self.recorder = recorder
         self.display = display
@@ -47,7 +47,7 @@ final class RunMonitor {
         var progress = reported
         // Before arrivals begin (during --warmup-connections) the run has no origin yet, and the
         // engine measures its elapsed time from the clock's zero: the run's clock is at 0 still.
-        if engine.originNanos == 0 { progress.elapsedNanos = 0 }
+        if controls.originNanos == 0 { progress.elapsedNanos = 0 }
         if progress.interrupted && !(lastProgress?.interrupted ?? false) && display.mode != .quiet {
             display.note("loadgen: interrupted: no new requests; \(progress.inFlight) in flight may finish within "
                 + "\(DurationFormat.format(nanos: graceNanos)); interrupt again to cancel them")
@@ -71,6 +71,6 @@ final class RunMonitor {
     private func stop(reason: String) {
         display.stopReason = reason
         display.note("loadgen: stopping: \(reason)")
-        engine.stopArrivals(reason: reason)
+        controls.stopArrivals(reason: reason)
     }
 }

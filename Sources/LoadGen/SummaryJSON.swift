@@ -12,12 +12,15 @@ enum SummaryJSON {
     ///   - header: the event log's header.
     ///   - eventsPath: the event log, named in `runs` as `loadreport` names it.
     ///   - throttling: the answer of a run that met 429s (``ThrottlingWatch``).
-    static func report(recorder: RunRecorder, header: RunHeader, eventsPath: String, throttling: Throttling?) -> Report {
+    ///   - client: the client self-check (`client`), as the event log's end line has it.
+    static func report(recorder: RunRecorder, header: RunHeader, eventsPath: String, throttling: Throttling?,
+                       client: ClientCheck? = nil) -> Report {
         var run = RunInfo(name: RunInfo.name(forEventsPath: eventsPath), path: eventsPath, header: header)
         run.attempts = recorder.attempts
         run.complete = true
         var report = Report(recorder: recorder, runs: [run])
         report.throttling = throttling
+        report.client = client
         return report
     }
 

@@ -120,16 +120,19 @@ struct SweepCommand: ParsableCommand {
         let usageBefore = ResourceUsage.now()
         let swept = try session.run()
         let usageAfter = ResourceUsage.now()
-        try eventLog.appendEnd(endNanos: swept.endNanos)
+        let recorder = session.recorder
+        let client = ClientCheckFigures.check(
+            recorder: recorder, loopBusyFraction: swept.engineOutcome?.loopBusyFraction,
+            peakRSSKiB: usageAfter.peakRSSKiB, openFileLimit: nil, descriptorsNeeded: nil)
+        try eventLog.appendEnd(endNanos: swept.endNanos, client: client)
         try eventLog.close()
         header.stages = swept.stages
         try EventLogHeaderRewrite.replaceHeader(of: eventsPath, with: header)
 
-        let recorder = session.recorder
         let capacityText = try CapacityText.render(swept.result, format: .table)
         // The report's JSON document as loadreport reads the finished log (its header now has the steps).
         let document = try SummaryJSON.report(eventsPath: eventsPath)
-        let table = SummaryTable.render(recorder, throttling: document.throttling)
+        let table = SummaryTable.render(recorder, throttling: document.throttling, client: document.client)
         try directory.write("summary.txt", table + "\n" + capacityText)
         if let outcome = swept.engineOutcome {
             try directory.write("summary.json", SummaryJSON.render(

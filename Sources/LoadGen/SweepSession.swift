@@ -89,6 +89,7 @@ final class SweepSession {
                                               windowEndNanos: window.upperBound, slo: settings.slo)
             attempts.forEach { measurement.add($0) }
             dropped.forEach { measurement.addDropped(intendedNanos: $0) }
+            measurement.loopBusyFraction = outcome.loopBusyFraction
             let statistics = measurement.statistics()
             record.steps.append(SweepRecord.Step(step: step, startNanos: offset, windowStartNanos: window.lowerBound,
                                                  windowEndNanos: window.upperBound))
@@ -183,6 +184,7 @@ final class SweepSession {
         total.graceExpired = total.graceExpired || step.graceExpired
         total.interruptedBySignal = total.interruptedBySignal ?? step.interruptedBySignal
         total.loopCloseStatus = total.loopCloseStatus != 0 ? total.loopCloseStatus : step.loopCloseStatus
+        total.loopBusyFraction = [total.loopBusyFraction, step.loopBusyFraction].compactMap { $0 }.max()
         return total
     }
 

@@ -18,7 +18,9 @@ struct LoadReportCommand: ParsableCommand {
 
             Examples:
               loadreport runs/20261125T120000Z-ramp
-              loadreport runs/shard-* --group-by stage --format markdown
+              loadreport runs/*-shard-*of4 --group-by stage --format markdown
+              loadreport results/shard-0 results/shard-2 --allow-partial
+              loadreport results/shard-* --hlog merged.hlog
               loadreport runs/a runs/b --compare
               loadreport runs/a runs/b runs/c --compare --compact --baseline runs/b
               loadreport runs/ramp --group-by stage --compact
@@ -79,6 +81,14 @@ struct LoadReportCommand: ParsableCommand {
         "Also write the HTML report (charts and tables, one self-contained file) to this file.", valueName: "file"))
     var html: String?
 
+    @Option(help: ArgumentHelp(
+        "Also write the runs' histograms merged, one per metric per second, as an HdrHistogram interval log to this file.",
+        valueName: "file"))
+    var hlog: String?
+
+    @Flag(help: "Merge the shards given even when some of the run's shards are missing (the report says which).")
+    var allowPartial = false
+
     func validate() throws {
         if runs.isEmpty {
             throw ValidationError("Please give at least one run directory or events.ndjson file.")
@@ -134,6 +144,10 @@ struct LoadReportCommand: ParsableCommand {
         } catch let error as DuplicateRunError {
             Self.fail(error.description, status: ExitCode.validationFailure.rawValue)
         }
+        var shardWarnings: [String] = []
+        if !compare && !compact {
+            shardWarnings = checkShards(paths: paths)
+        }
         let view: ReportView = compact ? .compact : compare ? .compare
             : timeseries != nil ? .timeSeries : rateLimits ? .rateLimits : .summary
         var options = ReportOptions(
@@ -181,6 +195,7 @@ struct LoadReportCommand: ParsableCommand {
             }
         }
         // The readers' warnings and the report's own (runs started apart, times beyond the bins).
+        report.warnings = shardWarnings + report.warnings
         for warning in report.warnings { Self.printError("warning: \(warning)") }
         if sharesAccumulator {
             // Computed for the page only: the printed summary (and its JSON) stays as without --html.
@@ -188,9 +203,39 @@ struct LoadReportCommand: ParsableCommand {
             report.rateLimits = nil
         }
         if let html, let page { writeHTML(page, to: html) }
+        if let hlog { writeHistogramLog(paths: paths, to: hlog) }
         let chosen = format.flatMap(ReportFormat.init(rawValue:)) ?? (view == .timeSeries ? .csv : .table)
         print(try ReportRenderer.render(report, view: view, format: chosen), terminator: "")
         if let csv { Self.printError("wrote \(report.overall.attempts) attempt rows to \(csv)") }
+    }
+
+    /// The shards of a distributed run, checked before they are merged (``ShardSet``): exits 64
+    /// for shards that cannot be merged as one run.
+    private func checkShards(paths: [String]) -> [String] {
+        let inputs = zip(paths, runs).compactMap { path, argument -> ShardSet.Input? in
+            guard let reader = try? EventLogReader(path: path) else { return nil }  // the main read says why
+            return ShardSet.Input(argument: argument, header: reader.header)
+        }
+        do {
+            return try ShardSet.check(inputs, allowPartial: allowPartial)
+        } catch let error as ShardSetError {
+            Self.fail(error.description, status: ExitCode.validationFailure.rawValue)
+        } catch {
+            Self.fail("\(error)")
+        }
+    }
+
+    /// `--hlog FILE`: the runs' interval histograms, merged.
+    private func writeHistogramLog(paths: [String], to file: String) {
+        do {
+            try MergedHistogramLog.text(paths: paths, intervalNanos: 1_000_000_000)
+                .write(toFile: file, atomically: true, encoding: .utf8)
+        } catch let error as EventLogError {
+            Self.fail(error.description)
+        } catch {
+            Self.fail("cannot write \(file): \(error.localizedDescription)")
+        }
+        Self.printError("wrote the merged interval histograms to \(file)")
     }
 
     /// `--html FILE`: the page of the runs (merged, or overlaid with --compare).

@@ -224,6 +224,27 @@ final class ProfileTests: XCTestCase {
         XCTAssertTrue(text.contains("timeout: 2m"), text)
     }
 
+    /// Strings that YAML would read as something else when written carelessly: indicators, YAML 1.1
+    /// booleans and nulls, numbers, comments, control characters, and the line breaks YAML knows
+    /// beyond JSON's (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR), which fold inside a quoted scalar
+    /// unless escaped. The hand-written emitter must give them back unchanged through Yams.
+    func testResolvedYAMLRoundTripsHostileStrings() throws {
+        let hostile = ["yes", "no", "null", "~", "1e3", "0x1F", "- item", "key: value # not a comment", " leading",
+                       "trailing ", "*alias", "&anchor", "!tag", "%directive", "@at", "`tick`", "'single'",
+                       "tab\there", "ctl\u{1}\u{7F}", "nel\u{85}x", "ls\u{2028}ps\u{2029}", "bom\u{FEFF}", "é 🚀 中文",
+                       "{flow: [1, 2]}", "back\\slash \"quote\"", "cr\r\nlf"]
+        for text in hostile {
+            var profile = try Profile.parse(yaml: "target: {provider: mock}\nload: {mode: closed, users: 1, requests: 1}",
+                                            file: "p.yaml")
+            profile.target.model = text
+            profile.prompts = [PromptSet(name: "inline", source: .inline, prompts: [Prompt(user: text)])]
+            let resolved = profile.resolvedYAML()
+            let again = try Profile.parse(yaml: resolved, file: "again.yaml")
+            XCTAssertEqual(again.target.model, text, resolved)
+            XCTAssertEqual(again.prompts.first?.prompts.first?.messages.first?.content, text, resolved)
+        }
+    }
+
     func testLoadFromMissingFile() {
         XCTAssertThrowsError(try Profile.load(path: "/nonexistent/p.yaml")) { error in
             XCTAssertTrue("\(error)".hasPrefix("/nonexistent/p.yaml: cannot read the profile"), "\(error)")

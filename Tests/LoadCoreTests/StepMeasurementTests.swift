@@ -110,7 +110,7 @@ final class StepMeasurementTests: XCTestCase {
         }
         let stats = measure(late, load: 50)
         XCTAssertEqual(stats.clientVerdict, .saturated)
-        XCTAssertEqual(stats.clientReason, "start lag p90 150ms, p99 150ms")
+        XCTAssertEqual(stats.clientReason, "start lag p90 150 ms, p99 150 ms")
     }
 
     func testAStallOfAFewStartsIsNotTheClient() {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// What reaches the disk when the disk or the process fails: a full file system (a small tmpfs),
@@ -64,7 +65,9 @@ final class EventLogDurabilityTests: XCTestCase {
         addTeardownBlock { _ = try? BinaryRunner.runTool("/bin/umount", [mountPoint.path]) }
         let profile = try CLITestSupport.writeProfile(busyProfile, in: directory)
         let runs = mountPoint.appendingPathComponent("runs")
-        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet"])
+        // The disk-space watch off: this test is about the write that fails, not the stop before it.
+        let result = try BinaryRunner.run(["--profile", profile.path, "--output", runs.path, "--quiet"],
+                                          environment: BinaryRunner.environment(["LOADGEN_DISK_RESERVE_BYTES": "0"]))
         _ = try checkStoppedRun(result, runs: runs, reason: "No space left on device")
         let memory = try XCTUnwrap(result.stderr.range(of: "the summary, from memory:"), result.stderr)
         XCTAssertTrue(result.stderr[memory.upperBound...].contains("TTFT"), result.stderr)
@@ -99,16 +102,12 @@ final class EventLogDurabilityTests: XCTestCase {
         // Readiness: the header and the three attempts on disk. Before the 500 ms hand-over they
         // stayed in memory until the next line, 30 s away.
         var onDisk = -1
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let run = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first {
-                let path = runs.appendingPathComponent(run).appendingPathComponent("events.ndjson").path
-                if let lines = try? wholeRecordLines(path, checksHeader: false), lines >= 3 {
-                    onDisk = lines
-                    break
-                }
-            }
-            Thread.sleep(forTimeInterval: 0.05)  // polling for readiness, not ordering events
+        _ = Readiness.waitUntil(timeout: 10, pollMillis: 50) {
+            guard let run = try? FileManager.default.contentsOfDirectory(atPath: runs.path).first else { return false }
+            let path = runs.appendingPathComponent(run).appendingPathComponent("events.ndjson").path
+            guard let lines = try? wholeRecordLines(path, checksHeader: false), lines >= 3 else { return false }
+            onDisk = lines
+            return true
         }
         XCTAssertEqual(onDisk, 3, "the header and 3 attempts should reach the disk long before 10 s")
         if let run = try? CLITestSupport.onlyRunDirectory(in: runs) {

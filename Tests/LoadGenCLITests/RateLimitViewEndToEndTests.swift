@@ -33,7 +33,21 @@ final class RateLimitViewEndToEndTests: XCTestCase {
         let view = try XCTUnwrap(document["rate_limits"] as? [String: Any], result.stdout)
         let first = try XCTUnwrap(view["first_429"] as? [String: Any], result.stdout)
         let offered = try XCTUnwrap(first["offered_per_s"] as? Double)
-        XCTAssertEqual(offered, 10, accuracy: 2, "first 429 at \(first["at_s"] ?? "?") s, offered \(offered)/s")
+        // Arrivals that start late bunch up, and two within 100 ms meet an early 429: on a starved
+        // machine (start lag p99 past 30 ms) the first 429 may come anywhere in the ramp below the
+        // limit, never after it; on a machine that keeps the schedule, at the limit.
+        let summaryData = try Data(contentsOf: runs.appendingPathComponent(name).appendingPathComponent("summary.json"))
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: summaryData) as? [String: Any])
+        let metrics = (summary["overall"] as? [String: Any])?["metrics"] as? [String: Any]
+        let lag = (metrics?["schedule_lag"] as? [String: Any])?["p99"] as? Double
+        let lagP99 = try XCTUnwrap(lag, "schedule_lag p99 in summary.json")
+        let note = "first 429 at \(first["at_s"] ?? "?") s, offered \(offered)/s, start lag p99 \(lagP99) ms"
+        if lagP99 < 30 {
+            XCTAssertEqual(offered, 10, accuracy: 2, note)
+        } else {
+            XCTAssertGreaterThanOrEqual(offered, 4.5, note)
+            XCTAssertLessThanOrEqual(offered, 12, note)
+        }
         // The mock announced its limit in the headers; the best interval admitted no more than it.
         XCTAssertEqual(view["announced_requests_limit"] as? Double, 600)
         let best = try XCTUnwrap(view["best_interval_successes_per_min"] as? Double)

@@ -37,7 +37,7 @@ final class RunSessionTests: XCTestCase {
         configure(&settings)
         let console = CapturedConsole()
         let profile = try ProfileLoader.load(path: path)
-        return (RunSession(profile: profile, settings: settings, console: console.console), console,
+        return (try RunSession(profile: profile, settings: settings, console: console.console), console,
                 directory.appendingPathComponent("runs"))
     }
 
@@ -109,5 +109,32 @@ final class RunSessionTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("LOADGEN_TEST_UNSET_KEY"), "\(error)")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: runs.path))
+    }
+
+    func testLowDiskSpaceStopsNewRequestsAndFailsTheRun() throws {
+        // A reserve no file system has: the first tick (500 ms) stops new requests; the run still
+        // writes its log and summary (the check keeps room for them) and exits 1.
+        let (session, console, _) = try session("""
+            target: {provider: mock, mock: {ttft: 2ms, inter_token: 0s, output_tokens: 2}}
+            load: {mode: closed, users: 2, requests: 1000000}
+            """) { $0.environment = [DiskSpaceWatch.reserveVariable: "\(UInt64(1) << 62)"] }
+        let result = try session.run()
+        XCTAssertEqual(result.exitStatus, ExitStatus.failure)
+        XCTAssertLessThan(result.outcome.completed, 1_000_000)
+        let reason = try XCTUnwrap(result.outcome.stopReason)
+        XCTAssertTrue(reason.contains("below the reserve"), reason)
+        XCTAssertTrue(console.err.contains { $0.contains("stopping new requests: \(reason)") }, "\(console.err)")
+        XCTAssertEqual(try Self.attemptsInLog(result.directory), result.outcome.completed + result.outcome.cancelled)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: result.directory + "/summary.json"))
+    }
+
+    func testUnreadableDiskReserveIsRefusedBeforeTheRun() throws {
+        XCTAssertThrowsError(try session("""
+            target: {provider: mock}
+            load: {mode: closed, users: 1, requests: 1}
+            """) { $0.environment = [DiskSpaceWatch.reserveVariable: "1GB"] }) { error in
+            XCTAssertEqual((error as? CLIError)?.exitCode, ExitStatus.invalidInput)
+            XCTAssertTrue("\(error)".contains("LOADGEN_DISK_RESERVE_BYTES=\"1GB\""), "\(error)")
+        }
     }
 }

@@ -240,8 +240,10 @@ enum LoopbackClient {
         var parsers = Array(repeating: ResponseParser(), count: requests.count)
         var sentNanos = Array(repeating: UInt64(0), count: requests.count)
         for (i, request) in requests.enumerated() {
-            try sendAll(fds[i], request)
+            // Stamped before the write: a thread preempted between the write and the stamp would
+            // otherwise start the clock after the mock has already started its own (TTFT < 200 ms).
             sentNanos[i] = nowNanos()
+            try sendAll(fds[i], request)
         }
         var pending = Set(0..<requests.count)
         let deadline = nowNanos() + UInt64(timeoutMillis) * 1_000_000

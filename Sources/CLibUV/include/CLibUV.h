@@ -45,6 +45,12 @@ int CLibUV_timerfd_arm_absolute(int fd, uint64_t monotonic_nanos);
 void CLibUV_timerfd_drain(int fd);
 void CLibUV_close_fd(int fd);
 
+// uv_loop_configure is variadic: turns on the loop's idle-time metric (UV_METRICS_IDLE_TIME,
+// libuv 1.39 and later), which uv_metrics_idle_time then reads. Returns UV_ENOSYS on older libuv.
+int CLibUV_loop_enable_idle_time(uv_loop_t *loop);
+// uv_metrics_idle_time, or 0 on a libuv without it.
+uint64_t CLibUV_loop_idle_time(uv_loop_t *loop);
+
 // Closes a socket for CURLOPT_CLOSESOCKETFUNCTION.
 int CLibUV_close_socket(curl_socket_t fd);
 

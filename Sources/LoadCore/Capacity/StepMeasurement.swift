@@ -5,16 +5,17 @@ import Foundation
 ///
 /// All times are nanoseconds on the run's clock. The window is [`windowStartNanos`, `windowEndNanos`).
 public struct StepMeasurement {
-    /// Start lag p90 above which the client is called saturated (until the client verdict of
-    /// issue 12 replaces this rule): a tenth of the requests started this late were held by the
-    /// client (its CPU, or `max_in_flight`). Not the p99: on a loaded machine one stall of the
-    /// process delays 1-3 % of a step's starts by 100 ms and more without the client being the limit.
-    public static let clientStartLagMillis = 50.0
+    /// Start lag p90 above which the client is called saturated: ``ClientCheck``'s rule (a tenth of
+    /// the requests started this late were held by the client: its CPU, or `max_in_flight`).
+    public static let clientStartLagMillis = ClientCheck.startLagP90LimitMillis
 
     public var load: Double
     public var windowStartNanos: UInt64
     public var windowEndNanos: UInt64
     public var slo: Thresholds
+    /// The engine loop's busy fraction over the step, when known (`loadgen sweep`; not in the event
+    /// log, so `loadreport --capacity` judges the client without it).
+    public var loopBusyFraction: Double?
 
     private var attempts: [AttemptRecord] = []
     private var droppedIntendedNanos: [UInt64] = []
@@ -93,9 +94,12 @@ public struct StepMeasurement {
         }
         stats.announcedRequestsLimit = attempts.last { $0.rateLimit?.requests?.limit != nil }?.rateLimit?.requests?.limit
         stats.goodput = goodput(intended.filter { !$0.willRetry })
-        if let lag = percentile(.scheduleLag, 90), lag > Self.clientStartLagMillis {
+        var figures = ClientFigures(recorder: recorder)
+        figures.loopBusyFraction = loopBusyFraction
+        let client = ClientCheck(judging: figures)
+        if client.verdict == .saturated {
             stats.clientVerdict = .saturated
-            stats.clientReason = String(format: "start lag p90 %.0fms, p99 %.0fms", lag, stats.startLagP99Millis ?? lag)
+            stats.clientReason = client.reasons.joined(separator: ", ")
         }
         let costs = attempts.compactMap(\.costUSD)
         stats.costUSD = costs.isEmpty ? nil : costs.reduce(0, +)

@@ -5,7 +5,7 @@
 /// Rates divide by the window's length. Requests are the ones *intended* in the window (their
 /// latencies count however late they end); completions are the attempts *ending* in the window.
 public struct StepStatistics: Sendable, Equatable {
-    /// Whether the client could keep up (issue 12's verdict; until it exists, a start-lag rule).
+    /// Whether the client could keep up: ``ClientCheck`` on the step's figures.
     public enum ClientVerdict: String, Sendable, Equatable {
         case ok
         case saturated

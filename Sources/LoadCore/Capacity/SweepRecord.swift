@@ -67,56 +67,58 @@ public struct SweepRecord: Sendable, Equatable {
     /// - Throws: ``SweepRecordError`` naming the file and what is wrong.
     public static func parse(_ data: Data, path: String) throws -> SweepRecord {
         func fail(_ reason: String) -> SweepRecordError { SweepRecordError(path: path, reason: reason) }
-        guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let object = try? JSONParser.parse([UInt8](data)), object.isObject else {
             throw fail("not a JSON object")
         }
-        guard let schema = object["schema"] as? Int, schema <= Self.schema else {
-            throw fail("schema \(String(describing: object["schema"])) is not one this build reads (\(Self.schema))")
+        guard let schema = object["schema"]?.intValue, schema <= Self.schema else {
+            let found = object["schema"].map { "\($0.intValue.map(String.init) ?? "of the wrong type")" } ?? "missing"
+            throw fail("schema \(found) is not one this build reads (\(Self.schema))")
         }
-        guard let settingsObject = object["settings"] as? [String: Any] else { throw fail("no settings") }
+        guard let settingsObject = object["settings"], settingsObject.isObject else { throw fail("no settings") }
         var settings = SweepSettings()
-        if let text = settingsObject["mode"] as? String {
+        if let text = settingsObject["mode"]?.stringValue {
             guard let mode = SweepSettings.Mode(rawValue: text) else { throw fail("settings.mode \"\(text)\"") }
             settings.mode = mode
         }
-        settings.arrival = settingsObject["arrival"] as? String == "poisson" ? .poisson : .constant
-        if let slo = settingsObject["slo"] as? [[String]] {
-            guard slo.allSatisfy({ $0.count == 2 }) else { throw fail("settings.slo: expected [name, condition] pairs") }
-            settings.slo = try SLOList.parse(slo.map { ($0[0], $0[1]) }, source: path)
+        settings.arrival = settingsObject["arrival"]?.stringValue == "poisson" ? .poisson : .constant
+        if let slo = settingsObject["slo"]?.arrayValue {
+            let pairs = slo.compactMap { pair in pair.arrayValue?.compactMap(\.stringValue) }
+            guard pairs.count == slo.count, pairs.allSatisfy({ $0.count == 2 }) else {
+                throw fail("settings.slo: expected [name, condition] pairs")
+            }
+            settings.slo = try SLOList.parse(pairs.map { ($0[0], $0[1]) }, source: path)
         }
-        settings.minLoad = (settingsObject["min"] as? NSNumber)?.doubleValue
-        settings.maxLoad = (settingsObject["max"] as? NSNumber)?.doubleValue
-        settings.maxCostUSD = (settingsObject["max_cost_usd"] as? NSNumber)?.doubleValue
-        if let value = settingsObject["tolerance"] as? NSNumber { settings.tolerance = value.doubleValue }
-        if let value = settingsObject["headroom"] as? NSNumber { settings.headroom = value.doubleValue }
-        if let value = settingsObject["step_s"] as? NSNumber { settings.stepNanos = UInt64(value.doubleValue * 1e9) }
-        if let value = settingsObject["max_duration_s"] as? NSNumber {
-            settings.maxDurationNanos = UInt64(value.doubleValue * 1e9)
-        }
-        if let value = settingsObject["min_completions"] as? Int { settings.minCompletions = value }
-        if let value = settingsObject["steps"] as? Int { settings.steps = value }
-        if let value = settingsObject["growth"] as? NSNumber { settings.growth = value.doubleValue }
+        settings.minLoad = settingsObject["min"]?.doubleValue
+        settings.maxLoad = settingsObject["max"]?.doubleValue
+        settings.maxCostUSD = settingsObject["max_cost_usd"]?.doubleValue
+        if let value = settingsObject["tolerance"]?.doubleValue { settings.tolerance = value }
+        if let value = settingsObject["headroom"]?.doubleValue { settings.headroom = value }
+        if let value = settingsObject["step_s"]?.doubleValue { settings.stepNanos = UInt64(value * 1e9) }
+        if let value = settingsObject["max_duration_s"]?.doubleValue { settings.maxDurationNanos = UInt64(value * 1e9) }
+        if let value = settingsObject["min_completions"]?.intValue { settings.minCompletions = value }
+        if let value = settingsObject["steps"]?.intValue { settings.steps = value }
+        if let value = settingsObject["growth"]?.doubleValue { settings.growth = value }
 
         var steps: [Step] = []
-        for (i, item) in ((object["steps"] as? [[String: Any]]) ?? []).enumerated() {
+        for (i, item) in (object["steps"]?.arrayValue ?? []).enumerated() {
             func micros(_ key: String) throws -> UInt64 {
-                guard let value = item[key] as? NSNumber, value.int64Value >= 0 else { throw fail("steps[\(i)].\(key)") }
-                return UInt64(value.int64Value) * 1000
+                guard let value = item[key]?.doubleValue, value >= 0, value < 1.8e13 else { throw fail("steps[\(i)].\(key)") }
+                return UInt64(value) * 1000
             }
-            guard let index = item["index"] as? Int, let phaseText = item["phase"] as? String,
-                  let phase = SweepStep.Phase(rawValue: phaseText), let load = (item["load"] as? NSNumber)?.doubleValue,
-                  let closedLoop = item["closed_loop"] as? Bool else {
+            guard let index = item["index"]?.intValue, let phaseText = item["phase"]?.stringValue,
+                  let phase = SweepStep.Phase(rawValue: phaseText), let load = item["load"]?.doubleValue,
+                  let closedLoop = item["closed_loop"]?.boolValue else {
                 throw fail("steps[\(i)]: expected index, phase, load and closed_loop")
             }
             let step = SweepStep(index: index, phase: phase, load: load, closedLoop: closedLoop,
                                  warmupNanos: try micros("warmup_us"), windowNanos: try micros("window_us"),
-                                 maxRequests: item["max_requests"] as? Int)
+                                 maxRequests: item["max_requests"]?.intValue)
             let recorded = Step(step: step, startNanos: try micros("start_us"),
                                 windowStartNanos: try micros("window_start_us"), windowEndNanos: try micros("window_end_us"))
             guard recorded.windowEndNanos > recorded.windowStartNanos else { throw fail("steps[\(i)]: an empty window") }
             steps.append(recorded)
         }
-        return SweepRecord(settings: settings, steps: steps, stopReason: object["stop_reason"] as? String)
+        return SweepRecord(settings: settings, steps: steps, stopReason: object["stop_reason"]?.stringValue)
     }
 }
 

@@ -8,7 +8,7 @@ import Foundation
 ///      "end_us":..,"status":200,"error":"timeout","error_message":"..","tokens":32,
 ///      "usage_output_tokens":32,"usage_input_tokens":12,"cost_usd":0.000123,
 ///      "ratelimit":{"requests":{"limit":600,"remaining":12,"reset_ms":6000},"retry_after_ms":1000},
-///      "token_offsets_us":[201000,211000]}
+///      "token_offsets_us":[201000,211000],"measurement_delay_us":[41,38]}
 extension AttemptRecord {
     /// Every key an attempt line may have (what `encode` writes and `init(eventObject:)` reads).
     /// The reader warns about any other key; keep this list in step with the two.
@@ -16,7 +16,7 @@ extension AttemptRecord {
         "type", "request", "attempt", "user", "intended_us", "start_us", "stage", "prompt", "dns_us", "connect_us", "tls_us",
         "headers_us", "first_byte_us", "first_token_us", "end_us", "status", "error", "error_message", "tokens",
         "usage_output_tokens", "usage_input_tokens", "usage_cached_input_tokens", "provider_queue_us", "cost_usd",
-        "ratelimit", "will_retry", "cancel_reason", "token_offsets_us",
+        "ratelimit", "will_retry", "cancel_reason", "token_offsets_us", "measurement_delay_us",
     ]
 
     func encode(into line: inout JSONLineBuffer) {
@@ -49,6 +49,7 @@ extension AttemptRecord {
         if willRetry { line.field("will_retry", true) }
         if let cancelReason { line.field("cancel_reason", cancelReason) }
         line.field("token_offsets_us", tokenOffsetsMicros)
+        if !measurementDelaysMicros.isEmpty { line.field("measurement_delay_us", measurementDelaysMicros) }
         line.endLine()
     }
 
@@ -112,6 +113,13 @@ extension AttemptRecord {
                 throw EventDecodingProblem("token_offsets_us must be an array of integers")
             }
             tokenOffsetsMicros = numbers.map { UInt32(truncatingIfNeeded: $0) }
+        }
+        if let delays = object["measurement_delay_us"], !delays.isNull {
+            let numbers = delays.arrayValue?.compactMap { $0.intValue.map(Int64.init) ?? $0.uint64Value.map { Int64(truncatingIfNeeded: $0) } }
+            guard let numbers, numbers.count == delays.arrayValue?.count else {
+                throw EventDecodingProblem("measurement_delay_us must be an array of integers")
+            }
+            measurementDelaysMicros = numbers.map { UInt32(truncatingIfNeeded: $0) }
         }
     }
 }

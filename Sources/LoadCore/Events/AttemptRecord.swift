@@ -59,6 +59,10 @@ public struct AttemptRecord: Sendable, Equatable {
     public var cancelReason: String?
     /// Arrival of each token, in microseconds after `startNanos` (bounded by the engine).
     public var tokenOffsetsMicros: [UInt32] = []
+    /// Per token of a stream that carried the mock's send stamps (`x_mock_sent_ns`): how long after
+    /// the mock wrote the token's event the engine timestamped it, in microseconds (the
+    /// `measurement_delay` metric). Empty without stamps; bounded like ``tokenOffsetsMicros``.
+    public var measurementDelaysMicros: [UInt32] = []
 
     public init(requestID: UInt64, intendedStartNanos: UInt64, startNanos: UInt64, endNanos: UInt64) {
         self.requestID = requestID

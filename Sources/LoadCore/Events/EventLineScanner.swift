@@ -91,6 +91,7 @@ enum EventLineScanner {
             case .willRetry: record.willRetry = try bool(&cursor)
             case .cancelReason: record.cancelReason = try string(&cursor, line)
             case .tokenOffsets: record.tokenOffsetsMicros = try offsets(&cursor)
+            case .measurementDelays: record.measurementDelaysMicros = try offsets(&cursor)
             case nil: throw Miss()
             }
         } while try cursor.nextMember()
@@ -358,7 +359,7 @@ enum EventLineScanner {
 private enum AttemptKey {
     case request, attempt, user, intended, start, stage, prompt, dns, connect, tls, headers, firstByte, firstToken, end
     case status, error, errorMessage, tokens, usageOutput, usageInput, usageCachedInput, providerQueue, cost
-    case rateLimit, willRetry, cancelReason, tokenOffsets
+    case rateLimit, willRetry, cancelReason, tokenOffsets, measurementDelays
 
     private static let names: [(String, AttemptKey)] = [
         ("request", .request), ("attempt", .attempt), ("user", .user), ("intended_us", .intended),
@@ -369,6 +370,7 @@ private enum AttemptKey {
         ("usage_cached_input_tokens", .usageCachedInput), ("provider_queue_us", .providerQueue),
         ("cost_usd", .cost), ("ratelimit", .rateLimit), ("will_retry", .willRetry),
         ("cancel_reason", .cancelReason), ("token_offsets_us", .tokenOffsets),
+        ("measurement_delay_us", .measurementDelays),
     ]
     private static let table: [(name: [UInt8], key: AttemptKey)] = names.map { (Array($0.0.utf8), $0.1) }
 

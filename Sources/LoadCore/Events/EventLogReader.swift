@@ -204,10 +204,10 @@ public final class EventLogReader {
 
     private static let headerKeys: Set<String> = [
         "type", "schema", "profile", "started_at", "loadgen_version", "curl_version", "uv_version", "seed", "command",
-        "mode", "provider", "model", "host", "stages", "prompt_sets",
+        "mode", "provider", "model", "host", "stages", "prompt_sets", "profile_hash", "shard",
     ]
     private static let droppedKeys: Set<String> = ["type", "intended_us", "count", "last_intended_us"]
-    private static let endKeys: Set<String> = ["type", "attempts", "successes", "dropped", "end_us"]
+    private static let endKeys: Set<String> = ["type", "attempts", "successes", "dropped", "end_us", "client"]
 
     private func noteUnknownFields(of object: JSONValue, known: Set<String>, type: String) {
         let keys = Set((object.objectMembers ?? []).map(\.key))
@@ -239,45 +239,6 @@ public final class EventLogReader {
         return value
     }
 
-    private static func decodeHeader(_ object: JSONValue, path: String) throws -> RunHeader {
-        guard let schemaNumber = object["schema"]?.doubleValue else {
-            throw EventLogError.notAnEventLog(path: path, reason: "the run header has no schema version")
-        }
-        let schema = Int(exactly: schemaNumber.rounded(.down)) ?? (schemaNumber > 0 ? Int.max : Int.min)
-        guard schema <= RunHeader.currentSchema else {
-            throw EventLogError.unsupportedSchema(path: path, schema: schema)
-        }
-        var header = RunHeader(
-            profile: object["profile"]?.stringValue ?? "",
-            startedAt: object["started_at"]?.stringValue.flatMap(RunHeader.parseDate) ?? Date(timeIntervalSince1970: 0),
-            loadgenVersion: object["loadgen_version"]?.stringValue ?? "",
-            curlVersion: object["curl_version"]?.stringValue,
-            uvVersion: object["uv_version"]?.stringValue,
-            seed: object["seed"]?.uint64Value ?? 0,
-            command: object["command"]?.arrayValue?.compactMap(\.stringValue) ?? [],
-            mode: object["mode"]?.stringValue)
-        header.schema = schema
-        header.provider = object["provider"]?.stringValue
-        header.model = object["model"]?.stringValue
-        header.host = object["host"]?.stringValue
-        if let sets = object["prompt_sets"]?.arrayValue {
-            header.promptSets = sets.compactMap { set in
-                guard let name = set["name"]?.stringValue, let first = set["first"]?.intValue,
-                      let count = set["count"]?.intValue, first >= 0, count >= 0 else { return nil }
-                return RunHeader.PromptSetRange(name: name, first: first, count: count)
-            }
-        }
-        if let stages = object["stages"]?.arrayValue {
-            header.stages = stages.compactMap { stage in
-                guard let start = Self.nanos(stage["start_us"]) else { return nil }
-                return RunHeader.Stage(
-                    startNanos: start, durationNanos: Self.nanos(stage["duration_us"]),
-                    label: stage["label"]?.stringValue ?? "")
-            }
-        }
-        return header
-    }
-
     /// A microsecond value as nanoseconds; nil when absent, negative, or too large for the clock.
     static func nanos(_ value: JSONValue?) -> UInt64? {
         guard let number = value?.doubleValue else { return nil }
@@ -295,10 +256,15 @@ public final class EventLogReader {
             return .attempt(attempt)
         case "end":
             noteUnknownFields(of: object, known: Self.endKeys, type: type)
-            return .end(RunEnd(attempts: object["attempts"]?.intValue ?? 0,
-                               successes: object["successes"]?.intValue ?? 0,
-                               endNanos: Self.nanos(object["end_us"]),
-                               dropped: object["dropped"]?.intValue ?? 0))
+            var end = RunEnd(attempts: object["attempts"]?.intValue ?? 0,
+                             successes: object["successes"]?.intValue ?? 0,
+                             endNanos: Self.nanos(object["end_us"]),
+                             dropped: object["dropped"]?.intValue ?? 0)
+            if let client = object["client"], !client.isNull {
+                guard client.isObject else { throw EventDecodingProblem("client must be an object") }
+                end.client = try ClientCheck(eventObject: client)
+            }
+            return .end(end)
         case "dropped":
             guard let intended = Self.nanos(object["intended_us"]) else {
                 throw EventDecodingProblem("dropped: missing or bad intended_us")

@@ -75,6 +75,18 @@ public final class EventLogWriter {
         if let provider = header.provider { line.field("provider", provider) }
         if let model = header.model { line.field("model", model) }
         if let host = header.host { line.field("host", host) }
+        if let hash = header.profileHash { line.field("profile_hash", hash) }
+        if let shard = header.shard {
+            line.key("shard")
+            line.beginNestedObject()
+            line.field("index", shard.index)
+            line.field("count", shard.count)
+            if let startAt = shard.startAt {
+                line.field("start_at", ShardStamp.format(startAt))
+                line.field("start_lag_us", nanosAsMicros: shard.startLagNanos)
+            }
+            line.endNestedObject()
+        }
         if !header.stages.isEmpty {
             line.key("stages")
             line.bytes.append(UInt8(ascii: "["))
@@ -145,14 +157,17 @@ public final class EventLogWriter {
     }
 
     /// Buffers the end line `{"type":"end",...}` with the counts so far.
-    /// - Parameter endNanos: the run's end, nanoseconds since the origin.
-    public func appendEnd(endNanos: UInt64?) throws {
+    /// - Parameters:
+    ///   - endNanos: the run's end, nanoseconds since the origin.
+    ///   - client: the client self-check of the run, written as `client` (docs/client-check.md).
+    public func appendEnd(endNanos: UInt64?, client: ClientCheck? = nil) throws {
         line.beginObject()
         line.field("type", "end")
         line.field("attempts", attempts)
         line.field("successes", successes)
         line.field("dropped", dropped)
         if let endNanos { line.field("end_us", nanosAsMicros: endNanos) }
+        client?.encode(into: &line)
         line.endLine()
         lineEnded()
         try handOffIfDue()

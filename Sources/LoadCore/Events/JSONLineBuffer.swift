@@ -92,6 +92,17 @@ struct JSONLineBuffer {
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// Finite doubles in their shortest round-trip form.
+    mutating func field(_ name: StaticString, _ values: [Double]) {
+        key(name)
+        bytes.append(UInt8(ascii: "["))
+        for (i, value) in values.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: Array((value.isFinite ? value.description : "null").utf8))
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
     mutating func field(_ name: StaticString, _ values: [String]) {
         key(name)
         bytes.append(UInt8(ascii: "["))

@@ -9,6 +9,8 @@ public struct RunEnd: Sendable, Equatable {
     public var endNanos: UInt64?
     /// Arrivals dropped because every in-flight slot and the wait queue were full.
     public var dropped: Int
+    /// The client self-check `loadgen` made at the end of the run (nil in logs of earlier builds).
+    public var client: ClientCheck?
 
     public init(attempts: Int, successes: Int, endNanos: UInt64?, dropped: Int = 0) {
         self.attempts = attempts

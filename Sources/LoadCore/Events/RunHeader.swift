@@ -34,6 +34,10 @@ public struct RunHeader: Sendable, Equatable {
     public var stages: [Stage] = []
     /// The prompt sets, in order: attempts' `prompt` indices `first ..< first + count` belong to a set.
     public var promptSets: [PromptSetRange] = []
+    /// The resolved profile's hash (``ProfileHash``), when known (logs of earlier builds have none).
+    public var profileHash: String?
+    /// The shard this run is of a distributed run (`--shard`); nil for a run of its own.
+    public var shard: ShardStamp?
 
     /// Where one prompt set's prompts sit in the run's prompt list.
     public struct PromptSetRange: Sendable, Equatable {

@@ -21,6 +21,10 @@ public enum LatencyMetric: String, CaseIterable, Sendable, Codable {
     /// least one output token: the speed one request saw, time to first token included. Recorded
     /// in thousandths of a token per second.
     case outputTokensPerSecond = "output_tokens_per_s"
+    /// Per token of a stream stamped by the mock (`x_mock_sent_ns`), every attempt: loadgen's
+    /// timestamp of the token minus the mock's send time, both CLOCK_MONOTONIC: how late the client
+    /// reads what the server wrote (its own measurement error). Empty without stamps.
+    case measurementDelay = "measurement_delay"
 
     /// The row label in the summary table.
     public var label: String {
@@ -33,6 +37,7 @@ public enum LatencyMetric: String, CaseIterable, Sendable, Codable {
         case .ttftFromIntended: return "TTFT from intended"
         case .scheduleLag: return "schedule lag"
         case .outputTokensPerSecond: return "output tokens/s"
+        case .measurementDelay: return "measurement delay"
         }
     }
 

@@ -118,6 +118,13 @@ public final class RunRecorder {
             }
         }
 
+        if !attempt.measurementDelaysMicros.isEmpty {
+            let delay = Self.index(.measurementDelay)
+            for micros in attempt.measurementDelaysMicros {
+                _ = storage[delay].record(min(UInt64(micros), Self.highestMicros))
+            }
+        }
+
         guard succeeded else {
             errorsByClass[Self.errorClass(of: attempt), default: 0] += 1
             return

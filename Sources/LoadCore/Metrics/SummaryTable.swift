@@ -3,9 +3,11 @@
 public enum SummaryTable {
     /// The table for a recorder's current state, with the throttling answer under it when the run
     /// met 429s (``ThrottlingWatch``), as `loadreport` prints it.
-    public static func render(_ recorder: RunRecorder, throttling: Throttling? = nil) -> String {
+    /// - Parameter client: the client self-check, printed last (`client: ok`).
+    public static func render(_ recorder: RunRecorder, throttling: Throttling? = nil, client: ClientCheck? = nil) -> String {
         var report = Report(recorder: recorder)
         report.throttling = throttling
+        report.client = client
         return SummaryText.render(report, markdown: false)
     }
 

@@ -198,7 +198,9 @@ extension Profile {
         return "\(value)"
     }
 
-    /// A YAML double-quoted scalar (JSON escapes are valid YAML escapes).
+    /// A YAML double-quoted scalar (JSON escapes are valid YAML escapes). Written by hand rather than
+    /// through Yams's emitter, which cannot write the comments this file carries (prompt counts and
+    /// shares); ProfileTests round-trips hostile strings through Yams to keep it honest.
     static func quote(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
@@ -209,7 +211,10 @@ extension Profile {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
+                // Control characters, and the line breaks YAML knows beyond JSON's (NEL, LINE and
+                // PARAGRAPH SEPARATOR: folded to a space inside a quoted scalar) and the BOM.
+                if scalar.value < 0x20 || scalar.value == 0x7F || scalar.value == 0x85 || scalar.value == 0x2028
+                    || scalar.value == 0x2029 || scalar.value == 0xFEFF {
                     out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                         + String(scalar.value, radix: 16)
                 } else {

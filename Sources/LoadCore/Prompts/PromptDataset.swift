@@ -76,7 +76,7 @@ public enum PromptDataset {
                 lineNumber += 1
                 let trimmed = line.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
                 guard !trimmed.isEmpty, trimmed.first != UInt8(ascii: "#") else { continue }
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any] else {
+                guard let object = try? JSONParser.parse(Array(line)), object.isObject else {
                     problems.append(Problem(line: lineNumber, field: "", message: "expected one JSON object per line"))
                     continue
                 }
@@ -86,36 +86,38 @@ public enum PromptDataset {
         }
 
         mutating func readList(_ data: Data) {
-            let list: [Any]
-            do {
-                guard let parsed = try JSONSerialization.jsonObject(with: data) as? [Any] else {
+            let bytes = [UInt8](data)
+            let list: [JSONValue]
+            do throws(JSONParseError) {
+                guard let parsed = try JSONParser.parse(bytes).arrayValue else {
                     problems.append(Problem(line: 1, field: "", message: "expected a JSON list of entries"))
                     return
                 }
                 list = parsed
             } catch {
-                problems.append(Problem(line: 0, field: "", message: "not valid JSON (\(error.localizedDescription))"))
+                let line = 1 + bytes.prefix(error.offset).lazy.filter { $0 == UInt8(ascii: "\n") }.count
+                problems.append(Problem(line: line, field: "", message: "not valid JSON: \(error.reason)"))
                 return
             }
             let lines = JSONLines.entryLines(data, count: list.count)
             for (index, entry) in list.enumerated() {
                 let line = index < lines.count ? lines[index] : 0
-                guard let object = entry as? [String: Any] else {
+                guard entry.isObject else {
                     problems.append(Problem(line: line, field: "[\(index)]", message: "expected an object"))
                     continue
                 }
-                read(object, line: line, field: "[\(index)]")
+                read(entry, line: line, field: "[\(index)]")
                 if problems.count >= 20 { return }
             }
         }
 
-        mutating func read(_ object: [String: Any], line: Int, field: String) {
+        mutating func read(_ object: JSONValue, line: Int, field: String) {
             let prefix = field.isEmpty ? "" : field + "."
             if let conversation = object["conversations"] {
                 readShareGPT(conversation, line: line, field: prefix + "conversations")
                 return
             }
-            let text = PromptDataset.promptFields.lazy.compactMap { object[$0] as? String }.first
+            let text = PromptDataset.promptFields.lazy.compactMap { object[$0]?.stringValue }.first
             let outputKey = PromptDataset.outputFields.first { object[$0] != nil }
             var maxTokens: Int?
             if let outputKey {
@@ -146,15 +148,14 @@ public enum PromptDataset {
             }
         }
 
-        mutating func readShareGPT(_ value: Any, line: Int, field: String) {
-            guard let turns = value as? [Any] else {
+        mutating func readShareGPT(_ value: JSONValue, line: Int, field: String) {
+            guard let turns = value.arrayValue else {
                 problems.append(Problem(line: line, field: field, message: "expected a list of {from, value} turns"))
                 return
             }
             var prompt: String?
             for (index, turn) in turns.enumerated() {
-                guard let turn = turn as? [String: Any], let from = turn["from"] as? String,
-                      let text = turn["value"] as? String else {
+                guard let from = turn["from"]?.stringValue, let text = turn["value"]?.stringValue else {
                     problems.append(Problem(line: line, field: "\(field)[\(index)]",
                                             message: "expected a turn like {from: human, value: \"...\"}"))
                     return
@@ -170,11 +171,11 @@ public enum PromptDataset {
             skipped += 1
         }
 
-        /// A whole number (JSON numbers arrive as NSNumber; 12.0 counts, 12.5 does not).
-        static func count(_ value: Any?) -> Int? {
-            guard let number = value as? NSNumber, !(value is Bool) else { return nil }
-            let double = number.doubleValue
-            guard double.isFinite, double.rounded() == double, abs(double) < 1e12 else { return nil }
+        /// A whole number (12.0 counts, 12.5 and `true` do not).
+        static func count(_ value: JSONValue?) -> Int? {
+            guard let double = value?.doubleValue, double.isFinite, double.rounded() == double, abs(double) < 1e12 else {
+                return nil
+            }
             return Int(double)
         }
     }

@@ -46,5 +46,8 @@ extension GroupReport: Encodable {
         for stats in metrics {
             try metricsContainer.encode(stats, forKey: NamedKey(Self.key(stats.metric)))
         }
+        if let measurementDelay {
+            try metricsContainer.encode(measurementDelay, forKey: NamedKey(Self.key(.measurementDelay)))
+        }
     }
 }

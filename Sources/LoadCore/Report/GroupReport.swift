@@ -6,6 +6,9 @@ public struct GroupReport: Sendable, Equatable {
     public var name: String
     /// The distributions, in table order (empty ones included, with count 0).
     public var metrics: [MetricStats]
+    /// The measurement delay (``LatencyMetric/measurementDelay``): only when the streams carried
+    /// the mock's send stamps, nil otherwise (the table, CSV and JSON stay as they were).
+    public var measurementDelay: MetricStats?
 
     /// Requests that ended (their last attempt), of which succeeded, and failures by the class of
     /// the last attempt.
@@ -55,6 +58,9 @@ public struct GroupReport: Sendable, Equatable {
         metrics = ReportLayout.metrics.map {
             MetricStats(metric: $0, histogram: recorder.histogram($0), percentiles: percentiles)
         }
+        let delays = recorder.histogram(.measurementDelay)
+        measurementDelay = delays.totalCount > 0
+            ? MetricStats(metric: .measurementDelay, histogram: delays, percentiles: percentiles) : nil
         requests = recorder.requests
         requestSuccesses = recorder.requestSuccesses
         requestErrorsByClass = Self.named(recorder.requestErrorsByClass)

@@ -29,6 +29,9 @@ public struct Report: Sendable, Equatable {
     /// True when the runs are open loop or started late: the from-intended rows and the schedule
     /// lag say something then; a closed-loop run without lag hides them in the table.
     public var showsIntendedStart: Bool
+    /// The client self-check (docs/client-check.md): `loadgen`'s verdict, read back from the event
+    /// logs' end lines (several runs: ``ClientCheck/merged(_:)``); nil for logs without one.
+    public var client: ClientCheck?
     /// What only `loadgen` knows at the end of a run (its outcome, CPU and memory): `summary.json`
     /// carries it under `loadgen`; nil in `loadreport`.
     public var loadgen: RunEndFigures?
@@ -68,7 +71,7 @@ extension Report: Encodable {
     enum CodingKeys: String, CodingKey {
         case schemaVersion, percentiles, runs, overall, groupBy, groups, comparison, timeSeries, rateLimits, throttling
         case warnings
-        case showsIntendedStart, loadgen
+        case showsIntendedStart, loadgen, client
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -83,6 +86,7 @@ extension Report: Encodable {
         try container.encodeIfPresent(timeSeries, forKey: .timeSeries)
         try container.encodeIfPresent(rateLimits, forKey: .rateLimits)
         try container.encodeIfPresent(throttling, forKey: .throttling)
+        try container.encodeIfPresent(client, forKey: .client)
         try container.encode(warnings, forKey: .warnings)
         try container.encode(showsIntendedStart, forKey: .showsIntendedStart)
         try container.encodeIfPresent(loadgen, forKey: .loadgen)

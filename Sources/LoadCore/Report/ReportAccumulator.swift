@@ -19,6 +19,8 @@ public final class ReportAccumulator {
     /// Sort keys of the groups: (number, name), so stages and statuses sort numerically.
     private var groupOrder: [String: (Int, String)] = [:]
     private var runs: [RunInfo] = []
+    /// The client checks of the runs' end lines, with the run's name.
+    private var clientChecks: [(run: String, check: ClientCheck)] = []
     private var header: RunHeader?
     private var runGroup: RunRecorder?
     private var stageGroups: [Int: RunRecorder] = [:]
@@ -81,8 +83,9 @@ public final class ReportAccumulator {
             addDropped(DroppedArrivals(intendedNanos: intendedNanos))
         case .droppedArrivals(let drops):
             addDropped(drops)
-        case .end:
+        case .end(let end):
             if !runs.isEmpty { runs[runs.count - 1].complete = true }
+            if let client = end.client { clientChecks.append((runs.last?.name ?? "", client)) }
         case .other:
             break
         }
@@ -106,6 +109,7 @@ public final class ReportAccumulator {
             showsIntendedStart: Report.showsIntendedStart(overall))
         report.percentiles = percentiles
         report.throttling = Throttling(limits)
+        report.client = ClientCheck.merged(clientChecks)
         if options.groupBy != .run, let apart = RunOverlap.warning(
             spans, mergedElapsedSeconds: report.overall.elapsedSeconds, requests: report.overall.requests)
         {

@@ -30,7 +30,8 @@ public enum ReportInputs {
             let reader = try EventLogReader(path: path)
             accumulator.beginRun(reader.header, path: path)
             let name = accumulator.currentRunName ?? path
-            while let entry = try reader.next() {
+            while let read = try reader.next() {
+                let entry = read.onCommonClock(of: reader.header)
                 accumulator.add(entry)
                 if let onAttempt, case .attempt(let attempt) = entry { try onAttempt(attempt, name, reader.header) }
             }

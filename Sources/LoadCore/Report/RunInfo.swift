@@ -22,6 +22,8 @@ public struct RunInfo: Sendable, Equatable, Codable {
     public var attempts: Int
     /// True when the log had its end line (the run finished).
     public var complete: Bool
+    /// `i/N` for a shard of a distributed run (`--shard`), nil otherwise.
+    public var shard: String?
 
     public init(name: String, path: String, header: RunHeader) {
         self.name = name
@@ -37,6 +39,7 @@ public struct RunInfo: Sendable, Equatable, Codable {
         seed = header.seed
         attempts = 0
         complete = false
+        shard = header.shard?.slice
     }
 
     /// The stages' labels (`rate 20/s`, `users 16`) as a load: `20/s`, `16 users`, joined by commas.

@@ -25,14 +25,16 @@ enum SummaryText {
             }
             out += groupText(group, showsIntendedStart: report.showsIntendedStart, markdown: markdown)
             if index == 0, let throttling = report.throttling { out += (markdown ? "- " : "") + throttling.line + "\n" }
+            if index == 0, let client = report.client { out += (markdown ? "- " : "") + client.line + "\n" }
             if index < sections.count - 1 { out += "\n" }
         }
         return out
     }
 
-    /// `run NAME: profile P, provider model, started T, N attempts` (`, no end line` when cut short).
+    /// `run NAME: [shard i/N of ]profile P, provider model, started T, N attempts` (`, no end line`
+    /// when cut short).
     static func runLine(_ run: RunInfo) -> String {
-        var line = "run \(run.name): profile \(run.profile)"
+        var line = "run \(run.name): " + (run.shard.map { "shard \($0) of " } ?? "") + "profile \(run.profile)"
         let target = [run.provider, run.model].compactMap { $0 }.joined(separator: " ")
         if !target.isEmpty { line += ", \(target)" }
         line += ", started \(run.startedAt), \(run.attempts) attempts"
@@ -64,6 +66,10 @@ enum SummaryText {
             guard let stats = group.stats(metric) else { continue }
             let values = stats.values.map { stats.count == 0 ? "-" : Format.value($0, metric) }
             table.rows.append([metric.label, stats.unit, String(stats.count)] + values)
+        }
+        if let delay = group.measurementDelay {
+            table.rows.append([LatencyMetric.measurementDelay.label, delay.unit, String(delay.count)]
+                + delay.values.map { Format.value($0, .measurementDelay) })
         }
         return table
     }

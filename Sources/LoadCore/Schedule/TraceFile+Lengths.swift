@@ -91,18 +91,18 @@ extension TraceFile {
     private static func parseJSONLines(_ lines: [String], file: String) throws -> Trace {
         var builder = Builder(file: file)
         for (index, line) in lines.enumerated() where !line.isEmpty && !line.hasPrefix("#") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            guard let object = try? JSONParser.parse(Array(line.utf8)), object.isObject else {
                 throw Problem(file: file, line: index + 1, message: "expected one JSON object per line")
             }
-            guard let millis = (object["timestamp"] as? NSNumber)?.doubleValue, millis.isFinite else {
+            guard let millis = object["timestamp"]?.doubleValue, millis.isFinite else {
                 throw Problem(file: file, line: index + 1, message: "expected \"timestamp\" in milliseconds (as in Mooncake traces)")
             }
             var lengths: Lengths?
             let inputKey = inputColumns.first { object[$0] != nil }
             let outputKey = outputColumns.first { object[$0] != nil }
             if let inputKey, let outputKey {
-                lengths = Lengths(inputTokens: try tokens("\(object[inputKey]!)", inputKey, line: index + 1, file: file),
-                                  outputTokens: try tokens("\(object[outputKey]!)", outputKey, line: index + 1, file: file))
+                lengths = Lengths(inputTokens: try tokens(Self.cellText(object[inputKey]!), inputKey, line: index + 1, file: file),
+                                  outputTokens: try tokens(Self.cellText(object[outputKey]!), outputKey, line: index + 1, file: file))
             } else if inputKey != nil || outputKey != nil {
                 throw Problem(file: file, line: index + 1, message: "expected both an input length ("
                     + inputColumns.joined(separator: ", ") + ") and an output length (" + outputColumns.joined(separator: ", ") + ")")
@@ -110,6 +110,20 @@ extension TraceFile {
             try builder.add(seconds: millis / 1000, lengths: lengths, line: index + 1)
         }
         return try builder.trace()
+    }
+
+    /// A JSON value as the text a CSV cell would hold: integers without a fraction, strings as they are.
+    private static func cellText(_ value: JSONValue) -> String {
+        switch value {
+        case .int(let number): return String(number)
+        case .uint(let number): return String(number)
+        case .double(let number):
+            return number.rounded() == number && abs(number) < 1e15 ? String(Int64(number)) : String(number)
+        case .string(let text): return text
+        case .bool(let flag): return String(flag)
+        case .null: return "null"
+        case .array, .object: return "(a JSON \(value.isObject ? "object" : "list"))"
+        }
     }
 
     private static func tokens(_ text: String, _ column: String, line: Int, file: String) throws -> Int {

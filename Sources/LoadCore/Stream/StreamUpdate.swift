@@ -48,6 +48,9 @@ public struct StreamUpdate: Equatable, Sendable {
     public var done = false
     /// Set when the event reported an error or could not be parsed.
     public var failure: StreamFailure?
+    /// The mock's send time of this event (its `x_mock_sent_ns` stamp, CLOCK_MONOTONIC ns), when
+    /// the stream carries stamps (``SendStampField``); nil otherwise.
+    public var sentStampNanos: UInt64?
 
     public init(tokens: Int = 0, usage: TokenUsage? = nil, providerQueueNanos: UInt64? = nil, done: Bool = false,
                 failure: StreamFailure? = nil) {

@@ -190,7 +190,7 @@ public final class ThresholdTracker {
         case .ttftFromIntended: return millis(attempt.intendedStartNanos, attempt.firstTokenNanos)
         case .total: return millis(attempt.startNanos, attempt.endNanos)
         case .totalFromIntended: return millis(attempt.intendedStartNanos, attempt.endNanos)
-        case .interToken, .timePerOutputToken, .scheduleLag, .outputTokensPerSecond: return nil
+        case .interToken, .timePerOutputToken, .scheduleLag, .outputTokensPerSecond, .measurementDelay: return nil
         }
     }
 

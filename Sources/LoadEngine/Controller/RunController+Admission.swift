@@ -76,11 +76,12 @@ extension RunController {
 
     private var inFlightBelowLimit: Bool { inFlight < maxInFlight }
 
-    /// Starts an attempt: a first attempt gets the next request id.
+    /// Starts an attempt: a first attempt gets the next request id (numbered run-wide when the plan
+    /// is a slice: the slice's j-th request is j·N + i).
     func start(_ pending: AttemptStart) {
         var attempt = pending
         if attempt.attemptNumber == 1 {
-            attempt.requestID = nextRequestID
+            attempt.requestID = plan.slice.globalNumber(local: nextRequestID)
             nextRequestID += 1
         } else {
             outcome.retries += 1

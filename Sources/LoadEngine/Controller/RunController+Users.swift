@@ -33,7 +33,7 @@ extension RunController {
         while admissionsLeft > 0, phase == .running, usersToAdd > 0 {
             admissionsLeft -= 1
             usersToAdd -= 1
-            let user = nextUserID
+            let user = plan.slice.globalNumber(local: nextUserID)
             nextUserID += 1
             issue(AttemptStart(requestID: 0, userID: user, intendedStartNanos: usersAddedAtNanos, attemptNumber: 1))
         }

@@ -1,3 +1,4 @@
+import DequeModule
 import LoadCore
 
 /// The engine's control logic, without I/O: which attempt starts when, what waits, what is
@@ -41,7 +42,7 @@ final class RunController {
     var warmupOpen = 0
 
     // Admission state (RunController+Admission).
-    var waiting = FIFOQueue<AttemptStart>()
+    var waiting = Deque<AttemptStart>()
     var retries = DeadlineQueue<AttemptStart>()
     var retryRandom: SplitMix64
     var nextArrivalNanos: UInt64?
@@ -57,7 +58,7 @@ final class RunController {
     var usersToAdd = 0
     var usersAddedAtNanos: UInt64 = 0
     var nextUserID = 0
-    var thinking = FIFOQueue<AttemptStart>()
+    var thinking = Deque<AttemptStart>()
     var backingOff = DeadlineQueue<AttemptStart>()
     var clientErrorStreaks: [Int: Int] = [:]
     var backoffRandom: SplitMix64
@@ -74,8 +75,9 @@ final class RunController {
         self.maxInFlight = maxInFlight
         self.graceNanos = graceNanos
         self.tuning = tuning
-        retryRandom = SplitMix64(seed: plan.seed)
-        backoffRandom = SplitMix64(seed: Self.backoffSeed(plan.seed))
+        let seed = plan.slice.seed(from: plan.seed)
+        retryRandom = SplitMix64(seed: seed)
+        backoffRandom = SplitMix64(seed: Self.backoffSeed(seed))
     }
 
     /// Seeds the client-error backoff's draws, apart from the retries' draws.
@@ -149,7 +151,7 @@ final class RunController {
     }
 
     private func beginArrivals(at now: UInt64) {
-        originNanos = now
+        originNanos = min(plan.sharedOriginNanos ?? now, now)
         phase = .running
         switch plan.mode {
         case .open(let nextArrival):

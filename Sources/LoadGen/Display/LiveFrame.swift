@@ -28,4 +28,6 @@ struct LiveFrame: Equatable {
     var state: String?
     /// The frame drawn after the run: its rates are the whole run's averages, not the last seconds'.
     var isFinal = false
+    /// `client: saturated (...)` while the client self-check says loadgen is the limit; nil otherwise.
+    var client: String?
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// Turns a ``LiveFrame`` into text: the block of lines redrawn on a terminal, or one plain line.
 enum LiveFrameRenderer {
-    /// The live block (4 or 5 lines), styled, each cut to `width` columns.
+    /// The live block (4 to 6 lines), styled, each cut to `width` columns.
     static func terminalLines(_ frame: LiveFrame, style: TerminalStyle, width: Int) -> [String] {
         let label = { (text: String) in style.paint(text.padding(toLength: 9, withPad: " ", startingAt: 0), .dim) }
         var head = style.paint(frame.profileName, .bold) + "  "
@@ -30,6 +30,7 @@ enum LiveFrameRenderer {
         recent += String(format: "   %.0f output tok/s", frame.window.outputTokensPerSecond)
 
         var lines = [head, load, results, recent]
+        if let client = frame.client { lines.append(style.paint(client, .yellow)) }
         if let state = frame.state { lines.append(style.paint(state, .yellow)) }
         return lines.map { TerminalStyle.truncate($0, toWidth: max(width - 1, 10)) }
     }
@@ -49,6 +50,7 @@ enum LiveFrameRenderer {
         parts.append("last 10s: TTFT p50 \(millis(frame.window.ttftP50Millis)) p99 \(millis(frame.window.ttftP99Millis)), "
             + String(format: "%.0f output tok/s", frame.window.outputTokensPerSecond))
         if let cost = frame.costUSD { parts.append("cost " + dollars(cost)) }
+        if let client = frame.client { parts.append(client) }
         if let state = frame.state { parts.append(state) }
         return parts.joined(separator: " | ")
     }

@@ -95,7 +95,8 @@ final class RunDisplay {
 
     /// A progress tick (loop thread): redraws the live block, or prints a plain line every 10 s.
     func tick(_ progress: RunProgress, recorder: RunRecorder) {
-        window.recordTick(elapsedNanos: progress.elapsedNanos, started: progress.started, successes: recorder.successes)
+        window.recordTick(elapsedNanos: progress.elapsedNanos, started: progress.started, successes: recorder.successes,
+                          loopNanos: progress.loopNanos, loopIdleNanos: progress.loopIdleNanos)
         switch mode {
         case .quiet:
             return
@@ -186,7 +187,18 @@ final class RunDisplay {
             dropped: inputs.dropped, successes: inputs.successes, http429: http429,
             otherErrors: errors.values.reduce(0, +), topError: top.map { "\($0.key.rawValue) \($0.value)" },
             costUSD: inputs.costUSD, state: inputs.isFinal ? nil : state(progress, stopReason: inputs.stopReason),
-            isFinal: inputs.isFinal)
+            isFinal: inputs.isFinal, client: inputs.isFinal ? nil : Self.liveClientWarning(window, errors: inputs.errorsByClass))
+    }
+
+    /// `client: saturated (loop busy 97 %)` while the last seconds say the client is the limit
+    /// (``ClientCheck`` on the window's loop busy fraction and start lag, and the run's client
+    /// error classes); nil while it is fine.
+    static func liveClientWarning(_ window: LiveWindow.Snapshot, errors: [ErrorClass: Int]) -> String? {
+        let check = ClientCheck(judging: ClientFigures(
+            loopBusyFraction: window.loopBusyFraction, startLagP90Millis: window.startLagP90Millis,
+            startLagP99Millis: window.startLagP99Millis, clientFDErrors: errors[.clientFds] ?? 0,
+            clientPortErrors: errors[.clientPorts] ?? 0))
+        return check.verdict == .saturated ? check.line : nil
     }
 
     /// The run's planned average: arrivals per second over the stages (open loop, not a trace), or nil.

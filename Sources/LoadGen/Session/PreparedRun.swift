@@ -12,7 +12,10 @@ final class PreparedRun {
     let pricing: RunPricing
     let promptMix: PromptMix
     let template: RequestTemplate
-    let engine: Engine
+    /// One engine per worker (`--workers`), each with its slice's plan; one without the flag.
+    let engines: [Engine]
+    /// The first (or only) worker's engine.
+    var engine: Engine { engines[0] }
     /// The API root the requests go to (the embedded mock's for provider mock).
     let baseURL: String
     /// The in-process mock (provider mock), shut down by ``shutDown()``.
@@ -27,7 +30,7 @@ final class PreparedRun {
     /// - Parameter fileLimit: the open-file limit the run may use (the soft limit, raised).
     /// - Throws: also when the run's peak is sure to need more file descriptors than `fileLimit`.
     init(profile: Profile, settings: RunSettings, fileLimit: Int) throws {
-        var plan = try PlanFactory.plan(profile)
+        var plan = try PlanFactory.plan(profile, slice: settings.shard ?? .whole)
         plan.warmupConnections = settings.warmupConnections
         apiKey = try RequestFactory.apiKey(for: profile.target, environment: settings.environment)
         pricing = try RunPricing(profile: profile, modelsFile: settings.modelsFile)
@@ -61,11 +64,34 @@ final class PreparedRun {
                 environment: settings.environment)
             if let caFile = settings.caFile { template.caFile = URL(fileURLWithPath: caFile).standardized.path }
             self.template = template
-            engine = try Engine(template: template, plan: plan)
-            engine.drainGraceMillis = profile.limits.graceNanos / 1_000_000
+            engines = try Self.workerPlans(profile, plan: plan, settings: settings).map { workerPlan in
+                let engine = try Engine(template: template, plan: workerPlan)
+                engine.drainGraceMillis = profile.limits.graceNanos / 1_000_000
+                return engine
+            }
         } catch {
             mockServer?.shutdown()
             throw error
+        }
+    }
+
+    /// Worker *w* of *W* runs slice *s* + *S*·*w* of *S*·*W* when this process runs shard *s* of *S*
+    /// (the whole run: *S* = 1): the workers of every shard together run the whole schedule once.
+    /// Limits on what runs at once (in flight, queued, connections) are dealt like the users
+    /// (``ScheduleSlice/share(of:)``); in flight and connections at least 1 each.
+    private static func workerPlans(_ profile: Profile, plan: LoadPlan, settings: RunSettings) throws -> [LoadPlan] {
+        let workers = settings.workers
+        guard workers > 1 else { return [plan] }
+        let shard = settings.shard ?? .whole
+        return try (0..<workers).map { worker in
+            let slice = ScheduleSlice(index: shard.index + shard.count * worker, count: shard.count * workers)
+            let share = ScheduleSlice(index: worker, count: workers)
+            var workerPlan = try PlanFactory.plan(profile, slice: slice)
+            workerPlan.warmupConnections = plan.warmupConnections
+            workerPlan.maxInFlight = max(1, share.share(of: plan.maxInFlight))
+            workerPlan.maxQueued = share.share(of: plan.maxQueued)
+            workerPlan.maxConnections = plan.maxConnections.map { max(1, share.share(of: $0)) }
+            return workerPlan
         }
     }
 

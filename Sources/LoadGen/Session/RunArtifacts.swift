@@ -30,7 +30,9 @@ final class RunArtifacts {
         if let exactly {
             directory = try RunDirectory.create(exactly: exactly)
         } else {
-            directory = try RunDirectory.create(parent: parent, profileName: profile.name, startedAt: header.startedAt)
+            // Shards of one run share the start and the profile: each gets its own, named directory.
+            let name = header.shard.map { "\(profile.name)-shard-\($0.index)of\($0.count)" } ?? profile.name
+            directory = try RunDirectory.create(parent: parent, profileName: name, startedAt: header.startedAt)
         }
         self.header = header
         self.profilePath = profilePath
@@ -51,6 +53,7 @@ final class RunArtifacts {
         header.model = profile.target.model
         header.host = ProcessInfo.processInfo.hostName
         header.stages = StageTimeline(load: profile.load).stages
+        header.profileHash = ProfileHash.of(resolvedYAML: profile.resolvedYAML())
         header.promptSets = zip(profile.prompts, promptMix.setRanges).map { set, range in
             RunHeader.PromptSetRange(name: set.name, first: range.lowerBound, count: range.count)
         }
@@ -97,8 +100,9 @@ final class RunArtifacts {
 
     /// Ends the event log with its end line and closes it.
     /// - Returns: the loss, when a write failed (now or earlier); nil when every line is in the file.
-    func closeEventLog(endNanos: UInt64) -> EventLogLoss? {
-        writeToEventLog { try $0.appendEnd(endNanos: endNanos) }
+    /// - Parameter client: the client self-check, written into the end line for `loadreport`.
+    func closeEventLog(endNanos: UInt64, client: ClientCheck? = nil) -> EventLogLoss? {
+        writeToEventLog { try $0.appendEnd(endNanos: endNanos, client: client) }
         do {
             try eventLog.close()
         } catch {
@@ -118,7 +122,8 @@ final class RunArtifacts {
     /// the files it refuses.
     /// - Returns: the summary table, and the errors of the files that could not be written.
     func writeSummaries(
-        recorder: RunRecorder, outcome: RunOutcome, profile: Profile, usage: (before: ResourceUsage, after: ResourceUsage)
+        recorder: RunRecorder, intervals: IntervalHistogramLog? = nil, outcome: RunOutcome, profile: Profile,
+        usage: (before: ResourceUsage, after: ResourceUsage), client: ClientCheck? = nil
     ) -> (table: String, failures: [String]) {
         var failures: [String] = []
         func write(_ name: String, _ text: () throws -> String) {
@@ -129,12 +134,12 @@ final class RunArtifacts {
             }
         }
         let answer = throttling.answer
-        let table = SummaryTable.render(recorder, throttling: answer)
+        let table = SummaryTable.render(recorder, throttling: answer, client: client)
         write("summary.txt") { table }
         write("summary.json") {
             try SummaryJSON.render(
                 report: SummaryJSON.report(recorder: recorder, header: header, eventsPath: directory.file("events.ndjson"),
-                                           throttling: answer),
+                                           throttling: answer, client: client),
                 outcome: outcome, cpuSeconds: usage.after.cpuSeconds - usage.before.cpuSeconds,
                 startRSSKiB: usage.before.currentRSSKiB, peakRSSKiB: usage.after.peakRSSKiB)
         }
@@ -143,7 +148,9 @@ final class RunArtifacts {
             write(name) { text }
         }
         write("histograms.hlog") {
-            recorder.histogramLog(startedAt: header.startedAt, runName: (directory.path as NSString).lastPathComponent)
+            let runName = (directory.path as NSString).lastPathComponent
+            return intervals?.text(startedAt: header.startedAt, runName: runName)
+                ?? recorder.histogramLog(startedAt: header.startedAt, runName: runName)
         }
         write("run.json") {
             try RunMetadata.render(

@@ -12,6 +12,8 @@ final class RunSession {
     private let console: RunConsole
     /// `limits.max_cost_usd` (loop thread during the run).
     private var costWatch = CostBudgetWatch(budget: nil)
+    /// The free space left for the event log (loop thread during the run).
+    private var diskWatch: DiskSpaceWatch
     /// The failures, for the one-line diagnosis of a run without a success (loop thread).
     private var failures = FailureSample()
 
@@ -19,7 +21,9 @@ final class RunSession {
     ///   - profile: the validated profile, overrides applied.
     ///   - settings: the run flags and the environment.
     ///   - console: where the report and the notes go.
-    init(profile: Profile, settings: RunSettings, console: RunConsole = .standard) {
+    /// - Throws: ``CLIError`` when `LOADGEN_DISK_RESERVE_BYTES` is not a number of bytes.
+    init(profile: Profile, settings: RunSettings, console: RunConsole = .standard) throws {
+        diskWatch = try DiskSpaceWatch(environment: settings.environment)
         self.profile = profile
         self.settings = settings
         self.console = console
@@ -53,34 +57,68 @@ final class RunSession {
         if let note = prepared.descriptorNote, settings.verbose || (explicitMaxInFlight && !settings.quiet) {
             console.err("loadgen: " + note)
         }
-        let engine = prepared.engine
-        let header = RunArtifacts.header(profile: profile, promptMix: prepared.promptMix, command: settings.command,
-                                         startedAt: Date())
+        let engines = prepared.engines
+        for engine in engines { engine.loopStall = settings.loopStall }
+        let group = engines.count > 1 ? WorkerGroup(engines: engines) : nil
+        let controls: RunControls = group ?? prepared.engine
+        if let note = ShardNote.emptySlice(profile, slice: settings.shard) { console.err("loadgen: warning: " + note) }
+        var startLagNanos: UInt64 = 0
+        if let startAt = settings.startAt {
+            if !settings.quiet {
+                let shard = settings.shard.map { "shard \($0) " } ?? ""
+                console.err("loadgen: \(shard)waiting until \(ShardStamp.format(startAt)) (in "
+                    + String(format: "%.1f", max(0, startAt.timeIntervalSinceNow)) + " s)")
+            }
+            startLagNanos = StartTime.wait(until: startAt)
+        }
+        var header = RunArtifacts.header(profile: profile, promptMix: prepared.promptMix, command: settings.command,
+                                         startedAt: settings.startAt ?? Date())
+        if let shard = settings.shard {
+            header.shard = ShardStamp(index: shard.index, count: shard.count, startAt: settings.startAt,
+                                      startLagNanos: startLagNanos)
+        }
         let artifacts = try RunArtifacts(parent: settings.outputParent, exactly: settings.exactRunDirectory,
                                          profile: profile, profilePath: settings.profilePath, header: header)
         let recorder = RunRecorder()
+        let intervals = IntervalHistogramLog(intervalNanos: settings.histogramIntervalNanos)
         let display = RunDisplay(mode: settings.displayMode ?? DisplayMode.detect(quiet: settings.quiet),
                                  verbose: settings.verbose, profile: profile,
                                  secrets: [prepared.apiKey].compactMap { $0 })
-        let monitor = RunMonitor(engine: engine, recorder: recorder, display: display,
+        let monitor = RunMonitor(controls: controls, recorder: recorder, display: display,
                                  thresholds: profile.thresholds.isEmpty ? nil : ThresholdTracker(
                                      thresholds: profile.thresholds, maxRequests: profile.requestBound),
                                  graceNanos: profile.limits.graceNanos)
-        wire(engine: engine, prepared: prepared, recorder: recorder, monitor: monitor, artifacts: artifacts)
+        wire(engines: engines, group: group, controls: controls, prepared: prepared, recorder: recorder,
+             intervals: intervals, monitor: monitor, artifacts: artifacts)
         if !settings.quiet {
             let target = profile.target.provider == .mock ? "the embedded mock (\(prepared.baseURL))" : prepared.baseURL
-            console.err("loadgen: running \(profile.name) against \(target)")
+            let workers = engines.count > 1 ? " with \(engines.count) workers" : ""
+            console.err("loadgen: running \(profile.name) against \(target)\(workers)")
             console.err("loadgen: " + prepared.pricing.description)
         }
 
         let usageBefore = ResourceUsage.now()
-        let outcome = try engine.run()
+        let outcome: RunOutcome
+        var loopBusyByWorker: [Double]?
+        if let group {
+            let outcomes = try group.run()
+            outcome = outcomes.combined
+            loopBusyByWorker = outcomes.workers.compactMap(\.loopBusyFraction)
+            if loopBusyByWorker?.count != outcomes.workers.count { loopBusyByWorker = nil }
+        } else {
+            outcome = try prepared.engine.run()
+        }
         let usage = (before: usageBefore, after: ResourceUsage.now())
-        display.finish(monitor.lastProgress, outcome: outcome, recorder: recorder)
+        display.finish(group?.combinedProgress ?? monitor.lastProgress, outcome: outcome, recorder: recorder)
 
-        let loss = artifacts.closeEventLog(endNanos: outcome.elapsedNanos)
+        let client = ClientCheckFigures.check(
+            recorder: recorder, loopBusyFraction: outcome.loopBusyFraction, loopBusyByWorker: loopBusyByWorker,
+            peakRSSKiB: usage.after.peakRSSKiB, openFileLimit: descriptors.after,
+            descriptorsNeeded: prepared.descriptors.needed)
+        let loss = artifacts.closeEventLog(endNanos: outcome.elapsedNanos, client: client)
         let summary = Summary(recorder: recorder)
-        let written = artifacts.writeSummaries(recorder: recorder, outcome: outcome, profile: profile, usage: usage)
+        let written = artifacts.writeSummaries(recorder: recorder, intervals: intervals, outcome: outcome, profile: profile,
+                                               usage: usage, client: client)
         let table = written.table
         var writeFailed = !written.failures.isEmpty
         if writeFailed {
@@ -104,6 +142,7 @@ final class RunSession {
             writeFailed = true
         }
         if costWatch.stopReason != nil { reasons.insert(ExitStatus.costLimitReached) }
+        if diskWatch.stopReason != nil { reasons.insert(ExitStatus.failure) }
         if monitor.rejectionAtEnd == nil, outcome.interruptedBySignal == nil,
            let diagnosis = failures.diagnosis(url: prepared.template.url) {
             console.err("loadgen: " + diagnosis)
@@ -125,44 +164,64 @@ final class RunSession {
         return RunResult(exitStatus: status, directory: artifacts.directory.path, outcome: outcome, summary: summary)
     }
 
-    /// Connects the engine's callbacks (all on its loop thread) to what consumes them.
-    private func wire(engine: Engine, prepared: PreparedRun, recorder: RunRecorder, monitor: RunMonitor,
+    /// Connects the engines' callbacks to what consumes them: on the loop thread with one engine;
+    /// with workers, on each worker's thread under the group's lock (one callback at a time).
+    private func wire(engines: [Engine], group: WorkerGroup?, controls: RunControls, prepared: PreparedRun,
+                      recorder: RunRecorder, intervals: IntervalHistogramLog, monitor: RunMonitor,
                       artifacts: RunArtifacts) {
-        engine.handlesSignals = settings.handlesSignals
         let stageTimeline = StageTimeline(load: profile.load)
         let calculator = prepared.pricing.calculator
         costWatch = CostBudgetWatch(budget: prepared.pricing.budget)
         let quiet = settings.quiet
         let console = self.console
-        engine.onAttempt = { [unowned self, unowned engine] finished in
-            var attempt = finished
-            attempt.stage = stageTimeline.stageIndex(atNanos: attempt.intendedStartNanos)
-            attempt.costUSD = calculator.costUSD(of: attempt)
-            if let reason = costWatch.add(costUSD: attempt.costUSD, inFlight: engine.inFlightCount) {
-                if !quiet { console.err("\nloadgen: stopping new requests: \(reason)") }
-                engine.stopArrivals(reason: reason)
-            }
-            recorder.record(attempt)
-            failures.record(attempt)
-            monitor.attempt(attempt)
-            artifacts.append(attempt)
-        }
-        engine.onDropped = { drops in
-            monitor.droppedArrivals(drops.count)
-            recorder.recordDropped(count: drops.count)
-            artifacts.appendDropped(drops)
-        }
-        engine.tickIntervalMillis = 500
+        let lock = group?.lock
         let eventLogPath = artifacts.eventLogPath
-        artifacts.onEventLogFailure = { [unowned engine] reason in
+        artifacts.onEventLogFailure = { [unowned controls] reason in
             // Measuring on without a record is pointless: stop at once, and say so at once.
             console.err("\nloadgen: cannot write \(eventLogPath): \(reason); stopping the run: no new requests, "
-                + "cancelling the \(engine.inFlightCount) in flight")
-            engine.cancelInFlight(reason: "the event log could not be written (\(reason))")
+                + "cancelling the \(controls.inFlightCount) in flight")
+            controls.cancelInFlight(reason: "the event log could not be written (\(reason))")
         }
-        engine.onTick = { progress in
-            artifacts.handOffEventLog()
-            monitor.tick(progress)
+        let runDirectory = artifacts.directory.path
+        for (worker, engine) in engines.enumerated() {
+            engine.handlesSignals = settings.handlesSignals
+            engine.onAttempt = { [unowned self, unowned controls, unowned engine] finished in
+                lock?.lock()
+                defer { lock?.unlock() }
+                var attempt = finished
+                attempt.stage = stageTimeline.stageIndex(atNanos: attempt.intendedStartNanos)
+                attempt.costUSD = calculator.costUSD(of: attempt)
+                let inFlight = group?.inFlightCount(worker: worker, exact: engine.inFlightCount) ?? engine.inFlightCount
+                if let reason = costWatch.add(costUSD: attempt.costUSD, inFlight: inFlight) {
+                    if !quiet { console.err("\nloadgen: stopping new requests: \(reason)") }
+                    controls.stopArrivals(reason: reason)
+                }
+                recorder.record(attempt)
+                intervals.record(attempt)
+                failures.record(attempt)
+                monitor.attempt(attempt)
+                artifacts.append(attempt)
+            }
+            engine.onDropped = { drops in
+                lock?.lock()
+                defer { lock?.unlock() }
+                monitor.droppedArrivals(drops.count)
+                recorder.recordDropped(count: drops.count)
+                artifacts.appendDropped(drops)
+            }
+            engine.tickIntervalMillis = 500
+            engine.onTick = { [unowned self, unowned controls] reported in
+                lock?.lock()
+                defer { lock?.unlock() }
+                // With workers, one combined tick per period (from the first worker still running).
+                guard let progress = group.map({ $0.progress(reported, from: worker) }) ?? reported else { return }
+                artifacts.handOffEventLog()
+                if let space = DiskSpaceWatch.space(atPath: runDirectory), let reason = diskWatch.check(space) {
+                    console.err("\nloadgen: stopping new requests: \(reason); the \(controls.inFlightCount) in flight finish")
+                    controls.stopArrivals(reason: reason)
+                }
+                monitor.tick(progress)
+            }
         }
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import LoadCore
+import LoadEngine
 
 /// What a run session needs besides the profile: the command line's run flags and the process's
 /// environment, gathered so that tests can start a session without the binary.
@@ -28,6 +30,18 @@ struct RunSettings {
     var environment: [String: String] = [:]
     /// The progress display; nil picks one from the terminal (``DisplayMode/detect``).
     var displayMode: DisplayMode?
+    /// The slice of the schedule this process runs (`--shard`); nil for the whole run.
+    var shard: ScheduleSlice?
+    /// Engines on threads of their own (`--workers`, resolved: ``WorkerCount``); 1 runs on the
+    /// calling thread, exactly as before workers existed.
+    var workers = 1
+    /// The common wall-clock start (`--start-at`), already checked against the clock; nil: at once.
+    var startAt: Date?
+    /// The length of one interval of histograms.hlog (`--hlog-interval`).
+    var histogramIntervalNanos: UInt64 = 1_000_000_000
+    /// A test knob: keeps the engine's loop busy on purpose (``LoopStall``), for the tests of the
+    /// client self-check. Never set by a command.
+    var loopStall: LoopStall?
     /// The command line, recorded in the event log's header and run.json.
     var command: [String] = CommandLine.arguments
 

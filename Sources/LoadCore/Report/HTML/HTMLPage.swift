@@ -117,8 +117,13 @@ public enum HTMLPage {
             if report.isComparison { content += HTMLTables.summary(run) }
         }
         content += "<h3>Thresholds</h3>\n" + HTMLTables.thresholds(report.runs.flatMap(\.thresholds))
-        content += "<h3>Client verdict</h3>\n<p>Not measured yet: loadgen does not record the client's own "
-            + "saturation (loop busy time, start lag verdict) in the event log.</p>\n"
+        content += "<h3>Client verdict</h3>\n"
+        for run in report.runs {
+            let name = report.isComparison ? HTMLText.escape(run.name) + ": " : ""
+            let line = run.client.map { HTMLText.escape($0.line) }
+                ?? "not recorded (a log from an earlier build, or a run that did not finish)"
+            content += "<p>\(name)\(line)</p>\n"
+        }
         return section("tables", "Errors, statuses, cost and thresholds", content)
     }
 }

@@ -86,7 +86,8 @@ public struct HTMLReport {
             accumulator.beginRun(reader.header, path: path)
             other?.beginRun(reader.header, path: path)
             let runName = other?.currentRunName ?? accumulator.currentRunName ?? path
-            while let entry = try reader.next() {
+            while let read = try reader.next() {
+                let entry = read.onCommonClock(of: reader.header)
                 accumulator.add(entry)
                 other?.add(entry)
                 if let onAttempt, case .attempt(let attempt) = entry { try onAttempt(attempt, runName, reader.header) }

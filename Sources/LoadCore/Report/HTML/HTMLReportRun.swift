@@ -10,6 +10,8 @@ public struct HTMLReportRun {
     public var sources: [Source]
     /// The summary numbers (the text report's).
     public var summary: GroupReport
+    /// The client self-check from the log's end line (nil for logs without one).
+    public var client: ClientCheck?
     /// Percentile curves of the metrics drawn (ttft, ttft_from_intended, inter_token, total, total_from_intended).
     var curves: [LatencyMetric: PercentileCurve]
     /// One row per second.
@@ -48,16 +50,16 @@ public struct HTMLReportRun {
         /// Reads `thresholds.json`; nil when the file is absent or not the expected JSON.
         static func read(path: String, run: String) -> ThresholdFile? {
             guard let data = FileManager.default.contents(atPath: path),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                  let list = object["thresholds"] as? [[String: Any]]
+                  let object = try? JSONParser.parse([UInt8](data)),
+                  let list = object["thresholds"]?.arrayValue
             else { return nil }
-            let entries = list.map { entry in
-                Entry(name: entry["name"] as? String ?? "?", condition: entry["condition"] as? String ?? "",
-                      actual: (entry["actual"] as? NSNumber)?.doubleValue, passed: entry["passed"] as? Bool ?? false,
-                      detail: entry["detail"] as? String)
+            let entries = list.filter(\.isObject).map { entry in
+                Entry(name: entry["name"]?.stringValue ?? "?", condition: entry["condition"]?.stringValue ?? "",
+                      actual: entry["actual"]?.doubleValue, passed: entry["passed"]?.boolValue ?? false,
+                      detail: entry["detail"]?.stringValue)
             }
-            return ThresholdFile(run: run, passed: object["passed"] as? Bool ?? false,
-                                 abortedBy: object["aborted_by"] as? String, entries: entries)
+            return ThresholdFile(run: run, passed: object["passed"]?.boolValue ?? false,
+                                 abortedBy: object["aborted_by"]?.stringValue, entries: entries)
         }
     }
 
@@ -71,6 +73,7 @@ public struct HTMLReportRun {
         self.name = name
         self.sources = sources
         summary = report.overall
+        client = report.client
         curves = Dictionary(uniqueKeysWithValues: Self.curveMetrics.map {
             ($0, PercentileCurve(histogram: accumulator.overall.histogram($0), metric: $0))
         })
