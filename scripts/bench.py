@@ -52,6 +52,17 @@ class Mock:
         self.process.wait(timeout=30)
 
 
+_KNOWS_WORKERS = {}
+
+
+def knows_workers(binary):
+    """True when `binary` has --workers (builds before it, e.g. a --baseline, run one loop anyway)."""
+    if binary not in _KNOWS_WORKERS:
+        help_text = subprocess.run([binary, "run", "--help"], capture_output=True, text=True).stdout
+        _KNOWS_WORKERS[binary] = "--workers" in help_text
+    return _KNOWS_WORKERS[binary]
+
+
 def run_loadgen(profile_text, workdir, split=None, display="quiet", extra_flags=()):
     """Runs loadgen on a profile; returns (summary dict, client CPU seconds from rusage).
 
@@ -66,7 +77,7 @@ def run_loadgen(profile_text, workdir, split=None, display="quiet", extra_flags=
     command += list(extra_flags)
     # One loop, as every figure here was measured before --workers existed (its default, auto,
     # would give two workers to scenario b); scripts/bench-workers.sh compares workers.
-    if "--workers" not in extra_flags:
+    if "--workers" not in extra_flags and knows_workers(LOADGEN):
         command += ["--workers", "1"]
     environment = None
     if display == "live":
