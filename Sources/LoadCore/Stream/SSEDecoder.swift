@@ -54,8 +54,7 @@ public struct SSEDecoder {
         partialLine.reserveCapacity(initialCapacity)
         data = []
         data.reserveCapacity(initialCapacity)
-        eventType = []
-        eventType.reserveCapacity(32)
+        eventType = []  // allocated by the first `event:` line only (OpenAI streams have none)
     }
 
     /// Feeds the next chunk of bytes from the network; calls `onEvent` for every event it completes.
