@@ -7,8 +7,8 @@ import Histogram
 /// (every integer conversion a witness-table call), and `valueAtPercentile` walks every bucket
 /// from the start for each percentile. The report asks for hundreds of percentiles at the end of a
 /// run (the HTML page's curves: 40 a decade per metric), which cost ~50-70 ms of CPU at the end of
-/// every run (docs/PERFORMANCE.md, "Streams beside wrk"). The library's recorded-value iterator is
-/// inlinable, so here it is specialized for the counts' type.
+/// every run (docs/PERFORMANCE.md, "Streams beside wrk (scenario f)"). The library's
+/// recorded-value iterator is inlinable, so here it is specialized for the counts' type.
 extension Histogram {
     /// The value at each percentile (0-100, any order), as `valueAtPercentile(_:)` would give it:
     /// 0 gives the minimum, 100 and above (and NaN) the maximum recorded, an empty histogram 0.
