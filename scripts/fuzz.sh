@@ -30,9 +30,10 @@ log="$scratch/$target.log"
 # The link uses lld (gold fails on it with an internal error). One worker; an input that takes
 # over FUZZ_TIMEOUT seconds is a hang (default 60: at nice 19 on a busy machine one input can
 # wait 10 s for a core without hanging). The run's folder is a scratch one, so relative paths a
-# mutated profile names stay inside it.
+# mutated profile names stay inside it. Swift's backtracer is off, so that libFuzzer's own handler
+# catches a runtime trap (SIGILL) and writes the input that caused it to the findings.
 status=0
-(cd "$work" && LOADGEN_FUZZ_TARGET="$target" TMPDIR="$PWD" "$OLDPWD/$binary" \
+(cd "$work" && LOADGEN_FUZZ_TARGET="$target" TMPDIR="$PWD" SWIFT_BACKTRACE=enable=no "$OLDPWD/$binary" \
     -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-60}" -rss_limit_mb=2048 -max_len=8192 -print_final_stats=1 \
     -artifact_prefix="$OLDPWD/$findings/" "$OLDPWD/$corpus" "$OLDPWD/Fuzz/Corpus/$target") >"$log" 2>&1 || status=$?
 grep -E "^(#[0-9]+|stat::number_of_executed_units|stat::average_exec_per_sec|Done)" "$log" | tail -n 3

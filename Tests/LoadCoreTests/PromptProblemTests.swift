@@ -119,6 +119,10 @@ final class PromptProblemTests: XCTestCase {
             // synthetic: too many tokens in all
             Case(prompts: "prompts: {synthetic: {count: 1000000, input_tokens: 1000}}", file: "profile.yaml",
                  line: 3, column: 22, path: "prompts.synthetic", fragment: "at most 20000000"),
+            // synthetic: a standard deviation so large that a length would overflow (found by fuzzing:
+            // Int(Double) trapped on mean + 1e300 · Z)
+            Case(prompts: "prompts: {synthetic: {count: 1, input_tokens: {mean: 5, stddev: 1e300}}}", file: "profile.yaml",
+                 line: 3, column: 22, path: "prompts.synthetic", fragment: "count × (input_tokens mean + stddev) is 1e+300 tokens"),
             // synthetic: weight inside instead of next to it
             Case(prompts: "prompts: {synthetic: {input_tokens: 5, weight: 2}}", file: "profile.yaml", line: 3, column: 40,
                  path: "prompts.synthetic.weight", fragment: "goes next to synthetic:"),

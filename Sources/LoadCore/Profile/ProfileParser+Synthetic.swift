@@ -62,10 +62,13 @@ extension ProfileParser {
             }
         }
         guard valid else { return nil }
-        let total = Double(spec.count) * spec.meanInputTokens
+        // The mean and one standard deviation bound the text made (each length is also capped at
+        // mean + 6 stddev), so a huge stddev is refused here rather than overflowing a length.
+        let total = Double(spec.count) * (spec.meanInputTokens + spec.stddevInputTokens)
         if total > SyntheticPromptSpec.maxTotalTokens {
-            report(node, path, "count × input_tokens mean is \(Int(total)) tokens; at most "
-                + "\(Int(SyntheticPromptSpec.maxTotalTokens)) in all: lower count or the mean")
+            let shown = total < 1e15 ? String(Int(total)) : String(format: "%.3g", total)
+            report(node, path, "count × (input_tokens mean + stddev) is \(shown) tokens; at most "
+                + "\(Int(SyntheticPromptSpec.maxTotalTokens)) in all: lower count, the mean or the stddev")
             return nil
         }
         return PromptSet(name: spec.name, source: .synthetic(spec), weight: weight, maxTokens: spec.maxTokens,

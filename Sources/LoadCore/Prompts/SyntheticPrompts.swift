@@ -99,12 +99,13 @@ public enum SyntheticPrompts {
                       maxTokens: maxTokens)
     }
 
-    /// max(1, round(mean + stddev·Z)), Z a standard normal draw (taken even when stddev is 0, so
-    /// the stream does not depend on it).
+    /// round(mean + stddev·Z) within [1, mean + 6·stddev], Z a standard normal draw (taken even
+    /// when stddev is 0, so the stream does not depend on it).
     private static func length(_ spec: SyntheticPromptSpec, _ random: inout SplitMix64) -> Int {
         let z = random.nextStandardNormal()
         let value = (spec.meanInputTokens + spec.stddevInputTokens * z).rounded()
-        return value < 1 ? 1 : Int(value)
+        let cap = (spec.meanInputTokens + 6 * spec.stddevInputTokens).rounded(.up)
+        return value < 1 ? 1 : Int(min(value, cap))
     }
 
     /// FNV-1a of the name's UTF-8: keys each synthetic set's stream.
