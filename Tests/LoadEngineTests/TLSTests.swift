@@ -76,6 +76,8 @@ final class TLSTests: XCTestCase {
         plan.maxConnections = 1
         let records = try run(template, plan: plan)
         XCTAssertEqual(records.filter(\.succeeded).count, 30, "\(records.map { $0.errorMessage ?? "ok" })")
+        // nginx writes an access-log line after its response: wait for the last one (readiness).
+        _ = Readiness.waitUntil(timeout: 10, pollMillis: 20) { front.requests().count >= 30 }
         let served = front.requests()
         XCTAssertEqual(served.count, 30)
         XCTAssertTrue(served.allSatisfy { $0.protocolName == "HTTP/2.0" }, "\(served)")
