@@ -70,7 +70,7 @@ def run(users, seconds, workdir, keep=None):
         output = os.path.join(workdir, "runs")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         result = subprocess.run([LOADGEN, "--profile", profile, "--output", output, "--quiet", "--no-html",
-                                 "--workers", "1"],
+                                 "--workers", os.environ.get("LOADGEN_WORKERS", "1")],
                                 capture_output=True, text=True, timeout=seconds + 300, stdin=subprocess.DEVNULL)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         if result.returncode != 0:
