@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Installs the system libraries loadgen builds against (libuv and libcurl headers), and the tools the
 # TLS and HTTP/2 tests run (nginx as a TLS front for the mock, openssl to make its certificate), and
-# the browser the HTML report's test opens its pages in (Debian's chromium, headless), when missing. Extra Debian packages may be named as arguments (the benchmarks add wrk).
+# the browser the HTML report's test opens its pages in (Debian's chromium, headless), when missing. Extra Debian packages may be named as arguments (the benchmarks add wrk). The port-exhaustion test needs ip (iproute2) and sysctl (procps); the Python tools come from scripts/install-py-tools.sh.
 set -euo pipefail
 
-packages=(libuv1-dev libcurl4-openssl-dev pkg-config bsdutils python3-venv "$@")
+packages=(libuv1-dev libcurl4-openssl-dev pkg-config bsdutils python3-venv iproute2 procps "$@")
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

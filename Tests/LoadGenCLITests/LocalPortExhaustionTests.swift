@@ -8,6 +8,13 @@ import XCTest
 /// verdict. The namespace's sysctl leaves the machine's own port range alone.
 final class LocalPortExhaustionTests: XCTestCase {
     func testEADDRNOTAVAILIsClientPortsNotConnect() throws {
+        // `ip` (iproute2) and `sysctl` (procps) come with scripts/install-deps.sh on Debian.
+        func found(_ tool: String) -> Bool {
+            ["/usr/sbin/", "/sbin/", "/usr/bin/", "/bin/"].contains { FileManager.default.isExecutableFile(atPath: $0 + tool) }
+        }
+        guard found("ip"), found("sysctl") else {
+            throw XCTSkip("ip (iproute2) or sysctl (procps) is missing")
+        }
         let probe = try BinaryRunner.runTool("/usr/bin/unshare", ["-n", "true"])
         guard probe.status == 0 else {
             throw XCTSkip("cannot make a network namespace here (\(probe.stderr.trimmingCharacters(in: .newlines)))")
