@@ -173,18 +173,8 @@ final class SweepSession {
     /// The outcomes of the steps added up (peak in flight: the largest).
     private func merge(_ total: RunOutcome?, _ step: RunOutcome) -> RunOutcome {
         guard var total else { return step }
-        total.started += step.started
-        total.completed += step.completed
+        total.addCounts(of: step)
         total.peakInFlight = max(total.peakInFlight, step.peakInFlight)
-        total.cancelled += step.cancelled
-        total.retries += step.retries
-        total.neverStarted += step.neverStarted
-        total.dropped += step.dropped
-        total.stopReason = total.stopReason ?? step.stopReason
-        total.graceExpired = total.graceExpired || step.graceExpired
-        total.interruptedBySignal = total.interruptedBySignal ?? step.interruptedBySignal
-        total.loopCloseStatus = total.loopCloseStatus != 0 ? total.loopCloseStatus : step.loopCloseStatus
-        total.loopBusyFraction = [total.loopBusyFraction, step.loopBusyFraction].compactMap { $0 }.max()
         return total
     }
 

@@ -17,26 +17,13 @@ final class ClientCheckRunTests: XCTestCase {
         """
 
     private func run(loopStall: LoopStall?) throws -> (result: RunResult, out: [String]) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-client-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("profile.yaml").path
-        try Self.profile.write(toFile: path, atomically: true, encoding: .utf8)
-        var settings = RunSettings(profilePath: path)
-        settings.outputParent = directory.appendingPathComponent("runs").path
-        settings.quiet = true
-        settings.displayMode = .quiet
-        settings.handlesSignals = false
-        settings.writesHTML = false
-        settings.command = ["loadgen", "--profile", path]
-        settings.loopStall = loopStall
-        let lock = NSLock()
-        var out: [String] = []
-        let console = RunConsole(out: { line in lock.withLock { out.append(line) } }, err: { _ in })
-        let session = try RunSession(profile: try ProfileLoader.load(path: path), settings: settings, console: console)
+        var run = try InProcessRun(Self.profile, for: self)
+        run.settings.loopStall = loopStall
+        let console = CapturedConsole()
+        let session = try run.session(console: console)
         let result = try session.run()
         // The summary table comes as one piece: its lines, one by one.
-        return (result, lock.withLock { out }.flatMap { $0.split(separator: "\n").map(String.init) })
+        return (result, console.out.flatMap { $0.split(separator: "\n").map(String.init) })
     }
 
     /// `client` of summary.json, and the verdict loadreport reads back from the event log.

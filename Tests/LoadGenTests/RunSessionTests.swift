@@ -6,39 +6,15 @@ import XCTest
 
 /// A run session driven in-process against the embedded mock: what it writes, prints and returns.
 final class RunSessionTests: XCTestCase {
-    /// What the session printed, by stream.
-    final class CapturedConsole {
-        private let lock = NSLock()
-        private var outLines: [String] = []
-        private var errLines: [String] = []
-
-        var console: RunConsole {
-            RunConsole(out: { [self] line in lock.withLock { outLines.append(line) } },
-                       err: { [self] line in lock.withLock { errLines.append(line) } })
-        }
-        var out: [String] { lock.withLock { outLines } }
-        var err: [String] { lock.withLock { errLines } }
-    }
-
     private func session(_ yaml: String, quiet: Bool = true, configure: (inout RunSettings) -> Void = { _ in })
         throws -> (session: RunSession, console: CapturedConsole, runs: URL)
     {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-session-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("profile.yaml").path
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        var settings = RunSettings(profilePath: path)
-        settings.outputParent = directory.appendingPathComponent("runs").path
-        settings.quiet = quiet
-        settings.displayMode = .quiet
-        settings.handlesSignals = false
-        settings.command = ["loadgen", "--profile", path]
-        configure(&settings)
+        var run = try InProcessRun(yaml, for: self)
+        run.settings.quiet = quiet
+        run.settings.writesHTML = true
+        configure(&run.settings)
         let console = CapturedConsole()
-        let profile = try ProfileLoader.load(path: path)
-        return (try RunSession(profile: profile, settings: settings, console: console.console), console,
-                directory.appendingPathComponent("runs"))
+        return (try run.session(console: console), console, run.runs)
     }
 
     func testRunWritesEveryArtifactAndReportsTheSummary() throws {

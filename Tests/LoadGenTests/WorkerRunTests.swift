@@ -8,26 +8,15 @@ import XCTest
 /// `--workers N`: several engines on threads of their own, one event log, one summary.
 final class WorkerRunTests: XCTestCase {
     private func settings(_ yaml: String, workers: Int) throws -> (profile: Profile, settings: RunSettings) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("loadgen-workers-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        addTeardownBlock { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("profile.yaml").path
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        var settings = RunSettings(profilePath: path)
-        settings.outputParent = directory.appendingPathComponent("runs").path
-        settings.quiet = true
-        settings.displayMode = .quiet
-        settings.handlesSignals = false
-        settings.writesHTML = false
-        settings.command = ["loadgen", "--profile", path, "--workers", "\(workers)"]
-        settings.workers = workers
-        return (try ProfileLoader.load(path: path), settings)
+        var run = try InProcessRun(yaml, for: self, arguments: ["--workers", "\(workers)"])
+        run.settings.workers = workers
+        return (run.profile, run.settings)
     }
 
     private func run(_ yaml: String, workers: Int, quiet: Bool = true) throws -> (RunResult, [String]) {
         var (profile, settings) = try settings(yaml, workers: workers)
         settings.quiet = quiet
-        let console = RunSessionTests.CapturedConsole()
+        let console = CapturedConsole()
         let result = try RunSession(profile: profile, settings: settings, console: console.console).run()
         return (result, console.err)
     }
@@ -124,7 +113,7 @@ final class WorkerRunTests: XCTestCase {
             """, workers: 2)
         settings.environment = [DiskSpaceWatch.reserveVariable: "\(UInt64(1) << 62)"]
         let result = try RunSession(profile: profile, settings: settings,
-                                    console: RunSessionTests.CapturedConsole().console).run()
+                                    console: CapturedConsole().console).run()
         XCTAssertEqual(result.exitStatus, ExitStatus.failure)
         XCTAssertLessThan(result.outcome.completed, 1_000_000)
         let reason = try XCTUnwrap(result.outcome.stopReason)

@@ -126,19 +126,9 @@ extension RunOutcome {
     static func combining(_ outcomes: [RunOutcome]) -> RunOutcome {
         guard outcomes.count > 1, var total = outcomes.first else { return outcomes.first ?? RunOutcome() }
         for other in outcomes.dropFirst() {
-            total.started += other.started
-            total.completed += other.completed
+            total.addCounts(of: other)
             total.peakInFlight += other.peakInFlight
-            total.cancelled += other.cancelled
-            total.retries += other.retries
-            total.neverStarted += other.neverStarted
-            total.dropped += other.dropped
-            total.stopReason = total.stopReason ?? other.stopReason
-            total.graceExpired = total.graceExpired || other.graceExpired
-            total.interruptedBySignal = total.interruptedBySignal ?? other.interruptedBySignal
             total.elapsedNanos = max(total.elapsedNanos, other.elapsedNanos)
-            if total.loopCloseStatus == 0 { total.loopCloseStatus = other.loopCloseStatus }
-            total.loopBusyFraction = [total.loopBusyFraction, other.loopBusyFraction].compactMap { $0 }.max()
         }
         return total
     }
