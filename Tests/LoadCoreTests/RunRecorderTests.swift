@@ -121,4 +121,32 @@ final class RunRecorderTests: XCTestCase {
                                                        "schedule_lag.hgrm", "time_per_output_token.hgrm",
                                                        "output_tokens_per_s.hgrm"])
     }
+
+    func testMetricPositionsFollowAllCases() {
+        XCTAssertEqual(LatencyMetric.allCases.map(\.position), Array(LatencyMetric.allCases.indices))
+    }
+
+    /// `recordLatencies` fills the histograms exactly as `record` does (failures, retries and
+    /// measurement delays included) and leaves every counter at zero.
+    func testRecordLatenciesMatchesRecordsHistogramsAndCountsNothing() {
+        var records = Self.syntheticRecords(count: 200)
+        records[3].status = 500
+        records[4].willRetry = true
+        records[4].status = 429
+        records[5].measurementDelaysMicros = [3, 70, 900]
+        let full = RunRecorder()
+        let latencies = RunRecorder()
+        for record in records {
+            full.record(record)
+            latencies.recordLatencies(record)
+        }
+        for metric in LatencyMetric.allCases {
+            XCTAssertEqual(latencies.histogram(metric), full.histogram(metric), "\(metric)")
+        }
+        XCTAssertGreaterThan(full.histogram(.measurementDelay).totalCount, 0)
+        XCTAssertEqual(latencies.attempts, 0)
+        XCTAssertEqual(latencies.successes, 0)
+        XCTAssertTrue(latencies.errorsByClass.isEmpty)
+        XCTAssertNil(latencies.firstStartNanos)
+    }
 }

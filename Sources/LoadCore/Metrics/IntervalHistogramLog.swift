@@ -7,8 +7,8 @@ import Foundation
 /// line up interval by interval.
 ///
 /// Each attempt is recorded once, in the interval of its end (`endNanos`, on the run's clock),
-/// with a ``RunRecorder`` of its own per interval: so the intervals of a metric add up to exactly
-/// the run's histogram. Attempts reach the log roughly in order of their end; the last
+/// with a ``RunRecorder`` of its own per interval, histograms only (``RunRecorder/recordLatencies(_:)``):
+/// so the intervals of a metric add up to exactly the run's histogram. Attempts reach the log roughly in order of their end; the last
 /// ``openIntervals`` intervals stay open for stragglers (a stream cut off 200 ms after its end
 /// marker ends at the marker), and an attempt ending in an interval already written goes into the
 /// oldest one still open. A closed interval is encoded on a queue of its own, off the loop thread.
@@ -40,11 +40,11 @@ public final class IntervalHistogramLog {
         var index = attempt.endNanos / intervalNanos
         if let closedThrough, index <= closedThrough { index = open.first?.index ?? closedThrough + 1 }
         if let slot = open.lastIndex(where: { $0.index == index }) {
-            open[slot].recorder.record(attempt)
+            open[slot].recorder.recordLatencies(attempt)
             return
         }
         let recorder = RunRecorder()
-        recorder.record(attempt)
+        recorder.recordLatencies(attempt)
         let position = open.firstIndex(where: { $0.index > index }) ?? open.count
         open.insert((index, recorder), at: position)
         // Intervals more than `openIntervals` behind the newest are done.

@@ -26,6 +26,22 @@ public enum LatencyMetric: String, CaseIterable, Sendable, Codable {
     /// reads what the server wrote (its own measurement error). Empty without stamps.
     case measurementDelay = "measurement_delay"
 
+    /// The metric's place in `allCases`, without a lookup (a recorder indexes its histograms by it
+    /// several times per attempt).
+    public var position: Int {
+        switch self {
+        case .ttft: return 0
+        case .interToken: return 1
+        case .timePerOutputToken: return 2
+        case .total: return 3
+        case .totalFromIntended: return 4
+        case .ttftFromIntended: return 5
+        case .scheduleLag: return 6
+        case .outputTokensPerSecond: return 7
+        case .measurementDelay: return 8
+        }
+    }
+
     /// The row label in the summary table.
     public var label: String {
         switch self {

@@ -15,11 +15,9 @@ public final class RunRecorder {
     /// Highest trackable value of every histogram (one hour in µs; 3.6 million tokens/s).
     public static let highestMicros: UInt64 = 3_600_000_000
 
-    /// The histograms, indexed like `LatencyMetric.allCases`. An array mutated in place: a histogram
+    /// The histograms, indexed by ``LatencyMetric/position``. An array mutated in place: a histogram
     /// copied out of a dictionary and stored back would copy its whole counts array on every record.
     private var storage: [Histogram<UInt64>]
-    private static let metricIndex: [LatencyMetric: Int] = Dictionary(
-        uniqueKeysWithValues: LatencyMetric.allCases.enumerated().map { ($1, $0) })
 
     // MARK: Attempts (every HTTP try)
 
@@ -86,17 +84,13 @@ public final class RunRecorder {
 
     /// The histogram of one metric (see ``LatencyMetric/unit``).
     public func histogram(_ metric: LatencyMetric) -> Histogram<UInt64> {
-        storage[Self.index(metric)]
+        storage[metric.position]
     }
 
     /// Adds one attempt to the histograms and counters. Its timestamps are taken at the event
     /// log's resolution (0.1 µs), so that a recorder fed live and one fed from the log agree exactly.
     public func record(_ live: AttemptRecord) {
-        var attempt = live
-        attempt.intendedStartNanos = Self.atLogResolution(live.intendedStartNanos)
-        attempt.startNanos = Self.atLogResolution(live.startNanos)
-        attempt.endNanos = Self.atLogResolution(live.endNanos)
-        attempt.firstTokenNanos = live.firstTokenNanos.map(Self.atLogResolution)
+        let attempt = Self.atLogResolution(live)
         attempts += 1
         attemptsByStatus[attempt.status, default: 0] += 1
         if attempt.attemptNumber > 1 { retries += 1 } else { offered += 1 }
@@ -107,7 +101,6 @@ public final class RunRecorder {
         }
         firstStartNanos = min(firstStartNanos ?? attempt.startNanos, attempt.startNanos)
         lastEndNanos = max(lastEndNanos ?? attempt.endNanos, attempt.endNanos)
-        add(.scheduleLag, from: attempt.intendedStartNanos, to: attempt.startNanos)
         let succeeded = attempt.succeeded
         if !attempt.willRetry {
             requests += 1
@@ -117,24 +110,36 @@ public final class RunRecorder {
                 requestErrorsByClass[Self.errorClass(of: attempt), default: 0] += 1
             }
         }
+        if succeeded {
+            successes += 1
+            outputTokens += attempt.outputTokens
+            if attempt.outputTokensEstimated { estimatedOutputAttempts += 1 }
+            inputTokens += attempt.usageInputTokens ?? 0
+            cachedInputTokens += attempt.usageCachedInputTokens ?? 0
+        } else {
+            errorsByClass[Self.errorClass(of: attempt), default: 0] += 1
+        }
+        addLatencies(of: attempt)
+    }
 
+    /// Adds one attempt to the histograms only, not to the counters: for recorders that stand for
+    /// distributions alone, as ``IntervalHistogramLog``'s one per interval (half the work of
+    /// ``record(_:)``, which runs once per attempt for the run as well).
+    public func recordLatencies(_ live: AttemptRecord) {
+        addLatencies(of: Self.atLogResolution(live))
+    }
+
+    /// The histograms' part of ``record(_:)``, of an attempt already at the log's resolution.
+    private func addLatencies(of attempt: AttemptRecord) {
+        add(.scheduleLag, from: attempt.intendedStartNanos, to: attempt.startNanos)
         if !attempt.measurementDelaysMicros.isEmpty {
-            let delay = Self.index(.measurementDelay)
+            let delay = LatencyMetric.measurementDelay.position
             for micros in attempt.measurementDelaysMicros {
                 _ = storage[delay].record(min(UInt64(micros), Self.highestMicros))
             }
         }
-
-        guard succeeded else {
-            errorsByClass[Self.errorClass(of: attempt), default: 0] += 1
-            return
-        }
-        successes += 1
+        guard attempt.succeeded else { return }
         let tokens = attempt.outputTokens
-        outputTokens += tokens
-        if attempt.outputTokensEstimated { estimatedOutputAttempts += 1 }
-        inputTokens += attempt.usageInputTokens ?? 0
-        cachedInputTokens += attempt.usageCachedInputTokens ?? 0
         add(.total, from: attempt.startNanos, to: attempt.endNanos)
         add(.totalFromIntended, from: attempt.intendedStartNanos, to: attempt.endNanos)
         if let firstToken = attempt.firstTokenNanos {
@@ -153,7 +158,7 @@ public final class RunRecorder {
         }
         let offsets = attempt.tokenOffsetsMicros
         if offsets.count > 1 {
-            let interToken = Self.index(.interToken)
+            let interToken = LatencyMetric.interToken.position
             for i in 1..<offsets.count {
                 let gap = offsets[i] >= offsets[i - 1] ? UInt64(offsets[i] - offsets[i - 1]) : 0  // clamp out-of-order
                 _ = storage[interToken].record(min(gap, Self.highestMicros))
@@ -224,17 +229,23 @@ public final class RunRecorder {
         (nanos / 100 + (nanos % 100 >= 50 ? 1 : 0)) * 100
     }
 
+    /// The attempt with its timestamps at the event log's resolution.
+    private static func atLogResolution(_ live: AttemptRecord) -> AttemptRecord {
+        var attempt = live
+        attempt.intendedStartNanos = atLogResolution(live.intendedStartNanos)
+        attempt.startNanos = atLogResolution(live.startNanos)
+        attempt.endNanos = atLogResolution(live.endNanos)
+        attempt.firstTokenNanos = live.firstTokenNanos.map(atLogResolution)
+        return attempt
+    }
+
     private func add(_ metric: LatencyMetric, from startNanos: UInt64, to endNanos: UInt64) {
         let micros = endNanos > startNanos ? (endNanos - startNanos + 500) / 1000 : 0
-        _ = storage[Self.index(metric)].record(min(micros, Self.highestMicros))
+        _ = storage[metric.position].record(min(micros, Self.highestMicros))
     }
 
     private func recordClamped(_ metric: LatencyMetric, _ value: Double) {
         let clamped = value < 0 ? 0 : min(value, Double(Self.highestMicros))
-        _ = storage[Self.index(metric)].record(UInt64(clamped))
-    }
-
-    private static func index(_ metric: LatencyMetric) -> Int {
-        metricIndex[metric] ?? 0
+        _ = storage[metric.position].record(UInt64(clamped))
     }
 }
