@@ -68,15 +68,18 @@ struct BinaryRunner {
 
     /// Reads both pipes to their end (concurrently, so neither fills up) and waits for the exit.
     static func finish(_ process: Process, _ stdout: Pipe, _ stderr: Pipe) -> Result {
-        var errorData = Data()
+        // stderr is read on another thread; the group's wait orders its write before the read below.
+        final class Box: @unchecked Sendable { var data = Data() }
+        let errors = Box()
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errorData = stderr.fileHandleForReading.readDataToEndOfFile()
+            errors.data = stderr.fileHandleForReading.readDataToEndOfFile()
             group.leave()
         }
         let outputData = stdout.fileHandleForReading.readDataToEndOfFile()
         group.wait()
+        let errorData = errors.data
         process.waitUntilExit()
         return Result(
             status: process.terminationStatus,
