@@ -8,8 +8,9 @@ enum RunMetadata {
     /// The file's schema version.
     static let schema = 1
 
+    /// - Parameter workers: the engines (`--workers`) the run used; nil where it does not apply (a sweep).
     static func render(header: RunHeader, profilePath: String, outcome: RunOutcome?, endedAt: Date?,
-                       files: [String]) throws -> String {
+                       files: [String], workers: Int? = nil) throws -> String {
         var json: [String: Any] = [
             "schema": schema,
             "profile": header.profile,
@@ -30,6 +31,7 @@ enum RunMetadata {
             "files": files,
         ]
         if let hash = header.profileHash { json["profile_hash"] = hash }
+        if let workers { json["workers"] = workers }
         if let shard = header.shard {
             var stamp: [String: Any] = ["index": shard.index, "count": shard.count]
             if let startAt = shard.startAt {

@@ -34,6 +34,9 @@ final class RunSessionTests: XCTestCase {
             XCTAssertTrue(files.contains(file), "\(file) missing from \(files)")
         }
         XCTAssertEqual(try Self.attemptsInLog(result.directory), 10)
+        let run = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: result.directory + "/run.json"))) as? [String: Any]
+        XCTAssertEqual(run?["workers"] as? Int, 1)
         XCTAssertEqual(console.out.last, "report again:  loadreport \(result.directory)")
         XCTAssertTrue(console.out.contains("run directory: \(result.directory)"), "\(console.out)")
         XCTAssertTrue(console.err.isEmpty, "quiet: nothing on stderr, got \(console.err)")

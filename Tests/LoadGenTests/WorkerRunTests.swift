@@ -55,6 +55,9 @@ final class WorkerRunTests: XCTestCase {
             with: Data(contentsOf: URL(fileURLWithPath: result.directory + "/summary.json"))) as? [String: Any]
         let client = try XCTUnwrap(json?["client"] as? [String: Any], "\(String(describing: json))")
         XCTAssertEqual((client["loop_busy_workers"] as? [Double])?.count, 2, "\(client)")
+        let run = try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: result.directory + "/run.json"))) as? [String: Any]
+        XCTAssertEqual(run?["workers"] as? Int, 2, "run.json says how many engines ran")
     }
 
     func testOpenLoopWorkersKeepTheOneProcessSchedule() throws {

@@ -8,6 +8,8 @@ final class RunArtifacts {
     let directory: RunDirectory
     let header: RunHeader
     private let profilePath: String
+    /// The engines the run uses (`--workers`), recorded in run.json.
+    private let workers: Int
     private let eventLog: EventLogWriter
     /// The first failed write of the event log (the system's text), if one failed; later lines are
     /// not written.
@@ -26,7 +28,8 @@ final class RunArtifacts {
     /// - Parameters:
     ///   - parent: the directory that receives a new run directory.
     ///   - exactly: the run directory itself (`--run-dir`), instead of a new one under `parent`.
-    init(parent: String, exactly: String? = nil, profile: Profile, profilePath: String, header: RunHeader) throws {
+    init(parent: String, exactly: String? = nil, profile: Profile, profilePath: String, header: RunHeader,
+         workers: Int = 1) throws {
         if let exactly {
             directory = try RunDirectory.create(exactly: exactly)
         } else {
@@ -36,11 +39,12 @@ final class RunArtifacts {
         }
         self.header = header
         self.profilePath = profilePath
+        self.workers = workers
         throttling = ThrottlingWatch(stages: header.stages)
         try directory.write("profile.resolved.yaml", profile.resolvedYAML())
         eventLog = try EventLogWriter(path: directory.file("events.ndjson"), header: header)
         try directory.write("run.json", RunMetadata.render(
-            header: header, profilePath: profilePath, outcome: nil, endedAt: nil, files: []))
+            header: header, profilePath: profilePath, outcome: nil, endedAt: nil, files: [], workers: workers))
     }
 
     /// The header of a run of `profile` starting now.
@@ -157,7 +161,7 @@ final class RunArtifacts {
                 header: header, profilePath: profilePath, outcome: outcome, endedAt: Date(),
                 files: ["events.ndjson", "histograms.hlog", "profile.resolved.yaml", "run.json", "summary.json",
                         "summary.txt"] + (profile.thresholds.isEmpty ? [] : ["thresholds.json"])
-                    + histogramFiles.keys.sorted())
+                    + histogramFiles.keys.sorted(), workers: workers)
         }
         return (table, failures)
     }

@@ -78,7 +78,8 @@ final class RunSession {
                                       startLagNanos: startLagNanos)
         }
         let artifacts = try RunArtifacts(parent: settings.outputParent, exactly: settings.exactRunDirectory,
-                                         profile: profile, profilePath: settings.profilePath, header: header)
+                                         profile: profile, profilePath: settings.profilePath, header: header,
+                                         workers: engines.count)
         let recorder = RunRecorder()
         let intervals = IntervalHistogramLog(intervalNanos: settings.histogramIntervalNanos)
         let display = RunDisplay(mode: settings.displayMode ?? DisplayMode.detect(quiet: settings.quiet),
