@@ -41,6 +41,18 @@ final class HTMLBrowserTests: XCTestCase {
         XCTAssertTrue(charts.contains("latency-ttft"))
     }
 
+    /// Four runs with long (timestamped) names side by side: the percentile tables beside the charts
+    /// were 56 px wider than a 1,280 px window before the chart gave way (every page is checked for
+    /// that; this one was the widest seen).
+    func testFourRunsComparedFitTheWindow() throws {
+        let chromium = try HeadlessChromium.require()
+        let paths = try (0..<4).map { index in
+            try HTMLFixtures.writeRun(in: directory, name: "20261202T18320\(index)Z-html-check", slowerMillis: UInt64(index) * 20)
+        }
+        let charts = try check(HTMLPage.render(try HTMLReport.read(paths: paths, compare: true)), named: "four", in: chromium)
+        XCTAssertTrue(charts.contains("latency-ttft"))
+    }
+
     func testSweepRendersItsCharts() throws {
         let chromium = try HeadlessChromium.require()
         let path = try HTMLFixtures.writeRun(in: directory, name: "sweep-run")
@@ -81,6 +93,8 @@ final class HTMLBrowserTests: XCTestCase {
         var errors: [String]
         var resources: [String]
         var height: Int
+        /// How much wider than the window the page is (0 when it fits).
+        var overflow: Int
         var charts: [Rect]
     }
 
@@ -120,6 +134,7 @@ final class HTMLBrowserTests: XCTestCase {
         let probe = try decodeProbe(dump.stdout)
         XCTAssertEqual(probe.errors, [], "errors in the page")
         XCTAssertEqual(probe.resources, [], "the page requested resources")
+        XCTAssertEqual(probe.overflow, 0, "\(name): the page is wider than the 1,280 px window")
         let consoleLines = dump.stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }
         XCTAssertEqual(consoleLines, [], "console output")
 
@@ -172,7 +187,9 @@ final class HTMLBrowserTests: XCTestCase {
           pre.id = 'probe';
           pre.textContent = JSON.stringify({ errors: __probeErrors,
             resources: performance.getEntriesByType('resource').map(r => r.name),
-            height: Math.ceil(document.documentElement.scrollHeight), charts: charts });
+            height: Math.ceil(document.documentElement.scrollHeight),
+            overflow: Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth),
+            charts: charts });
           document.body.appendChild(pre);
         });
         </script>

@@ -1,5 +1,7 @@
 /// The page's inline style sheet: system fonts, a laptop-width column, charts scaled to it, and a
-/// print layout (no navigation, charts kept whole on a page, black text).
+/// print layout (no navigation, charts kept whole on a page, black text). Beside a chart, a table
+/// gets at least its narrowest width (labels wrapped) and the chart gives way: four runs compared
+/// at 1,280 px overflowed the page by 56 px when the table's column was the chart's leftover.
 enum HTMLStyle {
     static let css = """
         :root { color-scheme: light; }
@@ -27,8 +29,8 @@ enum HTMLStyle {
         svg.chart .band { fill: #000; fill-opacity: 0.08; }
         svg.chart .labels text { font-size: 11px; }
         .note { font-size: 12px; color: #444; margin: 2px 0 0; max-width: 880px; }
-        .pair { display: grid; grid-template-columns: minmax(0, 880px) minmax(240px, 1fr); gap: 16px; align-items: start; }
-        .beside { padding-top: 28px; }
+        .pair { display: grid; grid-template-columns: minmax(0, 880px) minmax(min-content, 1fr); gap: 16px; align-items: start; }
+        .beside { padding-top: 28px; min-width: 0; overflow-x: auto; }
         .tables { display: flex; flex-wrap: wrap; gap: 8px 28px; align-items: flex-start; }
         table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
         caption { text-align: left; font-weight: 600; padding-bottom: 3px; }
