@@ -5,10 +5,10 @@ import LoadCore
 /// One libcurl easy handle and the state of the attempt it is carrying. Handles are reused across
 /// attempts (connections live in the multi handle's cache, not here).
 ///
-/// libcurl calls the write and header callbacks synchronously from `curl_multi_socket_action`;
-/// they only touch this object's own state. The pieces: `CurlEasyOptions` sets the handle up,
-/// `ResponseHeaderScan` reads the header lines, `ResponseBodyReader` the body (the SSE stream), and
-/// `AttemptOutcome` classifies the end.
+/// libcurl calls the write and header callbacks (`TransferCallbacks.swift`) synchronously from
+/// `curl_multi_socket_action`; they only touch this object's own state. The pieces:
+/// `CurlEasyOptions` sets the handle up, `ResponseHeaderScan` reads the header lines,
+/// `ResponseBodyReader` the body (the SSE stream), and `AttemptOutcome` classifies the end.
 final class Transfer {
     let easy: UnsafeMutableRawPointer
     /// The multi handle this transfer always runs in (its connections live in that handle's cache).
@@ -41,7 +41,7 @@ final class Transfer {
     /// Set when the transfer was aborted from the write callback because the server broke the protocol.
     private var abortReason: String?
     /// The errno of this attempt's last failed socket(2) (0: none), for `client_fds`.
-    fileprivate var socketErrno: Int32 = 0
+    var socketErrno: Int32 = 0
 
     /// - Parameter warmup: send a GET to the same URL instead (opens a connection; the answer is ignored).
     init(template: RequestTemplate, multi: CurlMulti, originNanos: UInt64, timeoutWatch: TimeoutWatch? = nil,
@@ -110,7 +110,7 @@ final class Transfer {
 
     // MARK: - Callbacks
 
-    fileprivate func receiveHeader(_ line: UnsafeRawBufferPointer) {
+    func receiveHeader(_ line: UnsafeRawBufferPointer) {
         // Every header line restarts the idle clock, so a server trickling its headers is idle too.
         let now = MonotonicClock.nowNanos()
         lastByteNanos = now
@@ -120,7 +120,7 @@ final class Transfer {
     }
 
     /// - Returns: false to abort the transfer (the server broke the protocol).
-    fileprivate func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         let now = MonotonicClock.nowNanos()
         lastByteNanos = now
         if record.firstByteNanos == nil {
@@ -265,37 +265,4 @@ final class Transfer {
         guard CLibUV_easy_getinfo_off_t(easy, info, &micros) == CURLE_OK, micros > 0 else { return nil }
         return record.startNanos + UInt64(micros) * 1_000
     }
-}
-
-/// Recovers the transfer from libcurl's opaque user pointer.
-func transfer(from context: UnsafeMutableRawPointer?) -> Transfer {
-    Unmanaged<Transfer>.fromOpaque(context!).takeUnretainedValue()
-}
-
-/// Calls `body` with the transfer behind libcurl's opaque user pointer, without retaining it (the
-/// pool keeps every transfer alive while libcurl holds its handle): no reference-count traffic per
-/// callback, which touched a cold cache line per token with thousands of streams.
-@inline(__always)
-private func withTransfer<Result>(_ context: UnsafeMutableRawPointer?, _ body: (Transfer) -> Result) -> Result {
-    Unmanaged<Transfer>.fromOpaque(context!)._withUnsafeGuaranteedRef(body)
-}
-
-private let transferWriteCallback: CurlEasyOptions.Callback = { data, size, count, context in
-    let length = size * count
-    // Returning less than `length` makes libcurl abort the transfer.
-    return withTransfer(context) { $0.receiveBody(UnsafeRawBufferPointer(start: data, count: length)) } ? length : 0
-}
-
-/// Opens a socket as libcurl would, keeping the errno of a failure.
-private let transferOpenSocketCallback: CurlEasyOptions.OpenSocket = { context, _, address in
-    guard let address else { return CURL_SOCKET_BAD }
-    let fd = socket(address.pointee.family, address.pointee.socktype, address.pointee.protocol)
-    if fd < 0 { transfer(from: context).socketErrno = errno }
-    return fd
-}
-
-private let transferHeaderCallback: CurlEasyOptions.Callback = { data, size, count, context in
-    let length = size * count
-    withTransfer(context) { $0.receiveHeader(UnsafeRawBufferPointer(start: data, count: length)) }
-    return length
 }
