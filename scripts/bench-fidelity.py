@@ -13,6 +13,11 @@ client verdict.
 
 Usage: scripts/bench-fidelity.sh [--scales 1000,5000,10000] [--seconds 10] [--keep DIR]
 (--keep DIR keeps each run directory under DIR, for loadreport.)
+
+Environment: LOADGEN_BIN (the binary, default this tree's release build), LOADGEN_WORKERS (the
+client's --workers, default 1), FIDELITY_MOCK_CPUS and FIDELITY_CLIENT_CPUS (taskset CPU lists, e.g.
+1 and 0: the mock and the client each on a core of its own, so that the mock's work does not delay
+the client's reads on a 2-core machine).
 """
 import argparse
 import json
@@ -26,12 +31,18 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LOADGEN = os.path.join(ROOT, ".build", "release", "loadgen")
+LOADGEN = os.environ.get("LOADGEN_BIN") or os.path.join(ROOT, ".build", "release", "loadgen")
+
+
+def pinned(cpus_variable):
+    """`taskset -c CPUS` when the environment variable names CPUs, else nothing."""
+    cpus = os.environ.get(cpus_variable)
+    return ["taskset", "-c", cpus] if cpus else []
 
 
 def start_mock():
     process = subprocess.Popen(
-        [LOADGEN, "mock", "--host", "127.0.0.1", "--port", "0", "--stamp",
+        pinned("FIDELITY_MOCK_CPUS") + [LOADGEN, "mock", "--host", "127.0.0.1", "--port", "0", "--stamp",
          "--ttft", "200ms", "--itl", "50ms", "--tokens", "20"],
         stdout=subprocess.PIPE, text=True)
     line = process.stdout.readline()
@@ -69,7 +80,7 @@ def run(users, seconds, workdir, keep=None):
                 f"limits: {{max_in_flight: {users + 100}, timeout: 120s}}\n")
         output = os.path.join(workdir, "runs")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        result = subprocess.run([LOADGEN, "--profile", profile, "--output", output, "--quiet", "--no-html",
+        result = subprocess.run(pinned("FIDELITY_CLIENT_CPUS") + [LOADGEN, "--profile", profile, "--output", output, "--quiet", "--no-html",
                                  "--workers", os.environ.get("LOADGEN_WORKERS", "1")],
                                 capture_output=True, text=True, timeout=seconds + 300, stdin=subprocess.DEVNULL)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
