@@ -35,7 +35,7 @@ final class CPUStarvationTests: XCTestCase {
 
         let before = MachineCPU.read()
         let free = try BinaryRunner.run(arguments("free"))
-        let others = MachineCPU.read().coresBusy(since: before, besidesChildren: true)
+        let others = MachineCPU.read().coresBusy(since: before)
         XCTAssertEqual(free.status, 0, free.stderr)
         print("CPUStarvationTests: other processes kept \(String(format: "%.2f", others)) cores busy beside the free run"
               + (others <= 1.0 ? "" : ": its verdict is not asserted"))
@@ -51,12 +51,8 @@ final class CPUStarvationTests: XCTestCase {
             }
         }
         for _ in 0..<6 {
-            let spinner = Process()
-            spinner.executableURL = URL(fileURLWithPath: Self.taskset)
-            spinner.arguments = ["-c", "0", "/bin/sh", "-c", "while :; do :; done"]
-            spinner.standardInput = FileHandle.nullDevice
-            spinner.standardOutput = FileHandle.nullDevice
-            try spinner.run()
+            let (spinner, _, _) = try BinaryRunner.launch(
+                URL(fileURLWithPath: Self.taskset), ["-c", "0", "/bin/sh", "-c", "while :; do :; done"])
             spinners.append(spinner)
         }
         let starved = try BinaryRunner.runTool(Self.taskset, ["-c", "0", loadgen] + arguments("starved"))
@@ -91,9 +87,9 @@ private struct MachineCPU {
     }
 
     /// Cores kept busy on average since `earlier`, leaving out the children reaped in between.
-    func coresBusy(since earlier: MachineCPU, besidesChildren: Bool) -> Double {
+    func coresBusy(since earlier: MachineCPU) -> Double {
         let seconds = max(wall - earlier.wall, 0.001)
-        let children = besidesChildren ? childrenSeconds - earlier.childrenSeconds : 0
+        let children = childrenSeconds - earlier.childrenSeconds
         return (busySeconds - earlier.busySeconds - children) / seconds
     }
 }

@@ -7,17 +7,18 @@ import XCTest
 
 /// `--workers N`: several engines on threads of their own, one event log, one summary.
 final class WorkerRunTests: XCTestCase {
-    private func settings(_ yaml: String, workers: Int) throws -> (profile: Profile, settings: RunSettings) {
+    /// An in-process run of `yaml` with `--workers workers`.
+    private func workersRun(_ yaml: String, workers: Int) throws -> InProcessRun {
         var run = try InProcessRun(yaml, for: self, arguments: ["--workers", "\(workers)"])
         run.settings.workers = workers
-        return (run.profile, run.settings)
+        return run
     }
 
     private func run(_ yaml: String, workers: Int, quiet: Bool = true) throws -> (RunResult, [String]) {
-        var (profile, settings) = try settings(yaml, workers: workers)
-        settings.quiet = quiet
+        var run = try workersRun(yaml, workers: workers)
+        run.settings.quiet = quiet
         let console = CapturedConsole()
-        let result = try RunSession(profile: profile, settings: settings, console: console.console).run()
+        let result = try run.session(console: console).run()
         return (result, console.err)
     }
 
@@ -110,13 +111,12 @@ final class WorkerRunTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(refused.outcome.completed, TargetRejectionWatch.sampleSize)
 
         // A disk reserve no file system has: the first combined tick stops both workers.
-        var (profile, settings) = try settings("""
+        var lowDisk = try workersRun("""
             target: {provider: mock, mock: {ttft: 2ms, inter_token: 0s, output_tokens: 2}}
             load: {mode: closed, users: 2, requests: 1000000}
             """, workers: 2)
-        settings.environment = [DiskSpaceWatch.reserveVariable: "\(UInt64(1) << 62)"]
-        let result = try RunSession(profile: profile, settings: settings,
-                                    console: CapturedConsole().console).run()
+        lowDisk.settings.environment = [DiskSpaceWatch.reserveVariable: "\(UInt64(1) << 62)"]
+        let result = try lowDisk.session(console: CapturedConsole()).run()
         XCTAssertEqual(result.exitStatus, ExitStatus.failure)
         XCTAssertLessThan(result.outcome.completed, 1_000_000)
         let reason = try XCTUnwrap(result.outcome.stopReason)
@@ -127,11 +127,11 @@ final class WorkerRunTests: XCTestCase {
     func testCancelFromOneWorkerStopsAllOfThem() throws {
         // The way a second interrupt or a failed event log stops a run: one worker's callback cancels
         // through the group, and every worker ends early with that reason.
-        let (profile, settings) = try settings("""
+        let run = try workersRun("""
             target: {provider: mock, mock: {ttft: 2ms, inter_token: 1ms, output_tokens: 50}}
             load: {mode: closed, users: 3, requests: 100000}
             """, workers: 2)
-        let prepared = try PreparedRun(profile: profile, settings: settings, fileLimit: 1_000)
+        let prepared = try PreparedRun(profile: run.profile, settings: run.settings, fileLimit: 1_000)
         defer { prepared.shutDown() }
         XCTAssertEqual(prepared.engines.count, 2)
         let group = WorkerGroup(engines: prepared.engines)
@@ -156,8 +156,7 @@ final class WorkerRunTests: XCTestCase {
 
     func testAutomaticWorkerCount() throws {
         func profile(_ load: String) throws -> Profile {
-            let (profile, _) = try settings("target: {provider: mock}\nload: \(load)\n", workers: 1)
-            return profile
+            try workersRun("target: {provider: mock}\nload: \(load)\n", workers: 1).profile
         }
         let small = try profile("{mode: open, rate: 500, duration: 1s}")
         let large = try profile("{mode: open, stages: [{rate: 100, duration: 1s}, {rate: 1800, duration: 1s}]}")

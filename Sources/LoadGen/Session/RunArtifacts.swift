@@ -29,7 +29,7 @@ final class RunArtifacts {
     ///   - parent: the directory that receives a new run directory.
     ///   - exactly: the run directory itself (`--run-dir`), instead of a new one under `parent`.
     init(parent: String, exactly: String? = nil, profile: Profile, profilePath: String, header: RunHeader,
-         workers: Int = 1) throws {
+         workers: Int) throws {
         if let exactly {
             directory = try RunDirectory.create(exactly: exactly)
         } else {
